@@ -1,0 +1,48 @@
+# PATEN platform: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format check bench translations clean-var help
+
+help:
+	@echo "make run    install, migrate, load demo data, start web + Celery worker + beat"
+	@echo "make test   run the whole test suite"
+	@echo "make bench  print performance figures next to their references"
+	@echo "make lint   ruff format + ruff check --fix"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+translations: $(STAMP)
+	$(MANAGE) compile_translations
+
+run: $(STAMP) translations
+	$(PY) scripts/run.py
+
+test: $(STAMP) translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+clean-var:
+	rm -rf var/

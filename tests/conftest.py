@@ -1,0 +1,89 @@
+"""Shared fixtures and the rule for tests that need a real service.
+
+A test marked ``postgres`` or ``redis`` skips with a clear reason when the service
+is missing, except under CI (``CI=true``), where a missing service fails the test.
+"""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _need(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: services are mandatory)", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_url() -> str:
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def redis_available(url: str | None = None) -> bool:
+    parsed = urlparse(url or redis_url())
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            _need(
+                "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/paten"
+            )
+    if item.get_closest_marker("redis") and not redis_available():
+        _need(f"needs Redis at {redis_url()} (set REDIS_URL or start redis-server)")
+    if item.get_closest_marker("browser"):
+        if not os.path.exists("/usr/bin/chromium"):
+            _need("needs Debian chromium at /usr/bin/chromium (apt-get install chromium)")
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PATEN_PRIVATE_ROOT = str(tmp_path / "private")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright cannot download its own browser here: drive Debian's chromium.
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    # pytest-django's serialized_rollback restores nothing under Playwright (the
+    # live server's connection differs), so copy the serialized contents to the
+    # connection class; otherwise Wagtail's root and home pages vanish after the
+    # first browser test (../shared/STACK.md).
+    from django.db import connections
+
+    for alias in connections:
+        data = getattr(connections[alias], "_test_serialized_contents", None)
+        if data is not None:
+            type(connections[alias])._test_serialized_contents = data
+    yield
