@@ -6,8 +6,6 @@ embedded set-up: a SQLite file and a serverless Celery broker under ``var/``.
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 import environ
 
 # =============================================================================
@@ -217,6 +215,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "paten/lockout.html"
+AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 
 # =============================================================================
@@ -291,5 +290,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # axes logs every login at INFO; failures and lockouts stay visible.
+        "axes": {"level": "WARNING"},
+    },
 }

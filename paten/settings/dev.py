@@ -21,7 +21,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-for folder in ("celery/queue", "celery/processed", "celery/control", "media", "private"):
+for folder in ("celery/queue", "celery/processed", "celery/control", "media", "private", "static"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 
 try:

@@ -28,3 +28,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+STATIC_ROOT = os.path.join(_tmp, "static")  # noqa: PTH118
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: PTH103
+
+_sqlite_test_file = env.str("PATEN_TEST_SQLITE_FILE", default="")  # noqa: F405
+if _sqlite_test_file and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory, so that pytest --reuse-db skips the migrations next time.
+    DATABASES["default"]["TEST"] = {"NAME": _sqlite_test_file}  # noqa: F405

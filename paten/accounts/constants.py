@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Staff roles; each is a Django/Wagtail group of the same name (ARCHITECTURE.md)."""
+
+    ADMIN_PEMDA = "Admin Pemda", _("Pemda administrator")
+    CAMAT = "Camat", _("Camat")
+    PETUGAS_LOKET = "Petugas Loket", _("Front-office clerk")
+    BACK_OFFICE = "Back Office", _("Back office")
+    PPID = "PPID", _("Information officer (PPID)")
+    EVALUATOR = "Evaluator", _("Evaluator")
+
+
+# Roles whose work happens inside one kecamatan: a user holding one of them must be
+# assigned to at least one kecamatan, and never gets a pemda-wide scope by default.
+KECAMATAN_ROLES = frozenset({Role.CAMAT, Role.PETUGAS_LOKET, Role.BACK_OFFICE})
+
+# Model permissions per role, as "app_label.codename" or "app_label.*" for every
+# permission of an app. Synchronised after each migrate (accounts.services), so a
+# model added by a later app only needs a line here.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.ADMIN_PEMDA: (
+        "wagtailadmin.access_admin",
+        "regions.*",
+        "accounts.*",
+        "audit.view_auditevent",
+        "workdays.*",
+        "paten_site.*",
+        "service_catalog.*",
+        "forms_builder.*",
+        "reporting.*",
+        "django_celery_beat.*",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "wagtaildocs.*",
+        "wagtailimages.*",
+    ),
+    Role.CAMAT: (
+        "wagtailadmin.access_admin",
+        "regions.view_region",
+        "audit.view_auditevent",
+        "workdays.view_calendaroverride",
+    ),
+    Role.PETUGAS_LOKET: ("wagtailadmin.access_admin", "regions.view_region"),
+    Role.BACK_OFFICE: ("wagtailadmin.access_admin", "regions.view_region"),
+    Role.PPID: ("wagtailadmin.access_admin", "regions.view_region"),
+    Role.EVALUATOR: (
+        "wagtailadmin.access_admin",
+        "regions.view_region",
+        "audit.view_auditevent",
+    ),
+}
+
+# Wagtail page permissions granted on the root page (whole site) per role.
+ROLE_PAGE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.ADMIN_PEMDA: ("add", "change", "publish", "lock", "unlock", "bulk_delete"),
+}

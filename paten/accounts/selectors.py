@@ -1,0 +1,102 @@
+"""The one scoping selector: which kecamatan a staff user may see.
+
+Every staff list, export, API and file view filters through
+``kecamatan_scope_for(user)``; nothing else decides who sees what.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from .constants import KECAMATAN_ROLES, Role
+
+_CACHE_ATTR = "_paten_kecamatan_scope"
+
+
+@dataclass(frozen=True)
+class KecamatanScope:
+    is_pemda_wide: bool
+    codes: frozenset[str]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.is_pemda_wide and not self.codes
+
+    def allows(self, code: str | None) -> bool:
+        """Whether a kecamatan code (or anything below it) is inside the scope."""
+        if self.is_pemda_wide:
+            return True
+        if not code:
+            return False
+        return any(code == c or code.startswith(f"{c}.") for c in self.codes)
+
+    def filter(self, queryset: QuerySet, field: str = "kecamatan") -> QuerySet:
+        """Rows whose ``field`` (a FK to a kecamatan Region) is inside the scope.
+
+        Rows with no kecamatan at all are pemda-wide records: only pemda-wide
+        users see them.
+        """
+        if self.is_pemda_wide:
+            return queryset
+        return queryset.filter(**{f"{field}__in": self.codes})
+
+    def filter_regions(self, queryset: QuerySet) -> QuerySet:
+        """Regions a user may browse: their kecamatan, what lies below, and the ancestors."""
+        if self.is_pemda_wide:
+            return queryset
+        if not self.codes:
+            return queryset.none()
+        ancestors = {code.rsplit(".", depth)[0] for code in self.codes for depth in (1, 2)}
+        condition = Q(code__in=self.codes | ancestors)
+        for code in self.codes:
+            condition |= Q(code__startswith=f"{code}.")
+        return queryset.filter(condition)
+
+
+NOTHING = KecamatanScope(is_pemda_wide=False, codes=frozenset())
+EVERYTHING = KecamatanScope(is_pemda_wide=True, codes=frozenset())
+
+
+def kecamatan_scope_for(user) -> KecamatanScope:
+    """The kecamatan ``user`` may see; computed once per user object.
+
+    - anonymous or inactive users: nothing;
+    - superusers: everything;
+    - users assigned to kecamatan: exactly those kecamatan;
+    - users with no kecamatan: pemda-wide, but only when they hold a staff role and
+      none of the kecamatan-bound roles (a camat without a kecamatan sees nothing,
+      so a forgotten assignment fails closed).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def _compute_scope(user) -> KecamatanScope:
+    if user.is_superuser:
+        return EVERYTHING
+    codes = frozenset(
+        user.staff_profile.kecamatan.values_list("code", flat=True)
+        if hasattr(user, "staff_profile")
+        else ()
+    )
+    if codes:
+        return KecamatanScope(is_pemda_wide=False, codes=codes)
+    roles = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    if roles and not roles & KECAMATAN_ROLES:
+        return EVERYTHING
+    return NOTHING
+
+
+def roles_of(user) -> set[str]:
+    return set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+
+
+def scope_cache_clear(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)

@@ -1,0 +1,71 @@
+"""Wagtail admin viewsets whose every view goes through the scoping selector."""
+
+from django.db.models import QuerySet
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .selectors import KecamatanScope, kecamatan_scope_for
+
+
+class ScopedQuerysetMixin:
+    """Limits a generic view's rows to the user's kecamatan scope.
+
+    The viewset sets ``scope`` to a callable ``(scope, queryset) -> queryset``.
+    """
+
+    scope = None
+
+    def scoped(self, queryset: QuerySet) -> QuerySet:
+        return self.scope(kecamatan_scope_for(self.request.user), queryset)
+
+    def get_base_queryset(self):
+        return self.scoped(super().get_base_queryset())
+
+    def get_object(self, queryset=None):
+        if queryset is None:
+            queryset = self.model._default_manager.all()
+        return super().get_object(self.scoped(queryset))
+
+
+class ScopedIndexView(ScopedQuerysetMixin, generic.IndexView):
+    pass
+
+
+class ScopedCreateView(generic.CreateView):
+    scope = None
+
+
+class ScopedEditView(ScopedQuerysetMixin, generic.EditView):
+    pass
+
+
+class ScopedDeleteView(ScopedQuerysetMixin, generic.DeleteView):
+    pass
+
+
+class ScopedInspectView(ScopedQuerysetMixin, generic.InspectView):
+    pass
+
+
+def by_kecamatan(field: str = "kecamatan", *, distinct: bool = False):
+    """Scope rows by a FK (or, with ``distinct``, an M2M) to kecamatan regions."""
+
+    def scope(scope: KecamatanScope, queryset: QuerySet) -> QuerySet:
+        queryset = scope.filter(queryset, field=field)
+        return queryset.distinct() if distinct and not scope.is_pemda_wide else queryset
+
+    return scope
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A ModelViewSet filtered by ``kecamatan_scope_for`` in list, edit, delete and inspect."""
+
+    index_view_class = ScopedIndexView
+    add_view_class = ScopedCreateView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    inspect_view_class = ScopedInspectView
+    scope = staticmethod(by_kecamatan())
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(scope=self.scope, **kwargs)

@@ -1,0 +1,77 @@
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+
+import pytest
+
+from paten.accounts.constants import ROLE_PERMISSIONS, Role
+from paten.accounts.services import staff_assign, staff_create
+from paten.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_role_groups_exist_after_migrate():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
+
+
+def test_role_permissions_are_synchronised_after_migrate():
+    admin = Group.objects.get(name=Role.ADMIN_PEMDA)
+    codenames = set(admin.permissions.values_list("content_type__app_label", "codename"))
+    assert ("regions", "change_region") in codenames
+    assert ("wagtailadmin", "access_admin") in codenames
+    camat = Group.objects.get(name=Role.CAMAT)
+    assert not camat.permissions.filter(codename="change_region").exists()
+    for role, specs in ROLE_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        for spec in specs:
+            app_label, codename = spec.split(".")
+            if codename == "*" and not list(apps.get_app_config(app_label).get_models()):
+                continue  # an app that has no models yet has no permissions to grant
+            granted = group.permissions.filter(content_type__app_label=app_label)
+            if codename != "*":
+                granted = granted.filter(codename=codename)
+            assert granted.exists(), f"{role} lacks {spec}"
+
+
+def test_admin_pemda_may_edit_pages_from_the_root():
+    admin = Group.objects.get(name=Role.ADMIN_PEMDA)
+    assert admin.page_permissions.filter(permission__codename="publish_page").exists()
+
+
+def test_staff_create_assigns_roles_and_kecamatan(bontang):
+    user = staff_create(
+        username="loket.utara", password="x", roles=[Role.PETUGAS_LOKET], kecamatan=["64.74.01"]
+    )
+    assert set(user.groups.values_list("name", flat=True)) == {Role.PETUGAS_LOKET}
+    assert list(user.staff_profile.kecamatan.values_list("code", flat=True)) == ["64.74.01"]
+    assert user.check_password("x")
+
+
+def test_kecamatan_role_without_kecamatan_is_refused(bontang, django_user_model):
+    with pytest.raises(ValidationError, match="needs a kecamatan"):
+        staff_create(username="camat.kosong", password="x", roles=[Role.CAMAT])
+    assert not django_user_model.objects.filter(username="camat.kosong").exists()
+
+
+def test_assigning_a_desa_as_kecamatan_is_refused(camat_utara):
+    with pytest.raises(ValidationError, match="not kecamatan"):
+        staff_assign(user=camat_utara, roles=[Role.CAMAT], kecamatan=["64.74.01.1001"])
+    assert list(camat_utara.staff_profile.kecamatan.values_list("code", flat=True)) == ["64.74.01"]
+
+
+def test_unknown_role_is_refused(camat_utara):
+    with pytest.raises(ValidationError, match="Unknown role"):
+        staff_assign(user=camat_utara, roles=["Bupati"], kecamatan=["64.74.01"])
+
+
+def test_assignment_is_recorded_in_the_audit_chain(admin_pemda, camat_utara):
+    staff_assign(user=camat_utara, roles=[Role.CAMAT], kecamatan=["64.74.02"], actor=admin_pemda)
+    event = AuditEvent.objects.filter(action="accounts.staff_assign").order_by("sequence").last()
+    assert event.actor == admin_pemda
+    assert event.payload == {
+        "username": "camat.utara",
+        "roles": [Role.CAMAT],
+        "kecamatan": ["64.74.02"],
+    }
+    assert event.kecamatan_id == "64.74.02"
