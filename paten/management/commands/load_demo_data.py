@@ -1,0 +1,48 @@
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from paten.accounts.services import staff_assign, staff_create
+from paten.demo import DEMO_PASSWORD, SEED_REGIONS, demo_users
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent): seed regions, demo staff per role and kecamatan."
+
+    def handle(self, *args, **options):
+        for code in SEED_REGIONS:
+            call_command("import_regions", under=code, verbosity=0, stdout=self.stdout)
+            self.stdout.write(f"regions under {code}: imported")
+        with transaction.atomic():
+            created = self._users()
+        self.stdout.write(self.style.SUCCESS(f"demo users: {created} created, others kept"))
+        self._site()
+
+    def _users(self) -> int:
+        User = get_user_model()
+        created = 0
+        for demo in demo_users():
+            user = User.objects.filter(username=demo.username).first()
+            if user is None:
+                user = staff_create(
+                    username=demo.username,
+                    password=DEMO_PASSWORD,
+                    roles=demo.roles,
+                    kecamatan=demo.kecamatan,
+                    first_name=demo.first_name,
+                    email=f"{demo.username}@demo.paten.local",
+                )
+                created += 1
+            else:
+                staff_assign(user=user, roles=demo.roles, kecamatan=demo.kecamatan)
+            if demo.superuser and not user.is_superuser:
+                user.is_superuser = True
+                user.is_staff = True
+                user.save(update_fields=["is_superuser", "is_staff"])
+        return created
+
+    def _site(self) -> None:
+        from paten.site.services import site_settings_set_demo
+
+        site_settings_set_demo()
