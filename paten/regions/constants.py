@@ -32,7 +32,7 @@ class InvalidRegionCode(ValueError):
 def validate_code_shape(code: str) -> None:
     if not CODE_RE.match(code or ""):
         raise InvalidRegionCode(
-            _("Kode wilayah “%(code)s” tidak sesuai format Kemendagri (mis. 64.74.03.1002).")
+            _("Region code “%(code)s” does not follow the Kemendagri format (e.g. 64.74.03.1002).")
             % {"code": code}
         )
 

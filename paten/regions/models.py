@@ -8,7 +8,7 @@ The four tiers are exposed as proxy models for readable queries and foreign keys
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import RegionKind, RegionLevel, kind_for, level_for
+from .constants import RegionKind, RegionLevel, kind_for, level_for, parent_code_for
 
 
 class RegionQuerySet(models.QuerySet):
@@ -51,8 +51,10 @@ class Region(models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs):
+        # Everything but the name follows from the code (REFERENCE §6.4).
         self.level = level_for(self.code)
         self.kind = kind_for(self.code, self.name)
+        self.parent_id = parent_code_for(self.code)
         super().save(*args, **kwargs)
 
 
