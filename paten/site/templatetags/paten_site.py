@@ -1,0 +1,60 @@
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+
+def _site(context) -> Site | None:
+    request = context.get("request")
+    return Site.find_for_request(request) if request is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def site_root(context) -> Page | None:
+    site = _site(context)
+    return site.root_page if site else None
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> list[Page]:
+    """The live, public children of the site's root page marked "show in menus".
+
+    Each page gets ``current``: "page" for the page being shown, "true" for an
+    ancestor of it (the values of ``aria-current``), else "".
+    """
+    site = _site(context)
+    if site is None:
+        return []
+    shown = context.get("page")
+    shown_path = getattr(shown, "path", "")
+    items = list(site.root_page.get_children().live().public().in_menu().order_by("path"))
+    for item in items:
+        if item.path == shown_path:
+            item.current = "page"
+        elif shown_path.startswith(item.path):
+            item.current = "true"
+        else:
+            item.current = ""
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def unprefixed_path(context) -> str:
+    """The current path without its language prefix, for the language switch's ``next``.
+
+    Django's ``set_language`` always runs in the default language (its URL has no
+    prefix), so it resolves ``next`` as a default-language URL and then reverses it
+    in the chosen language. A prefixed ``/en/...`` would resolve as a Wagtail page
+    called "en", hence the prefix is stripped here.
+    """
+    request = context.get("request")
+    if request is None:
+        return "/"
+    path = request.get_full_path()
+    language = get_language()
+    prefix = f"/{language}/"
+    if language != settings.LANGUAGE_CODE and path.startswith(prefix):
+        path = path[len(prefix) - 1 :]
+    return path
