@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class AuditConfig(AppConfig):
     name = "paten.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from . import triggers
+
+        connection_created.connect(
+            triggers.let_sqlite_flush_bypass_triggers, dispatch_uid="audit_sqlite_flush"
+        )
