@@ -38,9 +38,7 @@ def pytest_runtest_setup(item):
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            _need(
-                "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/paten"
-            )
+            _need("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/paten")
     if item.get_closest_marker("redis") and not redis_available():
         _need(f"needs Redis at {redis_url()} (set REDIS_URL or start redis-server)")
     if item.get_closest_marker("browser"):
