@@ -83,24 +83,26 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
 
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    def on_signal(signum, _frame):
+        print("\nStopping web, worker and beat...")
+        stop()
+        sys.exit(0)
+
+    # Set explicitly: a process started in the background ignores SIGINT by default.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
     for _ in range(100):
         if port_in_use(HOST, PORT):
             break
         time.sleep(0.2)
     subprocess.run([PY, "manage.py", "demo_banner", f"--url=http://{HOST}:{PORT}/"], cwd=ROOT)
-    try:
-        while True:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited with code {process.returncode}; stopping the others.")
-                    stop()
-                    return process.returncode or 1
-            time.sleep(1)
-    except KeyboardInterrupt:
-        print("\nStopping web, worker and beat...")
-        stop()
-    return 0
+    while True:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                print(f"{name} exited with code {process.returncode}; stopping the others.")
+                stop()
+                return process.returncode or 1
+        time.sleep(1)
 
 
 if __name__ == "__main__":
