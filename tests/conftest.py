@@ -33,6 +33,22 @@ def redis_available(url: str | None = None) -> bool:
         return False
 
 
+def pytest_collection_modifyitems(items):
+    # Every transactional test restores the migrated data (Wagtail's root and home
+    # pages, role groups, content types) with serialized rollback. Mixing the two
+    # kinds breaks the next restore: a plain flush re-creates content types and
+    # groups through post_migrate, and restoring the serialized copy then collides.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres"):
         from django.db import connection

@@ -89,30 +89,24 @@ class TestHomePage:
         assert "Integrated kecamatan administrative services" in html
         assert "Skip to main content" in html
 
-    def test_language_switch_form_posts_to_set_language(self, client, site_settings):
-        html = client.get("/").content.decode()
-        assert 'action="/i18n/setlang/" method="post"' in html
-        assert 'name="language" value="en"' in html
-        assert 'name="csrfmiddlewaretoken"' in html
+    def test_language_switch_is_a_plain_link_and_sets_no_cookie(self, client, site_settings):
+        response = client.get("/")
+        html = response.content.decode()
+        assert 'href="/en/" hreflang="en"' in html
+        assert "csrfmiddlewaretoken" not in html
+        assert not response.cookies
 
-    def test_set_language_redirects_to_english_page(self, client, site_settings):
-        response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-        assert response.status_code == 302
-        assert response["Location"] == "/en/"
-        assert client.get(response["Location"]).content.decode().count('lang="en"') >= 1
-
-    def test_set_language_back_to_indonesian(self, client, home_page, site_settings):
+    def test_switch_back_to_indonesian_keeps_the_page(self, client, home_page, site_settings):
         home_page.add_child(instance=StandardPage(title="Tentang", show_in_menus=True))
         html = client.get("/en/tentang/").content.decode()
-        assert 'name="next" value="/tentang/"' in html
-        response = client.post("/i18n/setlang/", {"language": "id", "next": "/tentang/"})
-        assert response["Location"] == "/tentang/"
-        assert '<html lang="id"' in client.get(response["Location"]).content.decode()
+        assert 'href="/tentang/" hreflang="id"' in html
+        assert '<html lang="id"' in client.get("/tentang/").content.decode()
 
-    def test_set_language_keeps_the_page(self, client, home_page, site_settings):
+    def test_switch_to_english_keeps_the_page(self, client, home_page, site_settings):
         home_page.add_child(instance=StandardPage(title="Tentang", show_in_menus=True))
-        response = client.post("/i18n/setlang/", {"language": "en", "next": "/tentang/"})
-        assert response["Location"] == "/en/tentang/"
+        html = client.get("/tentang/").content.decode()
+        assert 'href="/en/tentang/" hreflang="en"' in html
+        assert '<html lang="en"' in client.get("/en/tentang/").content.decode()
 
 
 class TestMainMenu:

@@ -42,13 +42,7 @@ def main_menu(context) -> list[Page]:
 
 @register.simple_tag(takes_context=True)
 def unprefixed_path(context) -> str:
-    """The current path without its language prefix, for the language switch's ``next``.
-
-    Django's ``set_language`` always runs in the default language (its URL has no
-    prefix), so it resolves ``next`` as a default-language URL and then reverses it
-    in the chosen language. A prefixed ``/en/...`` would resolve as a Wagtail page
-    called "en", hence the prefix is stripped here.
-    """
+    """The current path without its language prefix."""
     request = context.get("request")
     if request is None:
         return "/"
@@ -58,3 +52,13 @@ def unprefixed_path(context) -> str:
     if language != settings.LANGUAGE_CODE and path.startswith(prefix):
         path = path[len(prefix) - 1 :]
     return path
+
+
+@register.simple_tag(takes_context=True)
+def path_in_language(context, language_code: str) -> str:
+    """The current path in another language: unprefixed for the default language,
+    ``/<code>/...`` otherwise (``i18n_patterns`` with ``prefix_default_language=False``)."""
+    path = unprefixed_path(context)
+    if language_code == settings.LANGUAGE_CODE:
+        return path
+    return f"/{language_code}{path}"
