@@ -89,15 +89,31 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def django_db_setup(django_db_setup, django_db_blocker):
     # pytest-django's serialized_rollback restores nothing under Playwright (the
     # live server's connection differs), so copy the serialized contents to the
     # connection class; otherwise Wagtail's root and home pages vanish after the
     # first browser test (../shared/STACK.md).
+    from django.core.management import call_command
     from django.db import connections
 
+    saved = {}
     for alias in connections:
         data = getattr(connections[alias], "_test_serialized_contents", None)
         if data is not None:
             type(connections[alias])._test_serialized_contents = data
+            saved[alias] = data
     yield
+    # A transactional test ends with a flush; put the migrated data back so that a
+    # database kept by --reuse-db is whole for the next run.
+    with django_db_blocker.unblock():
+        for alias, data in saved.items():
+            call_command(
+                "flush",
+                database=alias,
+                interactive=False,
+                verbosity=0,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+            )
+            connections[alias].creation.deserialize_db_from_string(data)

@@ -11,9 +11,12 @@ from paten.audit.services import audit_record, audit_verify
 def test_flush_empties_the_chain_and_keeps_the_triggers():
     """Transactional tests end with a flush; it must work on both vendors."""
     audit_record(actor=None, action="test.flush")
-    # As a test teardown does it: no post_migrate, which would re-create content
-    # types that the next serialized-rollback test restores itself.
-    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    # As a test teardown does it: no post_migrate (it would re-create content types
+    # that the next serialized-rollback test restores itself) and no sequence reset
+    # (restored rows keep their ids, so a reset sequence would hand them out again).
+    call_command(
+        "flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False
+    )
     assert AuditEvent.objects.count() == 0
 
     event = audit_record(actor=None, action="test.after_flush")
