@@ -2,13 +2,16 @@
 
 import re
 import tempfile
+from io import StringIO
 from pathlib import Path
 
+from django.core.management import call_command
 from wagtail.models import Site
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from paten.demo import DEMO_PASSWORD
 from paten.site.models import SiteSettings, StandardPage
 
 pytestmark = [
@@ -68,16 +71,15 @@ def test_language_switch_works_without_javascript(browser, live_server):
     context.close()
 
 
-def test_admin_signs_in_and_sees_indonesian_dashboard(page: Page, live_server, django_user_model):
-    django_user_model.objects.create_superuser(
-        username="admin.pemda", email="admin@example.org", password=PASSWORD
-    )
+def test_demo_admin_signs_in_and_sees_indonesian_dashboard(page: Page, live_server):
+    """The demo "Admin Pemda" (a role, not a superuser) from load_demo_data."""
+    call_command("load_demo_data", stdout=StringIO())
     page.goto(live_server.url + "/admin/")
 
     expect(page).to_have_url(re.compile(r"/admin/login/"))
     # Wagtail's login form leaves the password label untranslated: find fields by id.
-    page.locator("#id_username").fill("admin.pemda")
-    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_username").fill("adminpemda")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
 
     expect(page).to_have_url(live_server.url + "/admin/")
