@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ServiceCatalogConfig(AppConfig):
     name = "service_catalog"
     verbose_name = _("Service catalog")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     BACK_OFFICE = "Back Office", _("Back office")
     PPID = "PPID", _("Information officer (PPID)")
     EVALUATOR = "Evaluator", _("Evaluator")
+    PENYUSUN_STANDAR = "Penyusun Standar", _("Service standard editor")
 
 
 # Roles whose work happens inside one kecamatan: a user holding one of them must be
@@ -43,6 +44,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "regions.view_region",
         "audit.view_auditevent",
         "workdays.view_calendaroverride",
+        # The camat signs the kecamatan's maklumat pelayanan (scoped to their kecamatan).
+        "service_catalog.view_maklumat",
+        "service_catalog.add_maklumat",
+        "service_catalog.change_maklumat",
     ),
     Role.PETUGAS_LOKET: ("wagtailadmin.access_admin", "regions.view_region"),
     Role.BACK_OFFICE: ("wagtailadmin.access_admin", "regions.view_region"),
@@ -52,9 +57,19 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "regions.view_region",
         "audit.view_auditevent",
     ),
+    # Drafts service standards and submits them for moderation; cannot publish.
+    Role.PENYUSUN_STANDAR: (
+        "wagtailadmin.access_admin",
+        "service_catalog.view_legalinstrument",
+        "service_catalog.view_delegatedauthority",
+        "service_catalog.view_servicecategory",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ),
 }
 
 # Wagtail page permissions granted on the root page (whole site) per role.
 ROLE_PAGE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.ADMIN_PEMDA: ("add", "change", "publish", "lock", "unlock", "bulk_delete"),
+    Role.PENYUSUN_STANDAR: ("add", "change"),
 }

@@ -292,7 +292,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # axes logs every login at INFO; failures and lockouts stay visible.
+        # These log every login, background index update and PDF step at INFO;
+        # failures stay visible.
         "axes": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
+}
+
+# =============================================================================
+# PUBLIC READ API (service catalog open data)
+# https://www.django-rest-framework.org/api-guide/settings/
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+# =============================================================================
+INSTALLED_APPS += ["drf_spectacular"]
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PATEN — katalog layanan",
+    "DESCRIPTION": "Open data: services, standar pelayanan, categories and legal instruments.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }

@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -18,5 +19,6 @@ def robots_txt(request):
 
 
 @require_GET
+@transaction.non_atomic_requests
 def healthz(request):
     return JsonResponse({"status": "ok"})

@@ -5,10 +5,15 @@ from django.db import transaction
 
 from paten.accounts.services import staff_assign, staff_create
 from paten.demo import DEMO_PASSWORD, SEED_REGIONS, demo_users
+from paten.site.services import site_settings_set_demo
+from service_catalog.demo import catalog_demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent): seed regions, demo staff per role and kecamatan."
+    help = (
+        "Load the demo data (idempotent): seed regions, demo staff per role and kecamatan, "
+        "site settings and the Kota Bontang service catalog."
+    )
 
     def handle(self, *args, **options):
         for code in SEED_REGIONS:
@@ -18,6 +23,8 @@ class Command(BaseCommand):
             created = self._users()
         self.stdout.write(self.style.SUCCESS(f"demo users: {created} created, others kept"))
         self._site()
+        catalog_demo_load()
+        self.stdout.write(self.style.SUCCESS("service catalog: loaded"))
 
     def _users(self) -> int:
         User = get_user_model()
@@ -43,6 +50,4 @@ class Command(BaseCommand):
         return created
 
     def _site(self) -> None:
-        from paten.site.services import site_settings_set_demo
-
         site_settings_set_demo()

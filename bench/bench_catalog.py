@@ -1,0 +1,298 @@
+"""Catalog index with 500 services under gunicorn vs a minimal Django view (/healthz).
+
+A throw-away database (a SQLite file under var/bench/, and PostgreSQL ``paten_bench_catalog``
+when a server answers) is migrated and filled with 500 published services; gunicorn
+(2 sync workers, 127.0.0.1, a free port) serves the project with the embedded
+settings (DEBUG off, file-based cache under var/bench/, or Redis when REDIS_URL is
+set). A bounded load generator (4 processes × 2 connections, 2 alternating rounds of 4 s per URL)
+measures requests per second of /layanan/ and of /healthz in the same set-up.
+"""
+
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+PG_DB = "paten_bench_catalog"
+SERVICES = 500
+SECONDS = 4.0
+ROUNDS = 2
+PROCESSES = 4
+THREADS_PER_PROCESS = 2
+MAX_REQUESTS = 200_000  # per URL; the clock stops the run long before
+TARGET = "ratio ≥ 0.5"
+
+
+def _env(database_url: str, var_dir: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "paten.settings.dev",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "bench-only",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": database_url,
+            "PATEN_VAR_DIR": str(var_dir),
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def _populate() -> dict:
+    """Run in a subprocess (its own settings): migrate and add the services."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tests.service_catalog.factories import (
+        DelegatedAuthorityFactory,
+        ServiceCategoryFactory,
+        bontang_regions,
+        make_service,
+    )
+
+    regions = bontang_regions()
+    categories = [ServiceCategoryFactory() for _ in range(6)]
+    delegations = [
+        DelegatedAuthorityFactory(),
+        DelegatedAuthorityFactory(kecamatan_list=regions[:2]),
+    ]
+    started = time.perf_counter()
+    for i in range(SERVICES):
+        make_service(
+            category=categories[i % len(categories)],
+            delegated_authority=delegations[i % 2] if i % 3 else None,
+        )
+    return {"services": SERVICES, "build_s": time.perf_counter() - started}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    data = b"".join(chunks)
+    status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
+    return status, data
+
+
+def _load_worker(args) -> tuple[int, int]:
+    import threading
+
+    port, path, start_at, seconds, limit = args
+    # Every process starts at the same wall-clock time, after its own start-up.
+    time.sleep(max(0.0, start_at - time.time()))
+    deadline = time.perf_counter() + seconds
+    counts = {"ok": 0, "bad": 0}
+    lock = threading.Lock()
+
+    def loop():
+        while time.perf_counter() < deadline:
+            with lock:
+                if counts["ok"] + counts["bad"] >= limit:
+                    return
+            try:
+                status, _ = _get(port, path)
+            except OSError:
+                status = 0
+            with lock:
+                counts["ok" if status == 200 else "bad"] += 1
+
+    threads = [threading.Thread(target=loop) for _ in range(THREADS_PER_PROCESS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counts["ok"], counts["bad"]
+
+
+def _rate(pool, port: int, path: str) -> float:
+    """Requests per second of ``path``: bounded in time and in count."""
+    limit = MAX_REQUESTS // PROCESSES
+    start_at = time.time() + 0.5
+    results = pool.map(_load_worker, [(port, path, start_at, SECONDS, limit)] * PROCESSES)
+    ok = sum(r[0] for r in results)
+    bad = sum(r[1] for r in results)
+    if bad:
+        raise RuntimeError(f"{path}: {bad} failed requests out of {ok + bad}")
+    return ok / SECONDS
+
+
+def _serve_and_measure(env: dict) -> dict:
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "bench.bench_catalog:application",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**env, "PATEN_BENCH_SERVER": "1"},
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                if _get(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not answer /healthz")
+        status, body = _get(port, "/layanan/")
+        if status != 200 or b"service-card" not in body:
+            raise RuntimeError(f"/layanan/ answered {status}")
+        for _ in range(20):  # warm both workers' connections and the page cache
+            _get(port, "/layanan/")
+            _get(port, "/healthz")
+        started = time.perf_counter()
+        for _ in range(5):
+            _get(port, "/layanan/?q=surat")
+        search_ms = (time.perf_counter() - started) / 5 * 1000
+        # Alternate the two URLs and keep each one's best run: the load generator
+        # shares the machine with gunicorn, so single runs are noisy.
+        rates = {"minimal": [], "healthz": [], "catalog": []}
+        with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
+            for _ in range(ROUNDS):
+                rates["minimal"].append(_rate(pool, port, MINIMAL_PATH))
+                rates["catalog"].append(_rate(pool, port, "/layanan/"))
+                rates["healthz"].append(_rate(pool, port, "/healthz"))
+        return {
+            "minimal": max(rates["minimal"]),
+            "healthz": max(rates["healthz"]),
+            "catalog": max(rates["catalog"]),
+            "search_ms": search_ms,
+            "page_bytes": len(body),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def _one(report, label: str, database_url: str, var_dir: Path) -> None:
+    shutil.rmtree(var_dir, ignore_errors=True)
+    var_dir.mkdir(parents=True)
+    env = _env(database_url, var_dir)
+    out = subprocess.run(
+        [sys.executable, __file__, "--populate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    built = json.loads(out.stdout.strip().splitlines()[-1])
+    m = _serve_and_measure(env)
+    report.figure(
+        f"{label}: catalog index, {built['services']} services (cached)",
+        m["catalog"],
+        "req/s",
+        reference=m["minimal"],
+        reference_name="minimal Django view",
+        target=TARGET,
+    )
+    report.note(
+        f"{label}: /healthz {m['healthz']:,.0f} req/s (it runs inside ATOMIC_REQUESTS, "
+        "so every request opens a database transaction; the minimal view above does not)"
+    )
+    report.note(
+        f"{label}: uncached search /layanan/?q=surat {m['search_ms']:.0f} ms per request; "
+        f"index page {m['page_bytes'] / 1024:.0f} KiB; building {built['services']} services "
+        f"took {built['build_s']:.0f} s"
+    )
+
+
+def _postgres_server_url() -> str | None:
+    url = os.environ.get("BENCH_POSTGRES_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return "postgres://postgres@127.0.0.1:5432/postgres"
+    except OSError:
+        return None
+
+
+def run(report) -> None:
+    from bench.bench_regions import _pg_admin, _with_db
+
+    sqlite_file = BENCH_DIR / "catalog.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
+    try:
+        _one(report, "SQLite", f"sqlite:///{sqlite_file}", BENCH_DIR / "catalog-var-sqlite")
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(BENCH_DIR / "catalog-var-sqlite", ignore_errors=True)
+
+    server = _postgres_server_url()
+    if not server:
+        report.note("PostgreSQL: no server answered on 127.0.0.1:5432 (set BENCH_POSTGRES_URL)")
+        return
+    _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    _pg_admin(server, f"CREATE DATABASE {PG_DB}")
+    try:
+        _one(report, "PostgreSQL", _with_db(server, PG_DB), BENCH_DIR / "catalog-var-pg")
+    finally:
+        _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        shutil.rmtree(BENCH_DIR / "catalog-var-pg", ignore_errors=True)
+
+
+# gunicorn serves ``bench.bench_catalog:application``: the project's URLs plus a
+# minimal view (no template, no database, no transaction) as the reference.
+MINIMAL_PATH = "/bench-minimal"
+
+if os.environ.get("PATEN_BENCH_SERVER") == "1":
+    from django.conf import settings as _settings
+    from django.core.wsgi import get_wsgi_application
+    from django.db import transaction
+    from django.http import HttpResponse
+    from django.urls import path
+
+    @transaction.non_atomic_requests
+    def minimal(request):
+        return HttpResponse(b"ok", content_type="text/plain")
+
+    _settings.ROOT_URLCONF = "bench.bench_catalog"
+    application = get_wsgi_application()
+    from paten import urls as _project_urls
+
+    urlpatterns = [path(MINIMAL_PATH.lstrip("/"), minimal), *_project_urls.urlpatterns]
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--populate"]:
+    sys.path.insert(0, str(ROOT))
+    print(json.dumps(_populate()))

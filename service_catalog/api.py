@@ -1,0 +1,297 @@
+"""Public read API of the catalog (open data): what the public pages show, nothing more.
+
+No personal data is served here. Filters are the public index's (``q``, ``kecamatan``,
+``kategori``, ``bidang``, ``biaya``); the OpenAPI schema is at ``/api/schema/``.
+"""
+
+from django.http import Http404
+from django.urls import include, path
+from wagtail.rich_text import expand_db_html
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.views import SpectacularJSONAPIView
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from .models import LegalInstrument, ServiceCategory
+from .selectors import (
+    CatalogEntry,
+    catalog_entries,
+    catalog_filters_from,
+    fee_label,
+    installation_kecamatan,
+    kecamatan_by_code,
+    kecamatan_offering,
+    service_detail_queryset,
+    standard_for,
+)
+
+
+class PublicApi(GenericAPIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+
+class CatalogPagination(PageNumberPagination):
+    page_size = 50
+    page_query_param = "halaman"
+    max_page_size = 200
+    page_size_query_param = "per_halaman"
+
+
+class RegionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceCategory
+        fields = ["slug", "name", "description"]
+
+
+class LegalInstrumentSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    status_label = serializers.CharField(source="get_status_display")
+    citation = serializers.CharField(source="__str__")
+    replaced_by = serializers.SerializerMethodField()
+    document_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LegalInstrument
+        fields = [
+            "id",
+            "citation",
+            "kind",
+            "kind_label",
+            "number",
+            "year",
+            "title",
+            "signed_on",
+            "effective_from",
+            "effective_until",
+            "status",
+            "status_label",
+            "replaced_by",
+            "document_url",
+        ]
+
+    def get_replaced_by(self, obj) -> str | None:
+        return str(obj.replaced_by_id) if obj.replaced_by_id else None
+
+    def get_document_url(self, obj) -> str | None:
+        if not obj.document_id:
+            return None
+        request = self.context.get("request")
+        url = obj.document.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class DurationSerializer(serializers.Serializer):
+    value = serializers.IntegerField()
+    unit = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ServiceListSerializer(serializers.Serializer):
+    """One catalog entry (a service, with the kecamatan offering it)."""
+
+    code = serializers.CharField(source="service.code")
+    title = serializers.CharField(source="service.title")
+    summary = serializers.CharField(source="service.summary")
+    url = serializers.SerializerMethodField()
+    category = CategorySerializer(source="service.category")
+    field = serializers.CharField(source="service.field")
+    fee_kind = serializers.CharField(source="service.fee_kind")
+    fee_amount = serializers.DecimalField(
+        source="service.fee_amount", max_digits=14, decimal_places=0, allow_null=True
+    )
+    fee_label = serializers.SerializerMethodField()
+    duration = serializers.SerializerMethodField()
+    product = serializers.CharField(source="service.product")
+    offered_in = RegionSerializer(many=True)
+
+    def get_url(self, entry) -> str:
+        request = self.context.get("request")
+        url = entry.service.get_url(request=request) or ""
+        return request.build_absolute_uri(url) if request else url
+
+    def get_fee_label(self, entry) -> str:
+        return fee_label(entry.service)
+
+    @extend_schema_field(DurationSerializer)
+    def get_duration(self, entry) -> dict:
+        standard = entry.standard
+        return {
+            "value": standard.duration_value,
+            "unit": standard.duration_unit,
+            "label": standard.duration_unit_label,
+        }
+
+
+class RequiredDocumentSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    form = serializers.CharField()
+    form_label = serializers.CharField(source="get_form_display")
+    copies = serializers.IntegerField()
+    is_mandatory = serializers.BooleanField()
+    condition = serializers.CharField()
+
+
+class ProcedureStepSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    role = serializers.CharField()
+    role_label = serializers.CharField(source="get_role_display")
+    duration_value = serializers.IntegerField()
+    duration_unit = serializers.CharField()
+    description = serializers.CharField()
+
+
+class LegalBasisSerializer(serializers.Serializer):
+    instrument = LegalInstrumentSerializer()
+    article = serializers.CharField()
+
+
+RICH_TEXT_FIELDS = [
+    "procedure_notes",
+    "complaint_channels",
+    "facilities",
+    "staff_competence",
+    "internal_supervision",
+    "service_guarantee",
+    "safety_guarantee",
+    "performance_evaluation",
+]
+
+
+class ServiceDetailSerializer(ServiceListSerializer):
+    """The whole standar pelayanan (14 components) as it applies in a kecamatan."""
+
+    kecamatan = RegionSerializer(source="standard.kecamatan", allow_null=True)
+    clock_starts_when_complete = serializers.BooleanField(
+        source="service.clock_starts_when_complete"
+    )
+    service_hours = serializers.CharField(source="service.service_hours")
+    fee_description = serializers.CharField(source="service.fee_description")
+    fee_legal_basis = LegalInstrumentSerializer(source="service.fee_legal_basis", allow_null=True)
+    required_documents = RequiredDocumentSerializer(
+        source="service.required_documents.all", many=True
+    )
+    extra_requirements = serializers.ListField(
+        source="standard.extra_requirements", child=serializers.CharField()
+    )
+    kecamatan_note = serializers.CharField(source="standard.note")
+    procedure_steps = ProcedureStepSerializer(source="service.procedure_steps.all", many=True)
+    legal_basis = LegalBasisSerializer(source="service.legal_basis.all", many=True)
+    staff_count = serializers.CharField(source="service.staff_count")
+    rich_text = serializers.SerializerMethodField(
+        help_text="HTML of the rich-text components, by field name."
+    )
+    effective_from = serializers.DateField(source="service.effective_from", allow_null=True)
+    effective_until = serializers.DateField(source="service.effective_until", allow_null=True)
+    version_published_at = serializers.DateTimeField(source="service.last_published_at")
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "string"}, "description": "HTML"}
+    )
+    def get_rich_text(self, entry) -> dict:
+        return {
+            name: expand_db_html(getattr(entry.service, name) or "") for name in RICH_TEXT_FIELDS
+        }
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Search text"),
+    OpenApiParameter(
+        "kecamatan", OpenApiTypes.STR, description="Kemendagri code of a kecamatan, e.g. 64.74.01"
+    ),
+    OpenApiParameter("kategori", OpenApiTypes.STR, description="Category slug"),
+    OpenApiParameter("bidang", OpenApiTypes.STR, enum=["perizinan", "non_perizinan"]),
+    OpenApiParameter("biaya", OpenApiTypes.STR, enum=["gratis", "berbayar"]),
+]
+
+
+class ServiceListApi(ListModelMixin, PublicApi):
+    serializer_class = ServiceListSerializer
+    pagination_class = CatalogPagination
+
+    def get_queryset(self):
+        everywhere = installation_kecamatan()
+        filters = catalog_filters_from(self.request.query_params, all_kecamatan=everywhere)
+        return catalog_entries(filters=filters, all_kecamatan=everywhere)
+
+    @extend_schema(parameters=FILTER_PARAMETERS, operation_id="services_list")
+    def get(self, request):
+        return self.list(request)
+
+
+class ServiceDetailApi(PublicApi):
+    serializer_class = ServiceDetailSerializer
+
+    @extend_schema(
+        parameters=[FILTER_PARAMETERS[1]],
+        operation_id="services_retrieve",
+    )
+    def get(self, request, code: str):
+        service = service_detail_queryset().filter(code=code).first()
+        if service is None:
+            raise Http404
+        everywhere = installation_kecamatan()
+        offered = kecamatan_offering(service, all_kecamatan=everywhere)
+        kecamatan = None
+        kecamatan_code = str(request.query_params.get("kecamatan", "")).strip()
+        if kecamatan_code:
+            kecamatan = kecamatan_by_code(kecamatan_code, all_kecamatan=everywhere)
+            if kecamatan is None or kecamatan.code not in {r.code for r in offered}:
+                raise Http404
+        entry = CatalogEntry(
+            service=service, offered_in=offered, standard=standard_for(service, kecamatan)
+        )
+        return Response(self.get_serializer(entry).data)
+
+
+class CategoryListApi(PublicApi):
+    serializer_class = CategorySerializer
+    pagination_class = None
+    queryset = ServiceCategory.objects.all()
+
+    def get(self, request):
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+
+class LegalInstrumentListApi(ListModelMixin, PublicApi):
+    serializer_class = LegalInstrumentSerializer
+    pagination_class = CatalogPagination
+    queryset = LegalInstrument.objects.select_related("document")
+
+    def get(self, request):
+        return self.list(request)
+
+
+data_patterns = [
+    path("layanan/", ServiceListApi.as_view(), name="api_services"),
+    path("layanan/<slug:code>/", ServiceDetailApi.as_view(), name="api_service"),
+    path("kategori/", CategoryListApi.as_view(), name="api_categories"),
+    path("dasar-hukum/", LegalInstrumentListApi.as_view(), name="api_legal_instruments"),
+]
+
+urlpatterns = [
+    *data_patterns,
+    path(
+        "schema/",
+        SpectacularJSONAPIView.as_view(
+            urlconf=[path("api/", include(data_patterns))],
+            authentication_classes=[],
+            permission_classes=[AllowAny],
+        ),
+        name="api_schema",
+    ),
+]

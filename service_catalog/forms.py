@@ -1,0 +1,43 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from .durations import office_minutes, steps_fit_total
+
+
+class ServicePageForm(WagtailAdminPageForm):
+    """Checks that span several inline panels of a service."""
+
+    def clean(self):
+        cleaned = super().clean()
+        steps = [
+            (form.cleaned_data["duration_value"], form.cleaned_data["duration_unit"])
+            for form in self.formsets["procedure_steps"].forms
+            if form.is_valid()
+            and form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("duration_value")
+        ]
+        total = (cleaned.get("duration_value"), cleaned.get("duration_unit"))
+        if steps and all(total) and not steps_fit_total(steps, total):
+            needed = sum(office_minutes(v, u) for v, u in steps)
+            self.add_error(
+                "duration_value",
+                _(
+                    "The completion time is shorter than its steps, which add up to about "
+                    "%(minutes)d office minutes."
+                )
+                % {"minutes": round(needed)},
+            )
+        keys = [
+            form.cleaned_data.get("key")
+            for form in self.formsets["required_documents"].forms
+            if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        duplicates = sorted({k for k in keys if k and keys.count(k) > 1})
+        if duplicates:
+            self.add_error(
+                None,
+                _("Each required document needs its own key; repeated: %(keys)s")
+                % {"keys": ", ".join(duplicates)},
+            )
+        return cleaned

@@ -1,0 +1,66 @@
+"""Cache invalidation for the public catalog.
+
+Every cached public fragment (pages, PDFs) is keyed by the catalog generation
+(``selectors.catalog_generation``). Anything that changes what a citizen sees bumps
+it: publishing or unpublishing a page (the navigation and the catalog both show
+pages), deleting a service, and saving or deleting the snippets the standards show.
+The bump happens at once and again after the transaction commits, so a request
+that read the old rows while the change was in flight cannot keep its stale copy
+under the new generation.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.signals import page_published, page_unpublished
+
+from .models import (
+    DelegatedAuthority,
+    LegalInstrument,
+    Maklumat,
+    ServiceCategory,
+    ServiceIndexPage,
+    ServicePage,
+)
+from .selectors import catalog_generation_bump
+
+SNIPPETS = (LegalInstrument, DelegatedAuthority, ServiceCategory, Maklumat)
+
+
+def catalog_changed(**kwargs) -> None:
+    catalog_generation_bump()
+    transaction.on_commit(catalog_generation_bump)
+
+
+def connect() -> None:
+    page_published.connect(catalog_changed, dispatch_uid="service_catalog_page_published")
+    page_unpublished.connect(catalog_changed, dispatch_uid="service_catalog_page_unpublished")
+    for model in (ServicePage, ServiceIndexPage):
+        post_delete.connect(
+            catalog_changed, sender=model, dispatch_uid=f"service_catalog_delete_{model.__name__}"
+        )
+    for model in SNIPPETS:
+        post_save.connect(
+            catalog_changed, sender=model, dispatch_uid=f"service_catalog_save_{model.__name__}"
+        )
+        post_delete.connect(
+            catalog_changed, sender=model, dispatch_uid=f"service_catalog_del_{model.__name__}"
+        )
+    m2m_changed.connect(
+        catalog_changed,
+        sender=DelegatedAuthority.kecamatan.through,
+        dispatch_uid="service_catalog_delegation_kecamatan",
+    )
+    try:
+        from paten.site.models import SiteSettings
+    except ImportError:  # pragma: no cover - the site app is part of the platform
+        return
+    # The pemda name, address and logo are in every cached page's header and footer.
+    # (A first read creates an empty settings row: that changes nothing on the page.)
+    post_save.connect(
+        site_settings_changed, sender=SiteSettings, dispatch_uid="service_catalog_site"
+    )
+
+
+def site_settings_changed(*, created: bool = False, **kwargs) -> None:
+    if not created:
+        catalog_changed()

@@ -1,0 +1,172 @@
+"""An admin writes a service, another approves it, a citizen finds it and its PDF."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from paten.accounts.constants import Role
+from paten.accounts.services import roles_sync_permissions, staff_create
+from service_catalog.models import ServicePage
+from service_catalog.services import catalog_index_ensure
+from tests.service_catalog.factories import (
+    LegalInstrumentFactory,
+    ServiceCategoryFactory,
+    bontang_regions,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "kata-sandi-uji-coba-123"
+TITLE = "Surat keterangan bersih lingkungan"
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(base + "/admin/")
+
+
+def add_inline(page: Page, prefix: str, values: dict) -> None:
+    page.locator(f"#id_{prefix}-ADD").click()
+    index = page.locator(f"#id_{prefix}-TOTAL_FORMS").input_value()
+    n = int(index) - 1
+    for name, value in values.items():
+        field = page.locator(f"#id_{prefix}-{n}-{name}")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def choose(page: Page, field_id: str, label: str) -> None:
+    """Pick a snippet through Wagtail's chooser modal."""
+    chooser = page.locator(f"#{field_id}-chooser")
+    chooser.locator(".unchosen button[data-chooser-action-choose]").click()
+    page.locator("a[data-chooser-modal-choice]", has_text=label).first.click()
+    expect(chooser.locator("[data-chooser-title]")).to_contain_text(label)
+
+
+def fill_rich_text(page: Page, field_id: str, text: str) -> None:
+    editor = page.locator(f"#{field_id}").locator("xpath=..").locator("[contenteditable='true']")
+    editor.click()
+    page.keyboard.type(text)
+
+
+@pytest.fixture
+def setup(db):
+    bontang_regions()
+    roles_sync_permissions()
+    for username in ("penyusun.a", "penyetuju.b"):
+        staff_create(username=username, password=PASSWORD, roles=[Role.ADMIN_PEMDA])
+    index = catalog_index_ensure()
+    category = ServiceCategoryFactory(name="Surat keterangan", slug="keterangan")
+    instrument = LegalInstrumentFactory(
+        title="Standar pelayanan kecamatan", number="7", year=2024, signed_on=None
+    )
+    return {"index": index, "category": category, "instrument": instrument}
+
+
+def test_service_written_approved_and_found(browser, live_server, setup):
+    base = live_server.url
+
+    # 1. The first admin writes the service and submits it for moderation.
+    author = browser.new_context()
+    page = author.new_page()
+    sign_in(page, base, "penyusun.a")
+    page.goto(f"{base}/admin/pages/add/service_catalog/servicepage/{setup['index'].pk}/")
+    page.locator("#id_title").fill(TITLE)
+    page.locator("#id_code").fill("skbl")
+    choose(page, "id_category", "Surat keterangan")
+    page.locator("#id_field").select_option("non_perizinan")
+    page.locator("#id_summary").fill("Keterangan bersih lingkungan untuk warga.")
+    add_inline(
+        page,
+        "required_documents",
+        {"key": "pengantar", "name": "Surat pengantar RT", "form": "asli"},
+    )
+    add_inline(
+        page, "required_documents", {"key": "ktp", "name": "Fotokopi KTP", "form": "fotokopi"}
+    )
+    add_inline(
+        page,
+        "procedure_steps",
+        {
+            "title": "Berkas diterima",
+            "role": "loket",
+            "duration_value": "10",
+            "duration_unit": "minutes",
+        },
+    )
+    add_inline(
+        page,
+        "procedure_steps",
+        {"title": "Verifikasi", "role": "kasi", "duration_value": "20", "duration_unit": "minutes"},
+    )
+    add_inline(
+        page,
+        "procedure_steps",
+        {
+            "title": "Tanda tangan camat",
+            "role": "camat",
+            "duration_value": "15",
+            "duration_unit": "minutes",
+        },
+    )
+    page.locator("#id_duration_value").fill("1")
+    page.locator("#id_duration_unit").select_option("hours")
+    page.locator("#id_product").fill("Surat keterangan bersih lingkungan")
+    fill_rich_text(page, "id_complaint_channels", "Kotak pengaduan di loket")
+    page.get_by_role("tab").nth(1).click()
+    choose(page, "id_legal_basis-0-instrument", "Nomor 7 Tahun 2024")
+    page.get_by_role("tab").nth(3).click()  # Promote: the slug
+    if not page.locator("#id_slug").input_value():
+        page.locator("#id_slug").fill("surat-keterangan-bersih-lingkungan")
+    with page.expect_navigation():
+        page.locator("button[name='action-submit']").evaluate("button => button.click()")
+    errors = page.locator(".w-field__errors").evaluate_all(
+        "els => els.filter(e => e.innerText.trim()).map("
+        "e => [e.closest('[data-contentpath]')?.dataset.contentpath, e.parentElement?.id])"
+    )
+    assert not errors, errors
+    expect(page.locator(".messages")).to_contain_text(TITLE)
+
+    service = ServicePage.objects.get(code="skbl")
+    assert service.required_documents.count() == 2
+    assert service.procedure_steps.count() == 3
+    assert not service.live and service.workflow_in_progress
+    author.close()
+
+    # 2. A second admin approves it: the service goes live.
+    reviewer = browser.new_context()
+    page = reviewer.new_page()
+    sign_in(page, base, "penyetuju.b")
+    page.goto(f"{base}/admin/pages/{service.pk}/edit/")
+    approve = page.locator("button[data-workflow-action-name='approve']").first
+    with page.expect_navigation():
+        approve.evaluate("button => button.click()")
+    expect(page.locator(".messages")).to_be_visible()
+    service.refresh_from_db()
+    assert service.live
+    reviewer.close()
+
+    # 3. A citizen finds it by search and opens its PDF.
+    citizen = browser.new_context()
+    page = citizen.new_page()
+    page.goto(base + "/layanan/")
+    page.locator("#id_q").fill("bersih lingkungan")
+    page.locator("form.catalog-filter button[type=submit]").click()
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    pdf_link = page.get_by_role("link", name=re.compile("PDF"))
+    href = pdf_link.get_attribute("href")
+    response = page.request.get(base + href if href.startswith("/") else href)
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/pdf")
+    assert response.body().startswith(b"%PDF")
+    citizen.close()

@@ -1,0 +1,192 @@
+"""Builders for the service catalog: one factory per snippet, ``make_service`` for pages.
+
+``make_service`` goes through ``service_catalog.services.service_publish`` so test
+data passes the admin's validation, and lands under the catalog page (``/layanan/``).
+"""
+
+import itertools
+from datetime import date
+
+from django.utils.text import slugify
+from wagtail.models import Site
+
+import factory
+
+from paten.regions.models import Region
+from service_catalog.constants import (
+    DocumentForm,
+    FeeKind,
+    InstrumentKind,
+    ServiceField,
+    StepRole,
+)
+from service_catalog.models import (
+    DelegatedAuthority,
+    LegalInstrument,
+    Maklumat,
+    ProcedureStep,
+    RequiredDocument,
+    ServiceCategory,
+    ServiceIndexPage,
+    ServiceLegalBasis,
+    ServicePage,
+)
+
+BONTANG = [
+    ("64.74.01", "Bontang Utara"),
+    ("64.74.02", "Bontang Selatan"),
+    ("64.74.03", "Bontang Barat"),
+]
+
+
+def bontang_regions() -> list[Region]:
+    """Kalimantan Timur > Kota Bontang > its three kecamatan (REFERENCE §6.4)."""
+    for code, name in [("64", "Kalimantan Timur"), ("64.74", "Kota Bontang"), *BONTANG]:
+        Region.objects.get_or_create(code=code, defaults={"name": name})
+    return list(Region.objects.filter(code__in=[code for code, _name in BONTANG]))
+
+
+class LegalInstrumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LegalInstrument
+
+    kind = InstrumentKind.PERWAL
+    number = factory.Sequence(lambda n: str(100 + n))
+    year = 2016
+    title = factory.Sequence(lambda n: f"Pelimpahan Sebagian Kewenangan Wali Kota kepada Camat {n}")
+    signed_on = date(2016, 3, 1)
+    effective_from = date(2016, 3, 1)
+
+    class Params:
+        revoked = factory.Trait(status="dicabut")
+
+
+class DelegatedAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DelegatedAuthority
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"pskwc-2016-{n}")
+    instrument = factory.SubFactory(LegalInstrumentFactory)
+    reference = factory.Sequence(lambda n: f"Lampiran I huruf B angka {n}")
+    authority = "Penerbitan surat keterangan"
+    field = ServiceField.NON_PERIZINAN
+    originating_opd = "Dinas Kependudukan dan Pencatatan Sipil"
+    all_kecamatan = True
+
+    class Params:
+        expired = factory.Trait(effective_until=date(2020, 12, 31))
+        is_revoked = factory.Trait(revoked=True)
+
+    @factory.post_generation
+    def kecamatan_list(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.all_kecamatan = False
+            self.save(update_fields=["all_kecamatan"])
+            self.kecamatan.set(extracted)
+
+
+class ServiceCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceCategory
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Kependudukan {n}")
+    slug = factory.Sequence(lambda n: f"kependudukan-{n}")
+    sort_order = 0
+
+
+class MaklumatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Maklumat
+
+    text = "<p>Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar.</p>"
+    camat_name = "Drs. Camat Contoh"
+    camat_nip = "197001011990031001"
+    signed_on = date(2025, 1, 2)
+
+
+_codes = itertools.count(1)
+
+
+def make_service(
+    *,
+    title: str | None = None,
+    code: str | None = None,
+    category: ServiceCategory | None = None,
+    delegated_authority: DelegatedAuthority | None = None,
+    field: str = ServiceField.NON_PERIZINAN,
+    documents: int = 2,
+    steps: int = 3,
+    fee_kind: str = FeeKind.FREE,
+    fee_amount=None,
+    legal_basis: LegalInstrument | None = None,
+    overrides=(),
+    **extra,
+) -> ServicePage:
+    """A published service with ``documents`` required documents and ``steps`` steps."""
+    n = next(_codes)
+    code = code or f"svc{n}"
+    legal_basis = legal_basis or LegalInstrumentFactory()
+    if fee_kind != FeeKind.FREE:
+        extra.setdefault("fee_legal_basis", legal_basis)
+        if fee_kind == FeeKind.FORMULA:
+            extra.setdefault("fee_description", "panjang × lebar × Rp500/m²")
+    service = ServicePage(
+        title=title or f"Surat Keterangan Nomor {n}",
+        code=code,
+        category=category or ServiceCategoryFactory(),
+        field=delegated_authority.field if delegated_authority else field,
+        delegated_authority=delegated_authority,
+        summary=extra.pop("summary", f"Surat keterangan untuk keperluan {n}."),
+        duration_value=extra.pop("duration_value", 1),
+        duration_unit=extra.pop("duration_unit", "working_days"),
+        fee_kind=fee_kind,
+        fee_amount=fee_amount,
+        product=extra.pop("product", "Surat keterangan yang ditandatangani camat"),
+        complaint_channels=extra.pop(
+            "complaint_channels", "<p>Kotak pengaduan di loket, SP4N-LAPOR!</p>"
+        ),
+        staff_count="2 orang",
+        facilities="<p>Ruang tunggu, loket, komputer</p>",
+        **extra,
+    )
+    service.required_documents = [
+        RequiredDocument(
+            key=f"doc{i}",
+            name=["Surat pengantar desa/kelurahan", "Fotokopi KTP", "Fotokopi KK"][i % 3]
+            + ("" if i < 3 else f" {i}"),
+            form=DocumentForm.COPY if i else DocumentForm.ORIGINAL,
+            copies=1 + (i % 2),
+            is_mandatory=i != 2,
+            condition="bagi yang dikuasakan" if i == 2 else "",
+        )
+        for i in range(documents)
+    ]
+    service.procedure_steps = [
+        ProcedureStep(
+            title=f"Langkah {i + 1}",
+            role=[StepRole.APPLICANT, StepRole.FRONT_OFFICE, StepRole.CAMAT][i % 3],
+            duration_value=10,
+            duration_unit="minutes",
+        )
+        for i in range(steps)
+    ]
+    service.legal_basis = [ServiceLegalBasis(instrument=legal_basis, article="Pasal 3")]
+    service.kecamatan_overrides = list(overrides)
+    service.slug = extra.get("slug") or slugify(service.title)[:60] or code
+    catalog_index().add_child(instance=service)
+    service.save_revision().publish()
+    return ServicePage.objects.get(pk=service.pk)
+
+
+def catalog_index() -> ServiceIndexPage:
+    """The catalog page at ``/layanan/`` under the site's home page, created if missing."""
+    existing = ServiceIndexPage.objects.order_by("path").first()
+    if existing is not None:
+        return existing
+    home = Site.objects.get(is_default_site=True).root_page
+    index = ServiceIndexPage(title="Layanan", slug="layanan", show_in_menus=True)
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return ServiceIndexPage.objects.get(pk=index.pk)

@@ -1,0 +1,195 @@
+"""Admin pages of the catalog viewsets render for an Admin Pemda, and scoping holds."""
+
+from datetime import date
+
+from django.urls import reverse
+
+import pytest
+
+from paten.accounts.constants import Role
+from paten.accounts.services import staff_create
+
+from .factories import (
+    DelegatedAuthorityFactory,
+    LegalInstrumentFactory,
+    MaklumatFactory,
+    ServiceCategoryFactory,
+    bontang_regions,
+    make_service,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kecamatan(db):
+    return {r.code: r for r in bontang_regions()}
+
+
+@pytest.fixture
+def admin_pemda(kecamatan):
+    return staff_create(username="adminpemda", password="x", roles=[Role.ADMIN_PEMDA])
+
+
+@pytest.fixture
+def admin_client(client, admin_pemda):
+    client.force_login(admin_pemda)
+    return client
+
+
+@pytest.fixture
+def camat_utara(kecamatan):
+    return staff_create(
+        username="camat.utara", password="x", roles=[Role.CAMAT], kecamatan=["64.74.01"]
+    )
+
+
+SNIPPETS = [
+    ("legalinstrument", LegalInstrumentFactory),
+    ("delegatedauthority", DelegatedAuthorityFactory),
+    ("servicecategory", ServiceCategoryFactory),
+]
+
+
+@pytest.mark.parametrize(("model", "factory"), SNIPPETS)
+def test_snippet_list_create_edit_render(admin_client, model, factory):
+    obj = factory()
+    base = f"wagtailsnippets_service_catalog_{model}"
+    for url in (
+        reverse(f"{base}:list"),
+        reverse(f"{base}:add"),
+        reverse(f"{base}:edit", args=[obj.pk]),
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_legal_instrument_list_filters_and_search(admin_client):
+    LegalInstrumentFactory(title="Pelimpahan kewenangan camat", year=2016)
+    LegalInstrumentFactory(title="Retribusi jasa usaha", year=2011, kind="perda")
+    url = reverse("wagtailsnippets_service_catalog_legalinstrument:list")
+    response = admin_client.get(url, {"q": "Retribusi"})
+    assert b"Retribusi jasa usaha" in response.content
+    assert b"Pelimpahan kewenangan camat" not in response.content
+    response = admin_client.get(url, {"kind": "perda", "year": 2011, "status": "berlaku"})
+    assert response.status_code == 200
+    assert b"Retribusi jasa usaha" in response.content
+
+
+def test_delegated_authority_filter_by_kecamatan(admin_client, kecamatan):
+    DelegatedAuthorityFactory(code="only-selatan", kecamatan_list=[kecamatan["64.74.02"]])
+    DelegatedAuthorityFactory(code="everywhere")
+    url = reverse("wagtailsnippets_service_catalog_delegatedauthority:list")
+    response = admin_client.get(url, {"kecamatan": "64.74.01", "field": "non_perizinan"})
+    assert response.status_code == 200
+    assert b"everywhere" in response.content
+    assert b"only-selatan" not in response.content
+
+
+def test_maklumat_pages_render(admin_client, kecamatan):
+    maklumat = MaklumatFactory(kecamatan=kecamatan["64.74.01"])
+    base = "wagtailsnippets_service_catalog_maklumat"
+    for url in (
+        reverse(f"{base}:list"),
+        reverse(f"{base}:add"),
+        reverse(f"{base}:edit", args=[maklumat.pk]),
+    ):
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_camat_sees_only_their_maklumat(client, camat_utara, kecamatan):
+    own = MaklumatFactory(kecamatan=kecamatan["64.74.01"], camat_name="Camat Utara")
+    other = MaklumatFactory(kecamatan=kecamatan["64.74.02"], camat_name="Camat Selatan")
+    client.force_login(camat_utara)
+    base = "wagtailsnippets_service_catalog_maklumat"
+    response = client.get(reverse(f"{base}:list"))
+    assert response.status_code == 200
+    assert b"Camat Utara" in response.content
+    assert b"Camat Selatan" not in response.content
+    assert client.get(reverse(f"{base}:edit", args=[own.pk])).status_code == 200
+    assert client.get(reverse(f"{base}:edit", args=[other.pk])).status_code == 404
+    form = client.get(reverse(f"{base}:add")).context["form"]
+    assert list(form.fields["kecamatan"].queryset.values_list("code", flat=True)) == ["64.74.01"]
+
+
+def test_maklumat_signed_in_the_future_is_refused(admin_client, kecamatan):
+    response = admin_client.post(
+        reverse("wagtailsnippets_service_catalog_maklumat:add"),
+        {
+            "kecamatan": "64.74.01",
+            "text": '{"blocks":[{"key":"a","text":"Janji","type":"unstyled","depth":0,'
+            '"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
+            "camat_name": "Camat",
+            "camat_nip": "",
+            "signed_on": date(2099, 1, 1).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "signed_on" in response.context["form"].errors
+
+
+def test_service_listing_renders_with_import_export_buttons(admin_client, kecamatan):
+    make_service(title="Surat Keterangan Domisili", code="skd")
+    response = admin_client.get(reverse("service_pages:index"))
+    assert response.status_code == 200
+    assert b"Surat Keterangan Domisili" in response.content
+    assert reverse("service_catalog_import", args=["layanan"]).encode() in response.content
+    assert reverse("service_catalog_export_workbook").encode() in response.content
+
+
+def test_service_edit_and_add_pages_render(admin_client, kecamatan):
+    service = make_service(code="skd")
+    assert (
+        admin_client.get(reverse("wagtailadmin_pages:edit", args=[service.pk])).status_code == 200
+    )
+    index = service.get_parent()
+    url = reverse("wagtailadmin_pages:add", args=["service_catalog", "servicepage", index.pk])
+    assert admin_client.get(url).status_code == 200
+
+
+def test_import_and_export_pages(admin_client, kecamatan):
+    ServiceCategoryFactory(slug="kependudukan", name="Kependudukan")
+    for sheet in (
+        "instrumen_hukum",
+        "kewenangan",
+        "kategori",
+        "layanan",
+        "persyaratan",
+        "prosedur",
+    ):
+        assert admin_client.get(reverse("service_catalog_import", args=[sheet])).status_code == 200
+        response = admin_client.get(reverse("service_catalog_export", args=[sheet]))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert admin_client.get(reverse("service_catalog_export_workbook")).status_code == 200
+
+
+def test_camat_cannot_import(client, camat_utara):
+    client.force_login(camat_utara)
+    response = client.get(reverse("service_catalog_import", args=["kategori"]))
+    assert response.status_code in (302, 403)
+
+
+def test_admin_import_previews_then_imports(admin_client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from service_catalog.models import ServiceCategory
+
+    settings.VAR_DIR = tmp_path
+    url = reverse("service_catalog_import", args=["kategori"])
+    csv = "slug,nama,deskripsi,urutan\nkependudukan,Kependudukan,,1\n,Tanpa slug,,2\n"
+    upload = SimpleUploadedFile("kategori.csv", csv.encode(), content_type="text/csv")
+    response = admin_client.post(url, {"import_file": upload})
+    assert response.status_code == 200
+    assert response.context["summary"].errors[0].line == 3
+    assert not ServiceCategory.objects.exists()
+
+    csv = "slug,nama,deskripsi,urutan\nkependudukan,Kependudukan,,1\n"
+    upload = SimpleUploadedFile("kategori.csv", csv.encode(), content_type="text/csv")
+    response = admin_client.post(url, {"import_file": upload})
+    assert not response.context["summary"].errors
+    assert not ServiceCategory.objects.exists()  # a preview writes nothing
+    confirm = response.context["confirm_form"].initial
+    response = admin_client.post(url, confirm)
+    assert response.status_code == 302
+    assert ServiceCategory.objects.get().name == "Kependudukan"

@@ -1,0 +1,208 @@
+"""Catalog resources and the XLSX catalog import (command and service)."""
+
+import copy
+from io import BytesIO, StringIO
+
+from django.core.management import CommandError, call_command
+
+import openpyxl
+import pytest
+import tablib
+
+from service_catalog.demo import TEMPLATE_EXAMPLE
+from service_catalog.models import (
+    DelegatedAuthority,
+    LegalInstrument,
+    ProcedureStep,
+    ServiceCategory,
+    ServicePage,
+)
+from service_catalog.resources import (
+    CATALOG_RESOURCES,
+    LegalInstrumentResource,
+    plain_to_richtext,
+    richtext_to_plain,
+)
+from service_catalog.services import catalog_import, catalog_workbook_export, catalog_workbook_read
+
+from .factories import bontang_regions
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook(sheets: dict[str, list[dict]]) -> bytes:
+    """An XLSX workbook built with openpyxl, headers as the resources expect."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for resource in CATALOG_RESOURCES:
+        if resource.sheet not in sheets:
+            continue
+        headers = resource().get_export_headers()
+        sheet = book.create_sheet(resource.sheet)
+        sheet.append(headers)
+        for row in sheets[resource.sheet]:
+            sheet.append([row.get(h) for h in headers])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def example():
+    return copy.deepcopy(TEMPLATE_EXAMPLE)
+
+
+@pytest.fixture
+def path_of(tmp_path):
+    def write(sheets) -> str:
+        path = tmp_path / "katalog.xlsx"
+        path.write_bytes(workbook(sheets))
+        return str(path)
+
+    return write
+
+
+def counts():
+    return (
+        LegalInstrument.objects.count(),
+        DelegatedAuthority.objects.count(),
+        ServiceCategory.objects.count(),
+        ServicePage.objects.count(),
+        ProcedureStep.objects.count(),
+    )
+
+
+def test_richtext_is_escaped_and_round_trips():
+    html = plain_to_richtext('Kotak <script>alert("x")</script>\nbaris dua\n\nparagraf')
+    assert "<script>" not in html
+    assert html == (
+        "<p>Kotak &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br/>baris dua</p><p>paragraf</p>"
+    )
+    assert richtext_to_plain(html) == 'Kotak <script>alert("x")</script>\nbaris dua\n\nparagraf'
+
+
+def test_import_whole_catalog_publishes_services(example):
+    datasets = catalog_workbook_read(content=workbook(example))
+    report = catalog_import(datasets=datasets)
+    assert report.errors == []
+    assert report.published == ["skd"]
+    service = ServicePage.objects.get(code="skd")
+    assert service.live and service.live_revision_id
+    assert service.get_parent().slug == "layanan"
+    assert [d.key for d in service.required_documents.all()] == ["pengantar", "kuasa"]
+    assert service.procedure_steps.count() == 2
+    assert [b.article for b in service.legal_basis.all()] == ["", "Lampiran huruf B angka 2"]
+    assert DelegatedAuthority.objects.get(code="pskwc-b2").all_kecamatan
+
+
+def test_reimport_changes_nothing(example):
+    content = workbook(example)
+    catalog_import(datasets=catalog_workbook_read(content=content))
+    service = ServicePage.objects.get(code="skd")
+    revision = service.latest_revision_id
+    report = catalog_import(datasets=catalog_workbook_read(content=content))
+    assert report.errors == []
+    assert report.published == []
+    assert all(s.new == 0 and s.updated == 0 for s in report.summaries.values())
+    assert ServicePage.objects.get(code="skd").latest_revision_id == revision
+
+
+def test_changed_step_list_republishes_and_drops_missing_steps(example):
+    catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+    example["prosedur"] = example["prosedur"][:1]
+    example["prosedur"][0]["langkah"] = "Semua di loket"
+    report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+    assert report.published == ["skd"]
+    service = ServicePage.objects.get(code="skd")
+    assert [s.title for s in service.procedure_steps.all()] == ["Semua di loket"]
+    assert service.revisions.count() == 2
+
+
+def test_bad_rows_change_nothing_and_are_all_listed(example):
+    example["instrumen_hukum"].append({"jenis": "perbup", "nomor": "1", "tahun": "dua ribu"})
+    example["persyaratan"][1]["syarat"] = ""  # conditional without condition
+    example["prosedur"][0]["satuan_waktu"] = "weeks"
+    before = counts()
+    report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+    assert counts() == before
+    where = {(e.sheet, e.line) for e in report.errors}
+    assert ("instrumen_hukum", 4) in where
+    assert ("persyaratan", 3) in where
+    assert ("prosedur", 2) in where
+    text = " ".join(str(e) for e in report.errors)
+    assert "weeks" in text
+
+
+def test_steps_longer_than_the_total_are_refused(example):
+    example["prosedur"][1].update(waktu=3, satuan_waktu="working_days")
+    report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+    assert not report.committed
+    assert [(e.sheet, e.line) for e in report.errors] == [("layanan", 2)]
+    assert not ServicePage.objects.exists()
+
+
+def test_delegation_to_some_kecamatan(example):
+    bontang_regions()
+    example["kewenangan"][0]["kecamatan"] = "64.74.01; 64.74.03"
+    assert catalog_import(datasets=catalog_workbook_read(content=workbook(example))).committed
+    delegation = DelegatedAuthority.objects.get(code="pskwc-b2")
+    assert not delegation.all_kecamatan
+    assert sorted(delegation.kecamatan.values_list("code", flat=True)) == ["64.74.01", "64.74.03"]
+
+
+def test_unknown_kecamatan_is_refused(example):
+    example["kewenangan"][0]["kecamatan"] = "64.74.09"
+    report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+    assert ("kewenangan", 2) in {(e.sheet, e.line) for e in report.errors}
+
+
+def test_dry_run_writes_nothing(example):
+    report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)), dry_run=True)
+    assert report.errors == []
+    assert counts() == (0, 0, 0, 0, 0)
+
+
+def test_legal_instrument_resource_alone_is_idempotent():
+    dataset = tablib.Dataset(headers=["jenis", "nomor", "tahun", "judul", "status"])
+    dataset.append(["perwal", "12", 2020, "Pelimpahan kewenangan", "berlaku"])
+    dataset.append(["perwal", "13", 2021, "Perubahan", "diubah"])  # amended: needs replaced_by
+    result = LegalInstrumentResource().import_data(dataset, dry_run=False)
+    assert [row.number for row in result.invalid_rows] == [2]
+    dataset = tablib.Dataset(headers=["jenis", "nomor", "tahun", "judul", "status"])
+    dataset.append(["perwal", "12", 2020, "Pelimpahan kewenangan", "berlaku"])
+    result = LegalInstrumentResource().import_data(dataset, dry_run=False)
+    assert result.totals["skip"] == 1
+
+
+def test_export_round_trips(example):
+    catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+    exported = catalog_workbook_read(content=catalog_workbook_export())
+    report = catalog_import(datasets=exported)
+    assert report.errors == []
+    assert report.published == []
+
+
+def test_import_command(example, path_of):
+    out = StringIO()
+    call_command("import_catalog", path_of(example), "--dry-run", stdout=out)
+    assert "tidak ada yang disimpan" in out.getvalue()
+    assert not ServicePage.objects.exists()
+    call_command("import_catalog", path_of(example), stdout=out)
+    assert ServicePage.objects.get(code="skd").live
+
+
+def test_import_command_lists_bad_rows(example, path_of):
+    example["layanan"][0]["biaya"] = "fixed"  # a fixed fee without an amount
+    err = StringIO()
+    with pytest.raises(CommandError, match="baris bermasalah"):
+        call_command("import_catalog", path_of(example), stderr=err)
+    assert "layanan baris 2" in err.getvalue()
+    assert not ServicePage.objects.exists()
+
+
+def test_template_command_writes_the_example(tmp_path):
+    path = tmp_path / "t.xlsx"
+    call_command("export_catalog_template", str(path), stdout=StringIO())
+    sheets = catalog_workbook_read(content=path.read_bytes())
+    assert list(sheets) == [r.sheet for r in CATALOG_RESOURCES]
+    assert catalog_import(datasets=sheets).committed
