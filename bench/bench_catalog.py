@@ -69,12 +69,44 @@ def _populate() -> dict:
         DelegatedAuthorityFactory(kecamatan_list=regions[:2]),
     ]
     started = time.perf_counter()
+    queries = {}
+    first = None
     for i in range(SERVICES):
-        make_service(
+        service = make_service(
             category=categories[i % len(categories)],
-            delegated_authority=delegations[i % 2] if i % 3 else None,
+            # Every page of results mixes both delegation shapes, so the query count
+            # compares catalog sizes, not which related rows happen to be on page 1.
+            delegated_authority=delegations[i % 2],
         )
-    return {"services": SERVICES, "build_s": time.perf_counter() - started}
+        first = first or service
+        if i + 1 in (10, SERVICES):
+            # The same service page both times, so only the catalog's size differs.
+            queries[i + 1] = _count_queries(first.url)
+    return {
+        "services": SERVICES,
+        "build_s": time.perf_counter() - started,
+        "queries": queries,
+    }
+
+
+def _count_queries(service_url: str) -> dict:
+    """Queries of an uncached render of the index and of one service page."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    client = Client(HTTP_HOST="127.0.0.1")
+    for name, url in (("index", "/layanan/"), ("service", service_url)):
+        client.get(url)  # warm per-process caches (content types, site root)
+        cache.clear()  # and measure a cold render of the page itself
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(url).status_code
+        if status != 200:
+            raise RuntimeError(f"{url} answered {status}")
+        counts[name] = len(captured.captured_queries)
+    return counts
 
 
 def _free_port() -> int:
@@ -215,6 +247,16 @@ def _one(report, label: str, database_url: str, var_dir: Path) -> None:
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     built = json.loads(out.stdout.strip().splitlines()[-1])
+    for name, label_name in (("index", "catalog index"), ("service", "service page")):
+        report.figure(
+            f"{label}: {label_name} queries with {built['services']} services (uncached)",
+            built["queries"][str(SERVICES)][name],
+            "queries",
+            reference=built["queries"]["10"][name],
+            reference_name="the same page with 10 services",
+            target="ratio 1.00 (constant)",
+            higher_is_better=False,
+        )
     m = _serve_and_measure(env)
     report.figure(
         f"{label}: catalog index, {built['services']} services (cached)",

@@ -45,6 +45,10 @@ SITE_ID = 1
 # APPS
 # =============================================================================
 INSTALLED_APPS = [
+    # First, so that serialized test data (serialized_rollback) restores content
+    # types before any row whose save looks them up.
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
     # platform core
     "paten",
     "paten.site",
@@ -78,8 +82,6 @@ INSTALLED_APPS = [
     "django_celery_results",
     "axes",
     # django
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
