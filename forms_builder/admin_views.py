@@ -1,0 +1,327 @@
+"""Staff pages in the Wagtail admin: work queue, application detail, counter intake.
+
+Every read goes through ``selectors`` (scoped by ``kecamatan_scope_for``): an
+application of another kecamatan is a 404, never a 403 that confirms it exists.
+Every write goes through ``services.applications``.
+"""
+
+import os
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from paten.accounts.constants import Role
+from paten.accounts.selectors import kecamatan_scope_for, roles_of
+from service_catalog.models import ServicePage
+from service_catalog.selectors import (
+    installation_kecamatan,
+    kecamatan_offering,
+    service_queryset,
+)
+
+from .constants import FieldType
+from .forms import ApplicationFormBuilder
+from .models import FormVersion
+from .pdf import result_pdf
+from .selectors import application_get_for_user, application_list_for_user, attachment_get_for_user
+from .services.applications import (
+    Applicant,
+    TransitionNotAllowed,
+    application_submit,
+    application_transition,
+    application_transitions_for,
+)
+from .workflow import ApplicationState, Channel
+
+PER_PAGE = 50
+
+
+def _is_loket(user) -> bool:
+    return user.is_superuser or Role.PETUGAS_LOKET in roles_of(user)
+
+
+# -- work queue ---------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[("", gettext_lazy("All states")), *ApplicationState.choices],
+    )
+    service = forms.TypedChoiceField(
+        label=gettext_lazy("Service"), required=False, coerce=int, empty_value=None
+    )
+    overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("All services")), *services]
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    """The applications of the user's kecamatan; query count independent of the rows."""
+    services = list(ServicePage.objects.order_by("title").values_list("pk", "title"))
+    form = QueueFilterForm(request.GET or None, services=services)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = application_list_for_user(
+        user=request.user,
+        state=filters.get("state") or None,
+        service_id=filters.get("service"),
+        overdue=bool(filters.get("overdue")),
+    )
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+    now = timezone.now()
+    rows = [
+        {
+            "application": application,
+            "overdue": application.is_overdue(now),
+            "due_soon": application.is_due_soon(now),
+        }
+        for application in page.object_list
+    ]
+    return TemplateResponse(
+        request,
+        "forms_builder/admin/queue.html",
+        {
+            "header_title": _("Applications"),
+            "page_title": _("Applications"),
+            "header_icon": "form",
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "can_intake": _is_loket(request.user),
+            "query_string": _query_without_page(request),
+        },
+    )
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("p", None)
+    return query.urlencode()
+
+
+# -- detail and transitions ---------------------------------------------------------
+
+
+def _data_rows(application) -> list[dict]:
+    """The form data labelled from the application's OWN form version."""
+    attachments: dict[str, list] = {}
+    for attachment in application.attachments.all():
+        attachments.setdefault(attachment.required_document_key, []).append(attachment)
+    rows = []
+    seen = set()
+    for spec in application.form_version.schema:
+        key = spec.get("key")
+        seen.add(key)
+        if spec.get("type") == FieldType.FILE:
+            rows.append(
+                {
+                    "label": spec.get("label", key),
+                    "files": attachments.pop(spec.get("required_document_key"), []),
+                }
+            )
+        elif key in application.data:
+            value = application.data[key]
+            if isinstance(value, list):
+                value = ", ".join(map(str, value))
+            elif isinstance(value, bool):
+                value = _("Yes") if value else _("No")
+            rows.append({"label": spec.get("label", key), "value": value})
+    for key, value in application.data.items():
+        if key not in seen:
+            rows.append({"label": key, "value": value})
+    for key, files in attachments.items():
+        rows.append({"label": key, "files": files})
+    return rows
+
+
+def _detail_or_404(request: HttpRequest, pk):
+    application = application_get_for_user(user=request.user, pk=pk)
+    if application is None:
+        raise Http404
+    return application
+
+
+def detail(request: HttpRequest, pk) -> HttpResponse:
+    application = _detail_or_404(request, pk)
+    steps = list(application.service.procedure_steps.all())
+    return TemplateResponse(
+        request,
+        "forms_builder/admin/detail.html",
+        {
+            "header_title": application.display_code,
+            "page_title": _("Application %(code)s") % {"code": application.display_code},
+            "page_subtitle": application.service.title,
+            "header_icon": "form",
+            "application": application,
+            "rows": _data_rows(application),
+            "events": list(application.events.all()),
+            "steps": steps,
+            "current_step": (
+                steps[application.current_step]
+                if application.state == ApplicationState.PROCESSING
+                and application.current_step < len(steps)
+                else None
+            ),
+            "transitions": application_transitions_for(application=application, actor=request.user),
+            "overdue": application.is_overdue(),
+            "due_soon": application.is_due_soon(),
+        },
+    )
+
+
+@require_POST
+def transition(request: HttpRequest, pk) -> HttpResponse:
+    application = _detail_or_404(request, pk)
+    try:
+        application_transition(
+            application=application,
+            to_state=request.POST.get("to_state", ""),
+            actor=request.user,
+            note=request.POST.get("note", ""),
+        )
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Application %(code)s updated.") % {"code": application.display_code}
+        )
+    return redirect("forms_builder_admin:detail", pk=application.pk)
+
+
+def attachment_download(request: HttpRequest, pk) -> HttpResponse:
+    """Stream a private attachment to staff of the application's kecamatan only."""
+    attachment = attachment_get_for_user(user=request.user, pk=pk)
+    if attachment is None:
+        raise Http404
+    ext = os.path.splitext(attachment.file.name)[1]
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{attachment.application.tracking_code}-{attachment.required_document_key}{ext}",
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def result_download(request: HttpRequest, pk) -> HttpResponse:
+    application = _detail_or_404(request, pk)
+    if not application.result_number:
+        raise Http404
+    verify_url = request.build_absolute_uri(
+        reverse("forms_builder:verify", args=[application.verification_token])
+    )
+    response = HttpResponse(
+        result_pdf(application=application, verify_url=verify_url), content_type="application/pdf"
+    )
+    safe_number = "".join(c if c.isalnum() else "-" for c in application.result_number)
+    response["Content-Disposition"] = f'inline; filename="{safe_number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- counter intake -----------------------------------------------------------------
+
+
+class IntakeApplicantForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Applicant name"), max_length=150)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=gettext_lazy("Email"), required=False)
+    originals_checked = forms.MultipleChoiceField(
+        label=gettext_lazy("Originals checked"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["originals_checked"].choices = [(d.key, d.name) for d in documents]
+
+
+def intake(request: HttpRequest) -> HttpResponse:
+    """Counter intake by a petugas loket: choose service (and kecamatan), then the form."""
+    if not _is_loket(request.user):
+        raise Http404
+    scope = kecamatan_scope_for(request.user)
+    everywhere = installation_kecamatan()
+    offering = {
+        service: [
+            k for k in kecamatan_offering(service, all_kecamatan=everywhere) if scope.allows(k.code)
+        ]
+        for service in service_queryset().order_by("title")
+    }
+    services = [service for service, kecamatan in offering.items() if kecamatan]
+    service = next((s for s in services if str(s.pk) == request.GET.get("service")), None)
+    context = {
+        "header_title": _("New application at the counter"),
+        "page_title": _("New application at the counter"),
+        "header_icon": "form",
+        "services": services,
+        "service": service,
+    }
+    if service is None:
+        return TemplateResponse(request, "forms_builder/admin/intake.html", context)
+    kecamatan_choices = offering[service]
+    kecamatan = next(
+        (k for k in kecamatan_choices if k.code == request.GET.get("kecamatan")),
+        kecamatan_choices[0] if len(kecamatan_choices) == 1 else None,
+    )
+    form_version = FormVersion.objects.current_for(service)
+    context.update(
+        kecamatan_choices=kecamatan_choices, kecamatan=kecamatan, form_version=form_version
+    )
+    if kecamatan is None or form_version is None:
+        return TemplateResponse(request, "forms_builder/admin/intake.html", context)
+    documents = list(service.required_documents.all())
+    form_class = ApplicationFormBuilder.for_version(
+        form_version, kecamatan=kecamatan
+    ).get_form_class()
+    if request.method == "POST":
+        applicant_form = IntakeApplicantForm(request.POST, prefix="pemohon", documents=documents)
+        form = form_class(request.POST, request.FILES)
+        if applicant_form.is_valid() and form.is_valid():
+            try:
+                application = application_submit(
+                    service=service,
+                    kecamatan=kecamatan,
+                    form_data=request.POST,
+                    files=request.FILES,
+                    applicant=Applicant(
+                        name=applicant_form.cleaned_data["name"],
+                        phone=applicant_form.cleaned_data["phone"],
+                        email=applicant_form.cleaned_data["email"],
+                    ),
+                    channel=Channel.COUNTER,
+                    actor=request.user,
+                    originals_checked=applicant_form.cleaned_data["originals_checked"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("Registered. Tracking code: %(code)s") % {"code": application.display_code},
+                )
+                return redirect("forms_builder_admin:detail", pk=application.pk)
+    else:
+        applicant_form = IntakeApplicantForm(prefix="pemohon", documents=documents)
+        form = form_class()
+    context.update(applicant_form=applicant_form, form=form)
+    return TemplateResponse(request, "forms_builder/admin/intake.html", context)

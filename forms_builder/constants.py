@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FieldType(models.TextChoices):
+    """Field types of an application form. Wagtail's own keys are kept where they exist
+    so ``FormBuilder.create_<type>_field`` applies; the rest are ours."""
+
+    SINGLELINE = "singleline", _("Short text")
+    MULTILINE = "multiline", _("Long text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Indonesian phone number")
+    DROPDOWN = "dropdown", _("Choice (dropdown)")
+    RADIO = "radio", _("Choice (radio buttons)")
+    CHECKBOXES = "checkboxes", _("Choice (checkboxes)")
+    CHECKBOX = "checkbox", _("Checkbox")
+    NIK = "nik", _("NIK")
+    NO_KK = "no_kk", _("No. KK")
+    NPWP = "npwp", _("NPWP")
+    REGION = "region", _("Desa/kelurahan")
+    FILE = "file", _("File upload")
+
+
+# Field types holding personal data: masked in exports, never shown on public pages.
+PERSONAL_DATA_TYPES = frozenset({FieldType.NIK, FieldType.NO_KK, FieldType.NPWP})
+
+
+class RegionScope(models.TextChoices):
+    KECAMATAN = "kecamatan", _("Desa/kelurahan of the chosen kecamatan")
+    KABUPATEN = "kabupaten", _("Any desa/kelurahan of the kabupaten/kota")

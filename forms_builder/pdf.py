@@ -1,0 +1,93 @@
+"""PDFs of applications (WeasyPrint): the receipt and the issued result document.
+
+The result text comes from the service's admin-edited template. Its placeholders
+(``{{ number }}``, ``{{ data.nik }}`` …) are replaced by escaped values with a plain
+substitution, not the Django template engine: an editor's template can reach nothing
+but the values listed in ``result_placeholders``.
+"""
+
+import re
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+
+import segno
+import weasyprint
+
+from .models import Application, IssuanceSettings
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)?)\s*\}\}")
+
+DEFAULT_RESULT_TEMPLATE = (
+    "<p>Yang bertanda tangan di bawah ini, Camat {{ kecamatan }}, menerangkan bahwa "
+    "permohonan <strong>{{ service }}</strong> atas nama <strong>{{ applicant_name }}</strong> "
+    "telah diselesaikan.</p>"
+)
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=1)
+
+
+def _date(value) -> str:
+    return date_format(value, "j F Y") if value else ""
+
+
+def result_placeholders(application: Application) -> dict[str, str]:
+    values = {
+        "number": application.result_number or "",
+        "service": application.service.title,
+        "kecamatan": application.kecamatan.name,
+        "issued_on": _date(
+            timezone.localdate(application.issued_at) if application.issued_at else None
+        ),
+        "valid_until": _date(application.valid_until),
+        "applicant_name": application.applicant_name,
+    }
+    for key, value in (application.data or {}).items():
+        values[f"data.{key}"] = (
+            ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        )
+    return values
+
+
+def render_placeholders(template: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda match: escape(values.get(match.group(1), "")), template)
+
+
+def result_pdf(*, application: Application, verify_url: str) -> bytes:
+    """The issued document: the admin template filled in, the number and a QR code."""
+    template = (
+        IssuanceSettings.objects.filter(service_id=application.service_id)
+        .values_list("template", flat=True)
+        .first()
+    ) or DEFAULT_RESULT_TEMPLATE
+    html = render_to_string(
+        "forms_builder/result_pdf.html",
+        {
+            "application": application,
+            "body": render_placeholders(template, result_placeholders(application)),
+            "issued_on": _date(timezone.localdate(application.issued_at)),
+            "valid_until": _date(application.valid_until),
+            "verify_url": verify_url,
+            "qr_data_uri": qr_data_uri(verify_url),
+        },
+    )
+    # No base_url: the document references nothing outside itself (no fetches).
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def receipt_pdf(*, application: Application, tracker_url: str) -> bytes:
+    """The receipt (tanda terima): the tracking code and a QR code to the tracker."""
+    html = render_to_string(
+        "forms_builder/receipt_pdf.html",
+        {
+            "application": application,
+            "tracker_url": tracker_url,
+            "qr_data_uri": qr_data_uri(tracker_url),
+            "submitted_on": _date(timezone.localdate(application.submitted_at)),
+        },
+    )
+    return weasyprint.HTML(string=html).write_pdf()

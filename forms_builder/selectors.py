@@ -1,0 +1,77 @@
+"""Reads of applications: the staff work queue (scoped) and the public lookups."""
+
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.utils import timezone
+
+from paten.accounts.selectors import kecamatan_scope_for
+
+from .models import Application, ApplicationEvent, Attachment
+from .workflow import DONE_STATES
+
+
+def application_list_for_user(
+    *,
+    user,
+    state: str | None = None,
+    service_id=None,
+    overdue: bool = False,
+    now=None,
+) -> QuerySet:
+    """The applications of the kecamatan ``user`` works in, for the work queue.
+
+    One query whatever the number of rows (service and kecamatan joined).
+    """
+    queryset = kecamatan_scope_for(user).filter(
+        Application.objects.select_related("service", "kecamatan"), field="kecamatan"
+    )
+    if state:
+        queryset = queryset.filter(state=state)
+    if service_id:
+        queryset = queryset.filter(service_id=service_id)
+    if overdue:
+        queryset = queryset.filter(due_at__lt=now or timezone.now()).exclude(state__in=DONE_STATES)
+    # Open work first, the earliest due first; applications with no due date last.
+    done = Case(When(state__in=DONE_STATES, then=Value(1)), default=Value(0))
+    return queryset.order_by(done, F("due_at").asc(nulls_last=True), "-submitted_at")
+
+
+def application_get_for_user(*, user, pk) -> Application | None:
+    """One application with everything the detail page shows, or None outside scope."""
+    return (
+        application_list_for_user(user=user)
+        .select_related("form_version", "created_by")
+        .prefetch_related(
+            Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
+            "attachments",
+            "service__procedure_steps",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def attachment_get_for_user(*, user, pk) -> Attachment | None:
+    scoped = kecamatan_scope_for(user).filter(
+        Attachment.objects.select_related("application"), field="application__kecamatan"
+    )
+    return scoped.filter(pk=pk).first()
+
+
+def application_by_code(*, code: str) -> Application | None:
+    """For the public tracker: the application with a normalised tracking code."""
+    return (
+        Application.objects.select_related("service", "kecamatan")
+        .prefetch_related("events", "service__procedure_steps")
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def application_by_token(*, token: str) -> Application | None:
+    if not token:
+        return None
+    return (
+        Application.objects.select_related("service", "kecamatan")
+        .filter(verification_token=token, result_number__isnull=False)
+        .first()
+    )

@@ -1,0 +1,400 @@
+"""Writes on applications: intake (online and at the counter) and the workflow.
+
+Every change runs in one transaction with its audit event: if anything fails,
+nothing is saved (files written to private storage are removed again).
+"""
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from paten.accounts.constants import Role
+from paten.accounts.selectors import kecamatan_scope_for, roles_of
+from paten.audit.services import audit_record
+from paten.regions.models import Region
+from paten.workdays.calendar import WorkingCalendar
+from service_catalog.models import ServicePage
+from service_catalog.selectors import kecamatan_offering, standard_for
+
+from .. import tracking
+from ..models import Application, ApplicationEvent, Attachment, FormVersion, IssuanceSettings
+from ..workflow import APPLICANT, ApplicationState, Channel, transition_for
+
+S = ApplicationState
+CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+class TransitionNotAllowed(Exception):
+    """A transition that the table, the actor's role or scope does not allow."""
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    phone: str = ""
+    email: str = ""
+
+
+def _queue_notification(event: ApplicationEvent) -> None:
+    from ..tasks import application_notify as application_notify_task
+
+    event_id = str(event.pk)
+    transaction.on_commit(lambda: application_notify_task.delay(event_id))
+
+
+def _clean_applicant(applicant: Applicant, *, channel: str) -> Applicant:
+    errors = {}
+    name = " ".join((applicant.name or "").split())
+    if not name:
+        errors["applicant_name"] = _("Enter the applicant's name.")
+    elif len(name) > 150:
+        errors["applicant_name"] = _("The name is too long.")
+    phone = (applicant.phone or "").strip()
+    email = (applicant.email or "").strip()
+    if phone:
+        from ..validators import normalize_phone
+
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as error:
+            errors["applicant_phone"] = error.messages[0]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["applicant_email"] = _("Enter a valid email address.")
+    if channel == Channel.ONLINE and not (phone or email) and "applicant_phone" not in errors:
+        errors["applicant_email"] = _(
+            "Give a phone number or an email address, so that we can tell you the status."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return Applicant(name=name, phone=phone, email=email)
+
+
+def _check_staff(actor, kecamatan: Region, roles: Iterable[str]) -> None:
+    if not _may_act(actor, kecamatan.code, set(roles)):
+        raise ValidationError(_("You may not register applications for this kecamatan."))
+
+
+def _actor_roles(actor) -> set[str]:
+    if actor is APPLICANT:
+        return {APPLICANT}
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return set()
+    if actor.is_superuser:
+        return set(Role.values)
+    return roles_of(actor)
+
+
+def _may_act(actor, kecamatan_code: str, roles: set[str]) -> bool:
+    if actor is APPLICANT:
+        return APPLICANT in roles
+    return bool(_actor_roles(actor) & roles) and kecamatan_scope_for(actor).allows(kecamatan_code)
+
+
+def _due_at(*, service: ServicePage, kecamatan: Region, start: datetime) -> datetime:
+    standard = standard_for(service, kecamatan)
+    calendar = WorkingCalendar.for_region(kecamatan.code)
+    return calendar.add_duration(start, standard.duration_value, standard.duration_unit)
+
+
+def _build_form(*, form_version: FormVersion, service, kecamatan, form_data, files):
+    from ..forms import ApplicationFormBuilder
+
+    builder = ApplicationFormBuilder.for_version(form_version, kecamatan=kecamatan)
+    return builder.get_form_class()(data=form_data, files=files)
+
+
+def _check_files(*, service: ServicePage, files_by_document: Mapping) -> None:
+    """Defence in depth: every file again by content and size, whatever the form did."""
+    from ..validators import validate_upload
+
+    documents = {doc.key: doc for doc in service.required_documents.all()}
+    errors = {}
+    for key, uploaded in files_by_document.items():
+        document = documents.get(key)
+        if document is None:
+            errors[key] = _("This document is not a requirement of the service.")
+            continue
+        try:
+            validate_upload(
+                uploaded,
+                accepted_types=document.accepted_file_types,
+                max_size_mb=document.max_file_size_mb,
+            )
+        except ValidationError as error:
+            errors[key] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _store_attachment(*, application: Application, key: str, uploaded, written: list) -> Attachment:
+    from ..validators import SNIFF_BYTES, sniff_file_type
+
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    head = uploaded.read(SNIFF_BYTES)
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    attachment = Attachment(
+        application=application,
+        required_document_key=key,
+        original_name=(getattr(uploaded, "name", "") or "")[-200:],
+        content_type=CONTENT_TYPES.get(sniff_file_type(head) or "", "application/octet-stream"),
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+    )
+    attachment.file.save(getattr(uploaded, "name", "") or "file", uploaded, save=False)
+    written.append(attachment.file.name)
+    attachment.save()
+    return attachment
+
+
+def _new_tracking_code() -> str:
+    # 45 random bits: a clash is astronomically rare; retry rather than assume.
+    for _attempt in range(5):
+        code = tracking.tracking_code_new()
+        if not Application.objects.filter(tracking_code=code).exists():
+            return code
+    raise RuntimeError("could not draw a free tracking code")
+
+
+def _record_event(
+    *, application: Application, from_state: str, actor, note: str = "", step=None
+) -> ApplicationEvent:
+    staff = None if actor is APPLICANT else actor
+    event = ApplicationEvent.objects.create(
+        application=application,
+        from_state=from_state,
+        to_state=application.state,
+        step=step,
+        actor=staff,
+        note=note,
+    )
+    audit_record(
+        actor=staff,
+        action="application.submit" if not from_state else "application.transition",
+        target=application,
+        kecamatan=application.kecamatan_id,
+        payload={
+            "tracking_code": application.tracking_code,
+            "service": application.service.code,
+            "from": from_state,
+            "to": application.state,
+            "step": step,
+            "note": note,
+            "by_applicant": actor is APPLICANT,
+        },
+    )
+    _queue_notification(event)
+    return event
+
+
+def application_submit(
+    *,
+    service: ServicePage,
+    kecamatan: Region,
+    form_data: Mapping,
+    files: Mapping | None,
+    applicant: Applicant,
+    channel: str = Channel.ONLINE,
+    actor=None,
+    originals_checked: Iterable[str] = (),
+) -> Application:
+    """Register an application with the current form version of ``service``.
+
+    Refused with a ``ValidationError`` (and nothing saved) when the service is not
+    offered in ``kecamatan``, has no published form, the form data or files are
+    invalid, or a counter intake is made by someone who is not a petugas loket of
+    that kecamatan. On success the tracking code is drawn, the files go to private
+    storage, the audit chain gets the event, and the applicant is notified after
+    commit.
+    """
+    channel = Channel(channel)
+    if channel == Channel.COUNTER:
+        _check_staff(actor, kecamatan, [Role.PETUGAS_LOKET])
+    offered = {region.code for region in kecamatan_offering(service)}
+    if kecamatan.code not in offered:
+        raise ValidationError(
+            _("%(service)s is not offered in Kecamatan %(kecamatan)s.")
+            % {"service": service.title, "kecamatan": kecamatan.name}
+        )
+    form_version = FormVersion.objects.current_for(service)
+    if form_version is None:
+        raise ValidationError(
+            _("%(service)s cannot be applied for yet: it has no form.") % {"service": service.title}
+        )
+    applicant = _clean_applicant(applicant, channel=channel)
+    document_keys = set(service.required_documents.values_list("key", flat=True))
+    checked = sorted(set(originals_checked))
+    if channel == Channel.ONLINE and checked:
+        raise ValidationError(_("Originals are checked at the counter only."))
+    if set(checked) - document_keys:
+        raise ValidationError(_("Unknown required document among the checked originals."))
+
+    form = _build_form(
+        form_version=form_version,
+        service=service,
+        kecamatan=kecamatan,
+        form_data=form_data,
+        files=files,
+    )
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    files_by_document = form.files_by_document()
+    _check_files(service=service, files_by_document=files_by_document)
+
+    now = timezone.now()
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            application = Application(
+                tracking_code=_new_tracking_code(),
+                service=service,
+                form_version=form_version,
+                kecamatan=kecamatan,
+                channel=channel,
+                applicant_name=applicant.name,
+                applicant_phone=applicant.phone,
+                applicant_email=applicant.email,
+                data=form.json_data(),
+                originals_checked=checked,
+                submitted_at=now,
+                created_by=actor if channel == Channel.COUNTER else None,
+            )
+            if not service.clock_starts_when_complete:
+                application.due_at = _due_at(service=service, kecamatan=kecamatan, start=now)
+            application.save()
+            for key, uploaded in files_by_document.items():
+                _store_attachment(
+                    application=application, key=key, uploaded=uploaded, written=written
+                )
+            _record_event(application=application, from_state="", actor=actor)
+    except BaseException:
+        from ..models.application import private_storage
+
+        for name in written:
+            private_storage.delete(name)
+        raise
+    return application
+
+
+def application_transition(
+    *, application: Application, to_state: str, actor, note: str = ""
+) -> Application:
+    """Move ``application`` along one edge of ``workflow.TRANSITIONS``.
+
+    ``actor`` is a staff user, or ``workflow.APPLICANT`` for the citizen acting
+    through the tracker. Refused with ``TransitionNotAllowed`` when the edge is not in
+    the table, the actor has none of its roles, or the application's kecamatan is
+    outside the actor's scope; with ``ValidationError`` when a required note is
+    missing. The row is locked for the whole transition.
+    """
+    note = (note or "").strip()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        source = locked.state
+        edge = transition_for(source, to_state)
+        if edge is None:
+            raise TransitionNotAllowed(
+                _("An application in state “%(source)s” cannot move to “%(target)s”.")
+                % {
+                    "source": S(source).label,
+                    "target": S(to_state).label if to_state in S.values else to_state,
+                }
+            )
+        if not _may_act(actor, locked.kecamatan_id, set(edge.roles)):
+            raise TransitionNotAllowed(
+                _("You may not do “%(action)s” on this application.") % {"action": edge.label}
+            )
+        if edge.needs_note and not note:
+            raise ValidationError({"note": _("Write the reason or what is missing.")})
+
+        service = locked.service
+        now = timezone.now()
+        step = None
+        step_count = service.procedure_steps.count()
+        if source == S.PROCESSING:
+            last = locked.current_step >= step_count - 1
+            if to_state == S.PROCESSING and last:
+                raise TransitionNotAllowed(_("This is the last step: send it to the camat."))
+            if to_state == S.AWAITING_SIGNATURE and not last:
+                raise TransitionNotAllowed(_("Finish the remaining procedure steps first."))
+            step = locked.current_step
+            if to_state == S.PROCESSING:
+                locked.current_step += 1
+
+        locked.state = to_state
+        if to_state == S.PROCESSING and source == S.VERIFYING:
+            locked.verified_at = now
+            locked.current_step = 0
+            locked.return_note = ""
+            if service.clock_starts_when_complete:
+                locked.due_at = _due_at(service=service, kecamatan=locked.kecamatan, start=now)
+        elif to_state in (S.RETURNED, S.REJECTED):
+            locked.return_note = note
+        elif to_state == S.SUBMITTED:
+            locked.return_note = ""
+        if to_state in (S.REJECTED, S.CANCELLED):
+            locked.finished_at = now
+        elif to_state == S.FINISHED:
+            _issue(application=locked, now=now)
+        elif to_state == S.HANDED_OVER:
+            locked.handed_over_at = now
+        locked.save()
+        _record_event(application=locked, from_state=source, actor=actor, note=note, step=step)
+    return locked
+
+
+def _issue(*, application: Application, now: datetime) -> None:
+    from ..numbering import number_issue
+
+    application.result_number = number_issue(application=application, now=now)
+    application.issued_at = now
+    application.finished_at = now
+    application.verification_token = secrets.token_urlsafe(24)
+    days = (
+        IssuanceSettings.objects.filter(service_id=application.service_id)
+        .values_list("validity_days", flat=True)
+        .first()
+    )
+    application.valid_until = timezone.localdate(now) + timedelta(days=days) if days else None
+
+
+def application_transitions_for(*, application: Application, actor) -> list:
+    """The edges ``actor`` may take from the application's state now (for buttons)."""
+    from ..workflow import transitions_from
+
+    allowed = []
+    step_count = None
+    for edge in transitions_from(application.state):
+        if not _may_act(actor, application.kecamatan_id, set(edge.roles)):
+            continue
+        if application.state == S.PROCESSING:
+            if step_count is None:
+                step_count = application.service.procedure_steps.count()
+            last = application.current_step >= step_count - 1
+            if (edge.target == S.PROCESSING) == last:
+                continue
+        allowed.append(edge)
+    return allowed
+
+
+__all__ = [
+    "Applicant",
+    "TransitionNotAllowed",
+    "application_submit",
+    "application_transition",
+    "application_transitions_for",
+]

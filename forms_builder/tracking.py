@@ -1,0 +1,85 @@
+"""Tracking codes: short enough to read over the phone, impossible to guess.
+
+A code is 9 random symbols of Crockford's base32 (no I, L, O, U: 45 bits from
+``secrets``) plus one check symbol, shown in groups as ``ABCD-EFGH-JK``.
+
+The check symbol makes the Horner sum of all ten symbols zero in GF(32) (polynomial
+x⁵ + x² + 1, multiplier ``x``): a single wrong symbol changes the sum by
+``x^k · δ`` ≠ 0, and swapping two different neighbours changes it by
+``x^k · (a + b) · (x + 1)`` ≠ 0. So every single-symbol typo and every adjacent
+transposition is caught (a Damm-style check over the field of 32 elements), and
+the tracker can tell "you mistyped it" from "no such application".
+"""
+
+import secrets
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
+# Crockford's decoding aliases: letters people write for digits.
+_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
+RANDOM_LENGTH = 9
+LENGTH = RANDOM_LENGTH + 1
+_MODULUS = 0b100101  # x^5 + x^2 + 1, primitive over GF(2)
+
+
+class TrackingCodeError(ValueError):
+    """A code that cannot be valid: ``reason`` is ``format`` or ``check``."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _times_x(value: int) -> int:
+    value <<= 1
+    if value & 0b100000:
+        value ^= _MODULUS
+    return value
+
+
+def _horner(values) -> int:
+    total = 0
+    for value in values:
+        total = _times_x(total) ^ value
+    return total
+
+
+def check_symbol(body: str) -> str:
+    """The check symbol for a normalised code body (without its check symbol)."""
+    # Appending c gives x·h ⊕ c, which is zero for c = x·h (characteristic 2).
+    return ALPHABET[_times_x(_horner(_VALUE[symbol] for symbol in body))]
+
+
+def tracking_code_new() -> str:
+    """A fresh normalised code (10 symbols, no dashes)."""
+    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+    return body + check_symbol(body)
+
+
+def normalise(raw: str) -> str:
+    """Upper case, without dashes or spaces, I/L read as 1 and O as 0."""
+    cleaned = "".join((raw or "").split()).replace("-", "").replace("_", "").upper()
+    return cleaned.translate(_ALIASES)
+
+
+def parse(raw: str) -> str:
+    """The normalised code, or ``TrackingCodeError`` (``format`` or ``check``)."""
+    code = normalise(raw)
+    if len(code) != LENGTH or any(symbol not in _VALUE for symbol in code):
+        raise TrackingCodeError("format")
+    if _horner(_VALUE[symbol] for symbol in code) != 0:
+        raise TrackingCodeError("check")
+    return code
+
+
+def is_valid(raw: str) -> bool:
+    try:
+        parse(raw)
+    except TrackingCodeError:
+        return False
+    return True
+
+
+def display(code: str) -> str:
+    """``ABCDEFGHJK`` → ``ABCD-EFGH-JK`` (easier to read aloud)."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -1,0 +1,311 @@
+"""Public pages: apply online, the receipt, the tracker and document verification.
+
+All of them work without JavaScript and show no personal data beyond the applicant's
+initials. Lookups by tracking code are rate-limited per client address.
+"""
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from service_catalog.models import ServicePage
+from service_catalog.selectors import kecamatan_offering, standard_for
+
+from . import tracking
+from .forms import ApplicationFormBuilder
+from .models import FormVersion
+from .pdf import receipt_pdf
+from .selectors import application_by_code, application_by_token
+from .services.applications import (
+    APPLICANT,
+    Applicant,
+    TransitionNotAllowed,
+    application_submit,
+    application_transition,
+)
+from .workflow import ApplicationState, next_state_hint
+
+S = ApplicationState
+APPLICANT_PREFIX = "pemohon"
+
+
+class ApplicantForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Your full name"), max_length=150)
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class TrackForm(forms.Form):
+    kode = forms.CharField(
+        label=gettext_lazy("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+# -- rate limit ---------------------------------------------------------------------
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a client-sent X-Forwarded-For would let anyone reset the limit.
+    # Behind a reverse proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn's
+    # --forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def lookup_allowed(request: HttpRequest) -> bool:
+    """Count one lookup for the client; False once over the limit in the window."""
+    limit, window = getattr(settings, "FORMS_BUILDER_LOOKUP_RATE", (20, 600))
+    key = f"forms_builder:lookup:{_client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def _too_many(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    context["error"] = _(
+        "Too many lookups from your connection. Please wait ten minutes and try again."
+    )
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(getattr(settings, "FORMS_BUILDER_LOOKUP_RATE", (20, 600))[1])
+    return response
+
+
+# -- apply ------------------------------------------------------------------------
+
+
+def _live_service(code: str) -> ServicePage:
+    service = (
+        ServicePage.objects.live()
+        .public()
+        .select_related("delegated_authority__instrument")
+        .prefetch_related("kecamatan_overrides", "delegated_authority__kecamatan")
+        .filter(code=code)
+        .first()
+    )
+    if service is None:
+        raise Http404(_("No such service."))
+    return service
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Apply online: choose the kecamatan, then fill in the service's current form."""
+    service = _live_service(code)
+    form_version = FormVersion.objects.current_for(service)
+    offering = kecamatan_offering(service)
+    context = {"service": service, "offering": offering, "form_version": form_version}
+    if form_version is None or not offering:
+        return render(request, "forms_builder/apply_unavailable.html", context)
+
+    chosen_code = request.GET.get("kecamatan") or (offering[0].code if len(offering) == 1 else "")
+    kecamatan = next((k for k in offering if k.code == chosen_code), None)
+    if kecamatan is None:
+        context["unknown_kecamatan"] = bool(chosen_code)
+        return render(request, "forms_builder/apply_choose.html", context)
+
+    form_class = ApplicationFormBuilder.for_version(
+        form_version, kecamatan=kecamatan
+    ).get_form_class()
+    if request.method == "POST":
+        applicant_form = ApplicantForm(request.POST, prefix=APPLICANT_PREFIX)
+        form = form_class(request.POST, request.FILES)
+        if applicant_form.is_valid() and form.is_valid():
+            try:
+                application = application_submit(
+                    service=service,
+                    kecamatan=kecamatan,
+                    form_data=request.POST,
+                    files=request.FILES,
+                    applicant=Applicant(**applicant_form.cleaned_data),
+                )
+            except ValidationError as error:
+                _attach_errors(error, applicant_form=applicant_form, form=form)
+            else:
+                return redirect("forms_builder:receipt", code=application.tracking_code)
+    else:
+        applicant_form = ApplicantForm(prefix=APPLICANT_PREFIX)
+        form = form_class()
+    standard = standard_for(service, kecamatan)
+    context.update(
+        kecamatan=kecamatan,
+        form=form,
+        applicant_form=applicant_form,
+        standard=standard,
+        documents=list(service.required_documents.all()),
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "forms_builder/apply.html", context, status=status)
+
+
+def _attach_errors(error: ValidationError, *, applicant_form, form) -> None:
+    mapping = {"applicant_name": "name", "applicant_phone": "phone", "applicant_email": "email"}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        if key in mapping:
+            applicant_form.add_error(mapping[key], messages)
+        elif key in form.fields:
+            form.add_error(key, messages)
+        else:
+            form.add_error(None, messages)
+
+
+# -- receipt and tracker --------------------------------------------------------------
+
+
+def _by_code_or_404(request: HttpRequest, code: str):
+    try:
+        normalised = tracking.parse(code)
+    except tracking.TrackingCodeError:
+        raise Http404 from None
+    application = application_by_code(code=normalised)
+    if application is None:
+        raise Http404
+    return application
+
+
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    if not lookup_allowed(request):
+        return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
+    application = _by_code_or_404(request, code)
+    return render(
+        request,
+        "forms_builder/receipt.html",
+        {"application": application, "tracker_url": _tracker_url(request, application)},
+    )
+
+
+def receipt_download(request: HttpRequest, code: str) -> HttpResponse:
+    if not lookup_allowed(request):
+        return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
+    application = _by_code_or_404(request, code)
+    pdf = receipt_pdf(application=application, tracker_url=_tracker_url(request, application))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bukti-{application.display_code}.pdf"'
+    return response
+
+
+def _tracker_url(request: HttpRequest, application) -> str:
+    return request.build_absolute_uri(
+        f"{reverse('forms_builder:track')}?kode={application.display_code}"
+    )
+
+
+def _timeline(application) -> list[dict]:
+    steps = list(application.service.procedure_steps.all())
+    rows = []
+    for event in application.events.all():
+        label = S(event.to_state).label
+        if event.step is not None and event.step < len(steps):
+            label = _("Step done: %(step)s") % {"step": steps[event.step].title}
+        rows.append({"at": event.at, "label": label, "state": event.to_state})
+    return rows
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """The public tracker: status, timeline, due date, what is missing, next step."""
+    raw = request.GET.get("kode", "").strip()
+    form = TrackForm(request.GET or None)
+    context: dict = {"form": form}
+    if not raw:
+        return render(request, "forms_builder/track.html", context)
+    if not lookup_allowed(request):
+        return _too_many(request, "forms_builder/track.html", context)
+    try:
+        code = tracking.parse(raw)
+    except tracking.TrackingCodeError as error:
+        if error.reason == "check":
+            context["error"] = _(
+                "This code has a typing mistake: one character is wrong or two are swapped. "
+                "Check it against your receipt."
+            )
+        else:
+            context["error"] = _(
+                "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
+                "Check it against your receipt."
+            )
+        return render(request, "forms_builder/track.html", context, status=400)
+    application = application_by_code(code=code)
+    if application is None:
+        context["error"] = _("No application has this code. Check it against your receipt.")
+        return render(request, "forms_builder/track.html", context, status=404)
+    steps = list(application.service.procedure_steps.all())
+    context.update(
+        application=application,
+        timeline=_timeline(application),
+        next_hint=next_state_hint(application.state),
+        current_step=(
+            steps[application.current_step]
+            if application.state == S.PROCESSING and application.current_step < len(steps)
+            else None
+        ),
+        can_cancel=application.state in (S.SUBMITTED, S.VERIFYING, S.RETURNED),
+        can_resubmit=application.state == S.RETURNED,
+        overdue=application.is_overdue(),
+    )
+    return render(request, "forms_builder/track.html", context)
+
+
+@require_POST
+def track_action(request: HttpRequest) -> HttpResponse:
+    """The applicant cancels or resubmits; holding the code is the authorisation."""
+    if not lookup_allowed(request):
+        return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
+    application = _by_code_or_404(request, request.POST.get("kode", ""))
+    target = {"batal": S.CANCELLED, "ajukan_ulang": S.SUBMITTED}.get(request.POST.get("aksi"))
+    if target is None:
+        return HttpResponse(status=400)
+    try:
+        application_transition(application=application, to_state=target, actor=APPLICANT)
+    except (TransitionNotAllowed, ValidationError):
+        pass  # the tracker shows the state as it is
+    return redirect(f"{reverse('forms_builder:track')}?kode={application.display_code}")
+
+
+# -- verification -------------------------------------------------------------------------
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public check of an issued document: number, service, kecamatan, dates only."""
+    application = application_by_token(token=token)
+    if application is None:
+        return render(request, "forms_builder/verify.html", {"found": False}, status=404)
+    today = timezone.localdate()
+    return render(
+        request,
+        "forms_builder/verify.html",
+        {
+            "found": True,
+            "number": application.result_number,
+            "service": application.service.title,
+            "kecamatan": application.kecamatan.name,
+            "issued_on": timezone.localdate(application.issued_at),
+            "valid_until": application.valid_until,
+            "expired": application.valid_until is not None and application.valid_until < today,
+        },
+    )

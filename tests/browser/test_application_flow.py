@@ -1,0 +1,141 @@
+"""An admin adds a NIK and a file field; a citizen applies online with a PDF; the loket
+verifies, the back office processes, the camat approves; the citizen tracks the code
+and verifies the document by its QR URL; a petugas of another kecamatan gets 404."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from forms_builder.models import Application, FormVersion
+from paten.accounts.constants import Role
+from paten.accounts.services import roles_sync_permissions, staff_create
+from tests.forms_builder.factories import PDF_BYTES
+from tests.service_catalog.factories import bontang_regions, make_service
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "kata-sandi-uji-coba-123"
+NIK = "6474011203900001"  # Bontang Utara, born 12-03-1990
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(base + "/admin/")
+
+
+def add_field(page: Page, values: dict) -> None:
+    page.locator("#id_form_fields-ADD").click()
+    n = int(page.locator("#id_form_fields-TOTAL_FORMS").input_value()) - 1
+    for name, value in values.items():
+        field = page.locator(f"#id_form_fields-{n}-{name}")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def transition(page: Page, base: str, pk, target: str) -> None:
+    page.goto(f"{base}/admin/permohonan/{pk}/")
+    page.locator(f"button[data-transition='{target}']").click()
+    expect(page.locator(".messages")).to_be_visible()
+
+
+@pytest.fixture
+def setup(db):
+    bontang_regions()
+    roles_sync_permissions()
+    users = {
+        "admin": [Role.ADMIN_PEMDA],
+        "loket.utara": [Role.PETUGAS_LOKET],
+        "backoffice.utara": [Role.BACK_OFFICE],
+        "camat.utara": [Role.CAMAT],
+        "loket.selatan": [Role.PETUGAS_LOKET],
+    }
+    for username, roles in users.items():
+        kecamatan = (
+            []
+            if username == "admin"
+            else ["64.74.02" if username.endswith("selatan") else "64.74.01"]
+        )
+        staff_create(username=username, password=PASSWORD, roles=roles, kecamatan=kecamatan)
+    return make_service(title="Surat Keterangan Domisili", code="skd", steps=1)
+
+
+def test_apply_process_track_and_verify(browser, live_server, setup, tmp_path):
+    base = live_server.url
+    service = setup
+
+    # 1. The pemda admin builds the form: a NIK field and a file field, then publishes.
+    admin = browser.new_context().new_page()
+    sign_in(admin, base, "admin")
+    admin.goto(f"{base}/admin/snippets/forms_builder/serviceform/add/?service={service.pk}")
+    add_field(admin, {"label": "NIK pemohon", "key": "nik_pemohon", "field_type": "nik"})
+    add_field(
+        admin,
+        {
+            "label": "Surat pengantar RT/RW",
+            "key": "surat_pengantar",
+            "field_type": "file",
+            "required_document_key": "doc0",
+        },
+    )
+    admin.locator('button[name="action-publish"]').evaluate("button => button.click()")
+    expect(admin.locator(".messages")).to_be_visible()
+    version = FormVersion.objects.get(service=service)
+    assert [f["type"] for f in version.schema] == ["nik", "file"]
+
+    # 2. A citizen applies online with a PDF.
+    citizen = browser.new_context().new_page()
+    citizen.goto(f"{base}/ajukan/skd/")
+    citizen.locator("#id_kecamatan").select_option("64.74.01")
+    citizen.locator("form.fb-form button[type=submit]").click()
+    citizen.locator("#id_pemohon-name").fill("Siti Rahmawati")
+    citizen.locator("#id_pemohon-email").fill("siti@example.id")
+    citizen.locator("[name=nik_pemohon]").fill(NIK)
+    pdf = tmp_path / "pengantar.pdf"
+    pdf.write_bytes(PDF_BYTES)
+    citizen.locator("[name=surat_pengantar]").set_input_files(str(pdf))
+    citizen.locator("form.fb-form button[type=submit]").click()
+    expect(citizen.locator(".fb-code")).to_be_visible()
+    code = citizen.locator(".fb-code").inner_text().strip()
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}", code)
+    application = Application.objects.get()
+    assert application.data["nik_pemohon"] == NIK
+    assert application.attachments.count() == 1
+
+    # 3. Loket verifies, back office processes, camat approves.
+    for username, targets in [
+        ("loket.utara", ["verifikasi", "diproses"]),
+        ("backoffice.utara", ["menunggu_tanda_tangan"]),
+        ("camat.utara", ["selesai"]),
+    ]:
+        staff = browser.new_context().new_page()
+        sign_in(staff, base, username)
+        for target in targets:
+            transition(staff, base, application.pk, target)
+        staff.context.close()
+    application.refresh_from_db()
+    assert application.state == "selesai" and application.result_number
+
+    # 4. The citizen tracks the code and verifies the document by its QR URL.
+    citizen.goto(f"{base}/lacak/")
+    citizen.locator("#id_kode").fill(code.lower())
+    citizen.locator("form.fb-form button[type=submit]").click()
+    expect(citizen.locator("#status-heading")).to_contain_text("Selesai")
+    expect(citizen.locator("main")).not_to_contain_text("Siti")
+    citizen.goto(f"{base}/verifikasi/{application.verification_token}/")
+    expect(citizen.locator("main")).to_contain_text(application.result_number)
+    expect(citizen.locator("main")).not_to_contain_text(NIK)
+
+    # 5. A petugas of another kecamatan cannot open it.
+    other = browser.new_context().new_page()
+    sign_in(other, base, "loket.selatan")
+    response = other.goto(f"{base}/admin/permohonan/{application.pk}/")
+    assert response.status == 404

@@ -1,0 +1,69 @@
+"""Attachments: private storage, permission-checked download, never a media URL."""
+
+from pathlib import Path
+
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+
+from forms_builder.models.application import private_storage
+
+from .factories import PDF_BYTES, pdf_upload, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def attachment(service, utara):
+    return submit(service, utara, files={"surat_pengantar": pdf_upload()}).attachments.get()
+
+
+def test_staff_of_the_kecamatan_downloads(attachment, loket):
+    response = login(loket).get(reverse("forms_builder_admin:attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_other_kecamatan_gets_404(attachment, loket_selatan, camat_selatan):
+    for user in (loket_selatan, camat_selatan):
+        response = login(user).get(reverse("forms_builder_admin:attachment", args=[attachment.pk]))
+        assert response.status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, attachment):
+    response = client.get(reverse("forms_builder_admin:attachment", args=[attachment.pk]))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_not_under_media(attachment, settings, client):
+    path = Path(attachment.file.path).resolve()
+    assert Path(settings.PATEN_PRIVATE_ROOT).resolve() in path.parents
+    assert Path(settings.MEDIA_ROOT).resolve() not in path.parents
+    with pytest.raises(ValueError):
+        attachment.file.url  # noqa: B018 - private files have no URL
+    name = attachment.file.name
+    assert client.get(f"{settings.MEDIA_URL}{name}").status_code == 404
+
+
+def test_private_root_is_outside_media_in_settings():
+    from django.conf import settings as django_settings
+
+    private = Path(django_settings.PATEN_PRIVATE_ROOT).resolve()
+    media = Path(django_settings.MEDIA_ROOT).resolve()
+    assert media not in private.parents and private != media
+
+
+def test_storage_follows_settings(settings, tmp_path):
+    settings.PATEN_PRIVATE_ROOT = str(tmp_path / "elsewhere")
+    assert private_storage.location == str((tmp_path / "elsewhere").resolve())

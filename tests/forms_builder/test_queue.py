@@ -1,0 +1,230 @@
+"""The staff work queue and application detail in the admin."""
+
+from datetime import timedelta
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from forms_builder.models import Application
+from forms_builder.workflow import ApplicationState
+
+from .factories import advance, pdf_upload, submit
+
+pytestmark = pytest.mark.django_db
+S = ApplicationState
+QUEUE = "/admin/permohonan/"
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+class TestQueue:
+    def test_lists_only_own_kecamatan(self, service, utara, selatan, loket, loket_selatan):
+        mine = submit(service, utara)
+        theirs = submit(service, selatan)
+        content = login(loket).get(QUEUE).content.decode()
+        assert mine.display_code in content
+        assert theirs.display_code not in content
+
+    def test_filters(self, service, utara, loket, staff):
+        waiting = submit(service, utara)
+        processing = advance(submit(service, utara), **staff, until=S.PROCESSING)
+        Application.objects.filter(pk=processing.pk).update(
+            due_at=timezone.now() - timedelta(hours=1)
+        )
+        client = login(loket)
+        content = client.get(QUEUE, {"state": S.PROCESSING}).content.decode()
+        assert processing.display_code in content and waiting.display_code not in content
+        content = client.get(QUEUE, {"overdue": "on"}).content.decode()
+        assert processing.display_code in content and waiting.display_code not in content
+        assert 'data-badge="overdue"' in content
+        content = client.get(QUEUE, {"service": service.pk}).content.decode()
+        assert waiting.display_code in content
+
+    def test_due_soon_badge(self, service, utara, loket, staff):
+        application = advance(submit(service, utara), **staff, until=S.PROCESSING)
+        Application.objects.filter(pk=application.pk).update(
+            due_at=timezone.now() + timedelta(hours=3)
+        )
+        assert 'data-badge="due-soon"' in login(loket).get(QUEUE).content.decode()
+
+    def test_query_count_is_constant(self, service, utara, loket, django_assert_num_queries):
+        client = login(loket)
+
+        def count_for(n):
+            existing = Application.objects.count()
+            for _ in range(n - existing):
+                submit(service, utara)
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(QUEUE).status_code == 200
+            return len(ctx.captured_queries)
+
+        five = count_for(5)
+        thirty = count_for(30)
+        assert five == thirty
+        with django_assert_num_queries(thirty):
+            client.get(QUEUE)
+
+    def test_non_staff_redirected(self, client, service):
+        assert client.get(QUEUE).status_code == 302
+
+
+class TestDetail:
+    def test_labels_from_its_own_version(self, service, utara, loket):
+        from .factories import form_version_for
+
+        application = submit(service, utara)
+        form_version_for(
+            service,
+            schema=[
+                {
+                    "key": "nama_lengkap",
+                    "label": "Nama (baru)",
+                    "type": "singleline",
+                    "required": True,
+                }
+            ],
+        )
+        content = (
+            login(loket)
+            .get(reverse("forms_builder_admin:detail", args=[application.pk]))
+            .content.decode()
+        )
+        assert "Nama lengkap" in content and "Nama (baru)" not in content
+        assert "Siti Rahmawati" in content
+
+    def test_other_kecamatan_gets_404(self, service, utara, loket_selatan):
+        application = submit(service, utara)
+        client = login(loket_selatan)
+        assert (
+            client.get(reverse("forms_builder_admin:detail", args=[application.pk])).status_code
+            == 404
+        )
+        response = client.post(
+            reverse("forms_builder_admin:transition", args=[application.pk]),
+            {"to_state": S.VERIFYING},
+        )
+        assert response.status_code == 404
+        application.refresh_from_db()
+        assert application.state == S.SUBMITTED
+
+    def test_buttons_only_for_allowed_transitions(self, service, utara, loket, camat):
+        application = submit(service, utara)
+        url = reverse("forms_builder_admin:detail", args=[application.pk])
+        assert 'data-transition="verifikasi"' in login(loket).get(url).content.decode()
+        assert "data-transition=" not in login(camat).get(url).content.decode()
+
+    def test_transition_by_post(self, service, utara, loket):
+        application = submit(service, utara)
+        client = login(loket)
+        response = client.post(
+            reverse("forms_builder_admin:transition", args=[application.pk]),
+            {"to_state": S.VERIFYING},
+        )
+        assert response.status_code == 302
+        application.refresh_from_db()
+        assert application.state == S.VERIFYING
+
+    def test_refused_transition_shows_message(self, service, utara, camat):
+        application = submit(service, utara)
+        response = login(camat).post(
+            reverse("forms_builder_admin:transition", args=[application.pk]),
+            {"to_state": S.VERIFYING},
+            follow=True,
+        )
+        assert response.status_code == 200
+        application.refresh_from_db()
+        assert application.state == S.SUBMITTED
+
+    def test_transition_needs_csrf(self, service, utara, loket):
+        application = submit(service, utara)
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(loket)
+        response = client.post(
+            reverse("forms_builder_admin:transition", args=[application.pk]),
+            {"to_state": S.VERIFYING},
+        )
+        assert response.status_code == 403
+        application.refresh_from_db()
+        assert application.state == S.SUBMITTED
+
+    def test_result_pdf_for_staff(self, service, utara, staff):
+        application = advance(submit(service, utara), **staff, until=S.FINISHED)
+        response = login(staff["camat"]).get(
+            reverse("forms_builder_admin:result_pdf", args=[application.pk])
+        )
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+class TestCounterIntake:
+    def test_choose_service_then_register(self, service, utara, loket):
+        client = login(loket)
+        url = reverse("forms_builder_admin:intake")
+        assert service.title in client.get(url).content.decode()
+        form_url = f"{url}?service={service.pk}"
+        assert 'name="nama_lengkap"' in client.get(form_url).content.decode()
+        response = client.post(
+            form_url,
+            {
+                "pemohon-name": "Budi Santoso",
+                "pemohon-originals_checked": ["doc0"],
+                "nama_lengkap": "Budi Santoso",
+                "keperluan": "Lainnya",
+                "surat_pengantar": pdf_upload(),
+            },
+        )
+        assert response.status_code == 302
+        application = Application.objects.get()
+        assert application.channel == "loket" and application.created_by == loket
+        assert application.originals_checked == ["doc0"]
+
+    def test_only_for_petugas_loket(self, service, camat):
+        assert login(camat).get(reverse("forms_builder_admin:intake")).status_code == 404
+
+
+class TestIssuanceSettingsAdmin:
+    def test_pemda_admin_edits_the_pattern(self, service):
+        from forms_builder.models import IssuanceSettings
+        from paten.accounts.constants import Role
+        from paten.accounts.services import roles_sync_permissions, staff_create
+
+        roles_sync_permissions()
+        admin = staff_create(username="adminpemda", password="x", roles=[Role.ADMIN_PEMDA])
+        client = login(admin)
+        assert client.get("/admin/issuance_settings/").status_code == 200
+        response = client.post(
+            "/admin/issuance_settings/new/",
+            {
+                "service": service.pk,
+                "number_pattern": "{seq:04}/{service_code}/{year}",
+                "validity_days": "90",
+                "template": "<p>{{ number }}</p>",
+            },
+        )
+        assert response.status_code == 302
+        assert IssuanceSettings.objects.get().validity_days == 90
+
+    def test_bad_pattern_refused(self, service):
+        from django.contrib.auth import get_user_model
+
+        admin = get_user_model().objects.create_superuser("root", "r@example.id", "x")
+        response = login(admin).post(
+            "/admin/issuance_settings/new/",
+            {"service": service.pk, "number_pattern": "{seq.__class__}", "template": ""},
+        )
+        assert response.status_code == 200
+        from forms_builder.models import IssuanceSettings
+
+        assert not IssuanceSettings.objects.exists()
+
+    def test_camat_cannot_edit(self, camat):
+        assert login(camat).get("/admin/issuance_settings/").status_code in (302, 403)

@@ -1,0 +1,242 @@
+"""Public pages: apply online, receipt, tracker (rate limit, typos), verification."""
+
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+import pytest
+
+from forms_builder import tracking
+from forms_builder.models import Application
+from forms_builder.workflow import ApplicationState
+
+from .factories import EXE_BYTES, advance, pdf_upload, submit
+
+pytestmark = pytest.mark.django_db
+S = ApplicationState
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def apply_url(service, kecamatan=None):
+    url = reverse("forms_builder:apply", args=[service.code])
+    return f"{url}?kecamatan={kecamatan.code}" if kecamatan else url
+
+
+def post_data(**extra):
+    return {
+        "pemohon-name": "Siti Rahmawati",
+        "pemohon-phone": "0812 3456 7890",
+        "pemohon-email": "",
+        "nama_lengkap": "Siti Rahmawati",
+        "keperluan": "Sekolah",
+        **extra,
+    }
+
+
+class TestApply:
+    def test_urls_are_indonesian(self, service):
+        assert apply_url(service) == "/ajukan/skd/"
+        assert reverse("forms_builder:track") == "/lacak/"
+        assert reverse("forms_builder:verify", args=["abc"]) == "/verifikasi/abc/"
+
+    def test_choose_kecamatan_first(self, client, service):
+        response = client.get(apply_url(service))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "Bontang Utara" in content and 'name="kecamatan"' in content
+
+    def test_form_renders_without_js(self, client, service, utara):
+        response = client.get(apply_url(service, utara))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert 'name="nama_lengkap"' in content and 'name="pemohon-name"' in content
+        assert 'enctype="multipart/form-data"' in content
+        assert "csrfmiddlewaretoken" in content
+
+    def test_submit_redirects_to_receipt(self, client, service, utara):
+        data = post_data(surat_pengantar=pdf_upload())
+        response = client.post(apply_url(service, utara), data)
+        assert response.status_code == 302
+        application = Application.objects.get()
+        assert response["Location"] == reverse(
+            "forms_builder:receipt", args=[application.tracking_code]
+        )
+        assert application.applicant_phone == "+6281234567890"
+        assert application.attachments.count() == 1
+        receipt = client.get(response["Location"])
+        assert application.display_code in receipt.content.decode()
+        assert "Siti Rahmawati" not in receipt.content.decode()
+
+    def test_receipt_pdf(self, client, service, utara):
+        application = submit(service, utara)
+        response = client.get(
+            reverse("forms_builder:receipt_pdf", args=[application.tracking_code])
+        )
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+
+    def test_invalid_post_shows_errors_and_saves_nothing(self, client, service, utara):
+        response = client.post(apply_url(service, utara), post_data(keperluan="hacked"))
+        assert response.status_code == 400
+        assert Application.objects.count() == 0
+
+    def test_disguised_file_refused(self, client, service, utara):
+        response = client.post(
+            apply_url(service, utara), post_data(surat_pengantar=pdf_upload("a.pdf", EXE_BYTES))
+        )
+        assert response.status_code == 400
+        assert Application.objects.count() == 0
+
+    def test_kecamatan_not_offering(self, client, service):
+        response = client.get(apply_url(service) + "?kecamatan=99.99.99")
+        assert response.status_code == 200
+        assert Application.objects.count() == 0
+
+    def test_tampered_kecamatan_saves_nothing(self, client, bontang, utara, selatan):
+        from service_catalog.models import KecamatanOverride
+        from tests.service_catalog.factories import make_service
+
+        from .factories import form_version_for
+
+        service = make_service(
+            code="skbl", overrides=[KecamatanOverride(kecamatan=selatan, offered=False)]
+        )
+        form_version_for(service)
+        response = client.post(apply_url(service, selatan), post_data())
+        assert response.status_code == 200  # back to the kecamatan chooser
+        assert "Bontang Selatan" not in response.content.decode().split("<main")[1]
+        assert Application.objects.count() == 0
+
+    def test_csrf_less_post_refused(self, service, utara):
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(apply_url(service, utara), post_data())
+        assert response.status_code == 403
+        assert Application.objects.count() == 0
+
+    def test_unknown_service(self, client, bontang):
+        assert client.get("/ajukan/tidak-ada/").status_code == 404
+
+
+class TestTracker:
+    def test_status_without_personal_data(self, client, service, utara, staff):
+        application = advance(submit(service, utara), **staff, until=S.PROCESSING)
+        response = client.get(
+            reverse("forms_builder:track"), {"kode": application.display_code.lower()}
+        )
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "S.R." in content
+        assert "Siti" not in content and "siti@example.id" not in content
+        assert "Langkah 1" in content  # the current procedure step
+        assert str(application.due_at.year) in content
+
+    def test_returned_shows_what_is_missing(self, client, service, utara, staff):
+        from forms_builder.services.applications import application_transition
+
+        application = advance(submit(service, utara), **staff, until=S.VERIFYING)
+        application_transition(
+            application=application,
+            to_state=S.RETURNED,
+            actor=staff["loket"],
+            note="Fotokopi KK belum ada",
+        )
+        content = client.get(
+            reverse("forms_builder:track"), {"kode": application.tracking_code}
+        ).content.decode()
+        assert "Fotokopi KK belum ada" in content
+        assert 'value="ajukan_ulang"' in content
+
+    def test_applicant_resubmits_and_cancels(self, client, service, utara, staff):
+        from forms_builder.services.applications import application_transition
+
+        application = advance(submit(service, utara), **staff, until=S.VERIFYING)
+        application_transition(
+            application=application, to_state=S.RETURNED, actor=staff["loket"], note="x"
+        )
+        url = reverse("forms_builder:track_action")
+        client.post(url, {"kode": application.tracking_code, "aksi": "ajukan_ulang"})
+        application.refresh_from_db()
+        assert application.state == S.SUBMITTED
+        client.post(url, {"kode": application.tracking_code, "aksi": "batal"})
+        application.refresh_from_db()
+        assert application.state == S.CANCELLED
+
+    def test_action_needs_csrf(self, service, utara):
+        application = submit(service, utara)
+        client = Client(enforce_csrf_checks=True)
+        response = client.post(
+            reverse("forms_builder:track_action"),
+            {"kode": application.tracking_code, "aksi": "batal"},
+        )
+        assert response.status_code == 403
+        application.refresh_from_db()
+        assert application.state == S.SUBMITTED
+
+    def test_typo_is_told_apart_from_not_found(self, client, bontang):
+        code = tracking.tracking_code_new()
+        typo = code[:3] + ("0" if code[3] != "0" else "1") + code[4:]
+        response = client.get(reverse("forms_builder:track"), {"kode": typo})
+        assert response.status_code == 400
+        assert (
+            "salah" in response.content.decode().lower()
+            or "mistake" in response.content.decode().lower()
+        )
+        response = client.get(reverse("forms_builder:track"), {"kode": code})
+        assert response.status_code == 404
+
+    def test_wrong_format(self, client, bontang):
+        response = client.get(reverse("forms_builder:track"), {"kode": "123"})
+        assert response.status_code == 400
+
+    def test_rate_limited_per_ip(self, client, bontang, settings):
+        settings.FORMS_BUILDER_LOOKUP_RATE = (5, 600)
+        url = reverse("forms_builder:track")
+        codes = [client.get(url, {"kode": "AAAA-AAAA-AA"}).status_code for _ in range(6)]
+        assert codes[:5] != [429] * 5 and codes[5] == 429
+        other = client.get(url, {"kode": "AAAA-AAAA-AA"}, REMOTE_ADDR="10.0.0.9")
+        assert other.status_code != 429
+
+    def test_empty_form_is_not_counted(self, client, bontang, settings):
+        settings.FORMS_BUILDER_LOOKUP_RATE = (1, 600)
+        for _ in range(3):
+            assert client.get(reverse("forms_builder:track")).status_code == 200
+
+
+class TestVerification:
+    def test_shows_document_facts_only(self, client, service, utara, staff):
+        application = advance(submit(service, utara), **staff, until=S.FINISHED)
+        response = client.get(
+            reverse("forms_builder:verify", args=[application.verification_token])
+        )
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert application.result_number in content
+        assert "Surat Keterangan Domisili" in content and "Bontang Utara" in content
+        for personal in ("Siti", "S.R.", "siti@example.id", application.tracking_code):
+            assert personal not in content
+
+    def test_unknown_token(self, client, bontang):
+        assert client.get(reverse("forms_builder:verify", args=["forged"])).status_code == 404
+
+    def test_result_pdf_has_the_number(self, service, utara, staff):
+        from forms_builder.pdf import result_pdf
+
+        application = advance(submit(service, utara), **staff, until=S.FINISHED)
+        pdf = result_pdf(application=application, verify_url="http://testserver/verifikasi/x/")
+        assert pdf.startswith(b"%PDF")
+
+    def test_template_placeholders_are_escaped(self, service, utara, staff):
+        from forms_builder.pdf import render_placeholders
+
+        html = render_placeholders(
+            "<p>{{ applicant_name }} {{ data.x }} {{ unknown }}</p>",
+            {"applicant_name": "<b>", "data.x": "1"},
+        )
+        assert html == "<p>&lt;b&gt; 1 </p>"
