@@ -5,6 +5,8 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from service_catalog.selectors import catalog_generation_bump
+
 from ..models import FormVersion, ServiceForm
 from ..validators import form_schema_errors
 
@@ -35,11 +37,14 @@ def form_version_publish(*, service_form: ServiceForm) -> FormVersion:
         latest = FormVersion.objects.current_for(service_form.service)
         if latest is not None and latest.schema == schema:
             return latest  # idempotency: nothing changed since the last version
-        return FormVersion.objects.create(
+        version = FormVersion.objects.create(
             service=service_form.service,
             number=(latest.number + 1) if latest else 1,
             schema=schema,
         )
+        # The public service page shows an "apply online" link: refresh cached pages.
+        transaction.on_commit(catalog_generation_bump)
+        return version
 
 
 def form_version_publish_on_signal(*, service_form: ServiceForm) -> FormVersion | None:

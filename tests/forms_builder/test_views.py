@@ -8,9 +8,13 @@ import pytest
 
 from forms_builder import tracking
 from forms_builder.models import Application
+from forms_builder.services import form_version_publish
 from forms_builder.workflow import ApplicationState
+from tests.service_catalog.factories import make_service
 
-from .factories import EXE_BYTES, advance, pdf_upload, submit
+from .factories import EXE_BYTES, advance, form_field, pdf_upload, service_form_create, submit
+
+UTARA = "64.74.01"
 
 pytestmark = pytest.mark.django_db
 S = ApplicationState
@@ -240,3 +244,25 @@ class TestVerification:
             {"applicant_name": "<b>", "data.x": "1"},
         )
         assert html == "<p>&lt;b&gt; 1 </p>"
+
+
+class TestApplyLinkOnServicePage:
+    def test_service_with_a_published_form_links_to_online_application(self, client, service):
+        html = client.get(service.url + "?kecamatan=" + UTARA).content.decode()
+        assert f'href="/ajukan/{service.code}/?kecamatan={UTARA}"' in html
+        assert "Ajukan secara online" in html
+
+    def test_service_without_a_form_has_no_link(self, client, bontang):
+        other = make_service(title="Legalisasi", code="legal", steps=1)
+        assert "/ajukan/legal/" not in client.get(other.url).content.decode()
+
+    def test_publishing_a_form_refreshes_the_cached_service_page(
+        self, client, bontang, django_capture_on_commit_callbacks
+    ):
+        other = make_service(title="Legalisasi", code="legal", steps=1)
+        assert "/ajukan/legal/" not in client.get(other.url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            form_version_publish(
+                service_form=service_form_create(other, [form_field("nama")], publish=False)
+            )
+        assert "/ajukan/legal/" in client.get(other.url).content.decode()
