@@ -295,3 +295,8 @@ urlpatterns = [
         name="api_schema",
     ),
 ]
+
+
+def public_api_only(endpoints, **kwargs):
+    """drf-spectacular preprocessing hook: document the public read API only."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]

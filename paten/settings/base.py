@@ -317,4 +317,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Open data: services, standar pelayanan, categories and legal instruments.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Only the public read API; Wagtail's own admin API is not part of the open data
+    # (and `check --deploy` generates the schema from this too).
+    "PREPROCESSING_HOOKS": ["service_catalog.api.public_api_only"],
 }
