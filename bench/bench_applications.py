@@ -13,7 +13,6 @@ single-row INSERTs, each in its own transaction.
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -147,27 +146,12 @@ def _measure(database_url: str) -> dict:
 
 
 def run(report) -> None:
-    from bench.bench_regions import _pg_admin, _postgres_server_url, _with_db
+    from bench.common import run_json, throwaway_postgres
 
-    server = _postgres_server_url()
-    if not server:
-        report.note("PostgreSQL: no server answered on 127.0.0.1:5432 (set BENCH_POSTGRES_URL)")
-        return
-    _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-    _pg_admin(server, f"CREATE DATABASE {PG_DB}")
-    try:
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", _with_db(server, PG_DB)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if out.returncode != 0:
-            raise RuntimeError(out.stderr[-3000:])
-        m = json.loads(out.stdout.strip().splitlines()[-1])
-    finally:
-        _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    with throwaway_postgres(report, PG_DB) as url:
+        if url is None:
+            return
+        m = run_json(__file__, "--worker", url)
     lost = SUBMISSIONS - m["stored"]
     duplicates = m["stored"] - m["distinct_codes"]
     report.note(

@@ -236,17 +236,9 @@ def _one(report, label: str, database_url: str, var_dir: Path) -> None:
     shutil.rmtree(var_dir, ignore_errors=True)
     var_dir.mkdir(parents=True)
     env = _env(database_url, var_dir)
-    out = subprocess.run(
-        [sys.executable, __file__, "--populate"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-3000:])
-    built = json.loads(out.stdout.strip().splitlines()[-1])
+    from bench.common import run_json
+
+    built = run_json(__file__, "--populate", env=env)
     for name, label_name in (("index", "catalog index"), ("service", "service page")):
         report.figure(
             f"{label}: {label_name} queries with {built['services']} services (uncached)",
@@ -277,41 +269,20 @@ def _one(report, label: str, database_url: str, var_dir: Path) -> None:
     )
 
 
-def _postgres_server_url() -> str | None:
-    url = os.environ.get("BENCH_POSTGRES_URL")
-    if url:
-        return url
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return "postgres://postgres@127.0.0.1:5432/postgres"
-    except OSError:
-        return None
-
-
 def run(report) -> None:
-    from bench.bench_regions import _pg_admin, _with_db
+    from bench.common import throwaway_postgres, throwaway_sqlite
 
-    sqlite_file = BENCH_DIR / "catalog.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-    try:
-        _one(report, "SQLite", f"sqlite:///{sqlite_file}", BENCH_DIR / "catalog-var-sqlite")
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-        shutil.rmtree(BENCH_DIR / "catalog-var-sqlite", ignore_errors=True)
-
-    server = _postgres_server_url()
-    if not server:
-        report.note("PostgreSQL: no server answered on 127.0.0.1:5432 (set BENCH_POSTGRES_URL)")
-        return
-    _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-    _pg_admin(server, f"CREATE DATABASE {PG_DB}")
-    try:
-        _one(report, "PostgreSQL", _with_db(server, PG_DB), BENCH_DIR / "catalog-var-pg")
-    finally:
-        _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        shutil.rmtree(BENCH_DIR / "catalog-var-pg", ignore_errors=True)
+    for label, databases in (
+        ("SQLite", throwaway_sqlite("catalog.sqlite3")),
+        ("PostgreSQL", throwaway_postgres(report, PG_DB)),
+    ):
+        var_dir = BENCH_DIR / f"catalog-var-{label.lower()}"
+        with databases as url:
+            try:
+                if url:
+                    _one(report, label, url, var_dir)
+            finally:
+                shutil.rmtree(var_dir, ignore_errors=True)
 
 
 # gunicorn serves ``bench.bench_catalog:application``: the project's URLs plus a

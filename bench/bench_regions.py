@@ -8,39 +8,13 @@ dropped here) when ``BENCH_POSTGRES_URL`` is set or a server answers on 127.0.0.
 import csv
 import json
 import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
 PG_DB = "paten_bench"
 TARGET = "ratio ≥ 0.3, < 60 s"
-
-
-def _postgres_server_url() -> str | None:
-    url = os.environ.get("BENCH_POSTGRES_URL")
-    if url:
-        return url
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return "postgres://postgres@127.0.0.1:5432/postgres"
-    except OSError:
-        return None
-
-
-def _with_db(url: str, name: str) -> str:
-    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
-
-
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_db(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _check(ok: bool, message: str) -> None:
@@ -118,19 +92,6 @@ def _measure(database_url: str) -> dict:
     }
 
 
-def _run_worker(database_url: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--worker", database_url],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def _report(report, label: str, m: dict) -> None:
     rows = m["rows"]
     report.figure(
@@ -157,26 +118,13 @@ def _report(report, label: str, m: dict) -> None:
 
 
 def run(report) -> None:
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    sqlite_file = BENCH_DIR / "regions.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-    try:
-        _report(report, "SQLite", _run_worker(f"sqlite:///{sqlite_file}"))
-    finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
+    from bench.common import run_json, throwaway_postgres, throwaway_sqlite
 
-    server = _postgres_server_url()
-    if not server:
-        report.note("PostgreSQL: no server answered on 127.0.0.1:5432 (set BENCH_POSTGRES_URL)")
-        return
-    _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_DB}")
-    _pg_admin(server, f"CREATE DATABASE {PG_DB}")
-    try:
-        _report(report, "PostgreSQL", _run_worker(_with_db(server, PG_DB)))
-    finally:
-        _pg_admin(server, f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    with throwaway_sqlite("regions.sqlite3") as url:
+        _report(report, "SQLite", run_json(__file__, "--worker", url))
+    with throwaway_postgres(report, PG_DB) as url:
+        if url:
+            _report(report, "PostgreSQL", run_json(__file__, "--worker", url))
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:

@@ -6,6 +6,8 @@ an SMS or WhatsApp gateway is one more class there. Messages carry the tracking 
 the service and the state: never form data.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -107,3 +109,20 @@ def notification_send(*, event_id: str) -> bool:
         event.notified_at = timezone.now()
         event.save(update_fields=["notified_at"])
     return delivered
+
+
+_paused: ContextVar[bool] = ContextVar("forms_builder_notifications_paused", default=False)
+
+
+@contextmanager
+def notifications_paused():
+    """Queue no applicant notifications inside this block (demo data, bulk imports)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+def notifications_are_paused() -> bool:
+    return _paused.get()

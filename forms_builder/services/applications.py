@@ -44,8 +44,11 @@ class Applicant:
 
 
 def _queue_notification(event: ApplicationEvent) -> None:
+    from ..notifications import notifications_are_paused
     from ..tasks import application_notify as application_notify_task
 
+    if notifications_are_paused():
+        return
     event_id = str(event.pk)
     transaction.on_commit(lambda: application_notify_task.delay(event_id))
 

@@ -9,6 +9,7 @@ from django.utils import translation
 import pytest
 
 from forms_builder.models import Application, ApplicationEvent, Attachment
+from forms_builder.notifications import notifications_paused
 from forms_builder.services.applications import Applicant
 from forms_builder.workflow import ApplicationState, Channel
 from paten.audit.models import AuditEvent
@@ -210,3 +211,10 @@ class TestCounterIntake:
                 actor=loket,
                 originals_checked=["nope"],
             )
+
+
+def test_paused_notifications_queue_nothing(service, utara, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, notifications_paused():
+        submit(service, utara)
+    assert callbacks == []
+    assert mail.outbox == []

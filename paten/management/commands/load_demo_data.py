@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from forms_builder.demo import forms_demo_load
 from paten.accounts.services import staff_assign, staff_create
 from paten.demo import DEMO_PASSWORD, SEED_REGIONS, demo_users
 from paten.site.services import site_settings_set_demo
@@ -12,7 +13,7 @@ from service_catalog.demo import catalog_demo_load
 class Command(BaseCommand):
     help = (
         "Load the demo data (idempotent): seed regions, demo staff per role and kecamatan, "
-        "site settings and the Kota Bontang service catalog."
+        "site settings, the Kota Bontang service catalog, application forms and applications."
     )
 
     def handle(self, *args, **options):
@@ -25,6 +26,13 @@ class Command(BaseCommand):
         self._site()
         catalog_demo_load()
         self.stdout.write(self.style.SUCCESS("service catalog: loaded"))
+        forms = forms_demo_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"application forms: {forms['forms_created']} created; demo applications: "
+                f"{forms['applications_created']} created, {forms['demo_applications']} in total"
+            )
+        )
 
     def _users(self) -> int:
         User = get_user_model()

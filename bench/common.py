@@ -1,0 +1,89 @@
+"""Plumbing shared by the benchmarks: throw-away databases and measuring subprocesses.
+
+Each measurement runs in a subprocess so that it gets its own Django settings
+(``DATABASE_URL`` and friends) and prints its figures as JSON on its last line.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+
+
+def postgres_server_url() -> str | None:
+    """``BENCH_POSTGRES_URL``, or the local server when one answers on 5432."""
+    url = os.environ.get("BENCH_POSTGRES_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return "postgres://postgres@127.0.0.1:5432/postgres"
+    except OSError:
+        return None
+
+
+def with_db(url: str, name: str) -> str:
+    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+
+
+def pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(with_db(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@contextmanager
+def throwaway_postgres(report, name: str) -> Iterator[str | None]:
+    """A fresh PostgreSQL database for one bench, dropped afterwards; None without a server."""
+    server = postgres_server_url()
+    if not server:
+        report.note("PostgreSQL: no server answered on 127.0.0.1:5432 (set BENCH_POSTGRES_URL)")
+        yield None
+        return
+    pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_admin(server, f"CREATE DATABASE {name}")
+    try:
+        yield with_db(server, name)
+    finally:
+        pg_admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def throwaway_sqlite(name: str) -> Iterator[str]:
+    """A fresh SQLite file under var/bench, removed afterwards (with its WAL files)."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    path = BENCH_DIR / name
+
+    def remove() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    remove()
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        remove()
+
+
+def run_json(script: str, *args: str, env: dict | None = None) -> dict:
+    """Run ``python script *args`` from the repo root; its last stdout line is JSON."""
+    out = subprocess.run(
+        [sys.executable, script, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
