@@ -11,7 +11,6 @@ import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 
-from paten.celery import app as paten_app
 from tests.conftest import redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,22 +18,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def redis_celery_app():
-    """The project's Celery app pointed at real Redis, not eager mode."""
-    changes = {
-        "task_always_eager": False,
-        "broker_url": redis_url(),
-        "result_backend": redis_url(),
-        "broker_transport_options": {"visibility_timeout": 3600},
-    }
-    saved = {key: paten_app.conf[key] for key in changes}
-    paten_app.conf.update(changes)
-    # Connections and the result backend are cached on the app: rebuild them.
-    paten_app._pool = None
-    paten_app.__dict__.pop("backend", None)
-    yield paten_app
-    paten_app.conf.update(saved)
-    paten_app._pool = None
-    paten_app.__dict__.pop("backend", None)
+    """A fresh Celery app with the project's configuration, pointed at real Redis.
+
+    Fresh, because the project's app has cached its eager-mode result backend and
+    connections in earlier tests.
+    """
+    app = Celery("paten-redis-test", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        task_always_eager=False,
+        broker_url=redis_url(),
+        result_backend=redis_url(),
+        broker_transport_options={"visibility_timeout": 3600},
+    )
+    app.autodiscover_tasks()
+    app.loader.import_default_modules()
+    yield app
+    app.close()
 
 
 @pytest.mark.integration
