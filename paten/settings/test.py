@@ -31,7 +31,13 @@ AXES_ENABLED = True
 STATIC_ROOT = os.path.join(_tmp, "static")  # noqa: PTH118
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: PTH103
 
-_sqlite_test_file = env.str("PATEN_TEST_SQLITE_FILE", default="")  # noqa: F405
-if _sqlite_test_file and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not memory, so that pytest --reuse-db skips the migrations next time.
+# SQLite tests use a file, not memory: the live server of browser tests then opens its
+# own connection instead of sharing the test thread's one (which breaks under
+# Playwright), and --reuse-db can skip the migrations next time.
+_sqlite_test_file = env.str(  # noqa: F405
+    "PATEN_TEST_SQLITE_FILE",
+    default=str(VAR_DIR / "test.sqlite3"),  # noqa: F405
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": _sqlite_test_file}  # noqa: F405
