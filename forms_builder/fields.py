@@ -36,7 +36,8 @@ class _NormalisedCharField(forms.CharField):
         return attrs
 
     def normalise(self, value: str) -> str:
-        raise NotImplementedError
+        """The stored form of a valid value; each identity-number field overrides it."""
+        return value.strip()
 
     def clean(self, value):
         value = super().clean(value)

@@ -13,7 +13,8 @@ import pytest
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def _need(reason: str) -> None:
+def need(reason: str) -> None:
+    """Skip for a missing service or tool, but fail under CI, where everything is installed."""
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: services are mandatory)", pytrace=False)
     pytest.skip(reason)
@@ -54,12 +55,12 @@ def pytest_runtest_setup(item):
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            _need("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/paten")
+            need("needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/paten")
     if item.get_closest_marker("redis") and not redis_available():
-        _need(f"needs Redis at {redis_url()} (set REDIS_URL or start redis-server)")
+        need(f"needs Redis at {redis_url()} (set REDIS_URL or start redis-server)")
     if item.get_closest_marker("browser"):
         if not os.path.exists("/usr/bin/chromium"):
-            _need("needs Debian chromium at /usr/bin/chromium (apt-get install chromium)")
+            need("needs Debian chromium at /usr/bin/chromium (apt-get install chromium)")
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

@@ -5,6 +5,8 @@ from django.core.cache import cache
 
 import pytest
 
+from tests.conftest import need
+
 from .factories import MaklumatFactory, bontang_regions, make_service
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,7 @@ def pdf_text(data: bytes, tmp_path) -> str:
         return subprocess.run(
             ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
-    pytest.skip("pdftotext (poppler-utils) is not installed")
+    need("pdftotext (poppler-utils) is not installed")
 
 
 class TestStandardPdf:
