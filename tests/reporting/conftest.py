@@ -1,0 +1,41 @@
+"""Fixtures of the reporting tests: the Bontang fixtures of forms_builder plus survey helpers."""
+
+import pytest
+
+from reporting.models import SurveyPeriod
+from reporting.services.survey import survey_period_create
+from tests.forms_builder import conftest as forms_builder_fixtures
+
+from .factories import finished_application
+
+UTARA = forms_builder_fixtures.UTARA
+SELATAN = forms_builder_fixtures.SELATAN
+BARAT = forms_builder_fixtures.BARAT
+
+# Re-exported so pytest finds them here: Bontang and its kecamatan, a service with a
+# published form, and staff per role.
+bontang = forms_builder_fixtures.bontang
+utara = forms_builder_fixtures.utara
+selatan = forms_builder_fixtures.selatan
+service = forms_builder_fixtures.service
+loket = forms_builder_fixtures.loket
+back_office = forms_builder_fixtures.back_office
+camat = forms_builder_fixtures.camat
+loket_selatan = forms_builder_fixtures.loket_selatan
+camat_selatan = forms_builder_fixtures.camat_selatan
+staff = forms_builder_fixtures.staff
+
+
+@pytest.fixture
+def quarter(db) -> SurveyPeriod:
+    """The quarter containing today (so responses answered today fall inside it)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return survey_period_create(kind="triwulan", year=today.year, number=(today.month - 1) // 3 + 1)
+
+
+@pytest.fixture
+def finished(service, utara, staff):
+    """A finished (signed and issued) application of Bontang Utara."""
+    return finished_application(service, utara, staff)
