@@ -4,6 +4,7 @@ Integration tests that need a real broker (Redis) or a real worker build their o
 Celery configuration; eager mode here is only for unit tests.
 """
 
+import contextlib
 import os
 import tempfile
 
@@ -34,10 +35,45 @@ os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: PTH103
 # SQLite tests use a file, not memory: the live server of browser tests then opens its
 # own connection instead of sharing the test thread's one (which breaks under
 # Playwright), and --reuse-db can skip the migrations next time.
-_sqlite_test_file = env.str(  # noqa: F405
-    "PATEN_TEST_SQLITE_FILE",
-    default=str(VAR_DIR / "test.sqlite3"),  # noqa: F405
-)
+
+
+def _sqlite_test_file_claim() -> str:
+    """The SQLite test file; a second concurrent test session gets its own file.
+
+    The first session holds an exclusive lock on ``var/test.sqlite3.lock`` and reuses
+    ``var/test.sqlite3``; another session started meanwhile (a second terminal, an
+    editor's test runner) uses ``var/test-<pid>.sqlite3`` and removes it on exit, so the
+    two never flush each other's tables. Child processes inherit the choice through
+    ``PATEN_TEST_SQLITE_FILE``.
+    """
+    import atexit
+    import fcntl
+
+    chosen = os.environ.get("PATEN_TEST_SQLITE_FILE")
+    if chosen:
+        return chosen
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+    default = VAR_DIR / "test.sqlite3"  # noqa: F405
+    lock = open(f"{default}.lock", "w")  # noqa: SIM115 (held for the whole process)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _held_locks.append(lock)
+        chosen = str(default)
+    except OSError:
+        lock.close()
+        chosen = str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+
+        def _remove():
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(chosen + suffix)
+
+        atexit.register(_remove)
+    os.environ["PATEN_TEST_SQLITE_FILE"] = chosen
+    return chosen
+
+
+_held_locks: list = []
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": _sqlite_test_file}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": _sqlite_test_file_claim()}  # noqa: F405
