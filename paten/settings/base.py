@@ -7,6 +7,7 @@ embedded set-up: a SQLite file and a serverless Celery broker under ``var/``.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 # =============================================================================
 # PATHS
@@ -188,6 +189,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=150
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=1800)
 CELERY_RESULT_EXTENDED = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Fixed maintenance tasks; report schedules made in the admin are PeriodicTask rows.
+# DatabaseScheduler copies these entries into the database when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    "reporting-recover-runs": {
+        "task": "reporting.report_runs_recover",
+        "schedule": 300.0,
+    },
+    "reporting-purge-runs": {
+        "task": "reporting.report_runs_purge",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -1,3 +1,14 @@
+from .runs import (
+    RelativePeriod,
+    ReportFormat,
+    ReportKind,
+    ReportOutput,
+    ReportRun,
+    ReportSchedule,
+    ReportSettings,
+    ReportStatus,
+    ScheduleFrequency,
+)
 from .survey import (
     FollowUpPlan,
     SurveyKiosk,
@@ -9,6 +20,15 @@ from .survey import (
 )
 
 __all__ = [
+    "RelativePeriod",
+    "ReportFormat",
+    "ReportKind",
+    "ReportOutput",
+    "ReportRun",
+    "ReportSchedule",
+    "ReportSettings",
+    "ReportStatus",
+    "ScheduleFrequency",
     "FollowUpPlan",
     "SurveyKiosk",
     "SurveyPeriod",
