@@ -126,6 +126,10 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-submitted_at"]
+        permissions = [
+            # Exports mask NIK, No. KK and contact details unless the user holds this.
+            ("view_personal_data", _("Can see NIK, No. KK and contact details in exports")),
+        ]
         indexes = [models.Index(fields=["kecamatan", "state", "due_at"])]
 
     def __str__(self) -> str:
