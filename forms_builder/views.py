@@ -227,6 +227,14 @@ def _timeline(application) -> list[dict]:
     return rows
 
 
+def _survey_status(application) -> str:
+    """The tracker's survey link: "open" once the service was delivered, then "done"."""
+    if application.state not in (S.FINISHED, S.HANDED_OVER):
+        return ""
+    # The reverse one-to-one raises (an AttributeError) when there is no response.
+    return "done" if hasattr(application, "survey_response") else "open"
+
+
 def track(request: HttpRequest) -> HttpResponse:
     """The public tracker: status, timeline, due date, what is missing, next step."""
     raw = request.GET.get("kode", "").strip()
@@ -267,6 +275,7 @@ def track(request: HttpRequest) -> HttpResponse:
         can_cancel=application.state in (S.SUBMITTED, S.VERIFYING, S.RETURNED),
         can_resubmit=application.state == S.RETURNED,
         overdue=application.is_overdue(),
+        survey=_survey_status(application),
     )
     return render(request, "forms_builder/track.html", context)
 

@@ -7,9 +7,10 @@ exact ``reporting.ikm`` (PermenPAN-RB 14/2017). Nothing here loops over response
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from forms_builder.models import Application
@@ -72,6 +73,15 @@ class IkmSlice:
 # -- querysets ----------------------------------------------------------------------
 
 
+def local_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[``start`` 00:00, the day after ``end`` 00:00) in the installation's time zone."""
+    tz = timezone.get_default_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
+    )
+
+
 def survey_responses(slice_: Slice) -> QuerySet:
     filters = Q(answered_on__gte=slice_.start, answered_on__lte=slice_.end)
     if slice_.kecamatan:
@@ -89,11 +99,10 @@ def finished_applications(slice_: Slice) -> QuerySet:
     The channel of a survey response says nothing about the application, so it does
     not narrow the population.
     """
-    filters = Q(
-        state__in=FINISHED_STATES,
-        finished_at__date__gte=slice_.start,
-        finished_at__date__lte=slice_.end,
-    )
+    # A timestamp range, not ``finished_at__date``: the latter makes PostgreSQL convert
+    # every row to local time before comparing (2-3x slower on a million applications).
+    since, until = local_day_bounds(slice_.start, slice_.end)
+    filters = Q(state__in=FINISHED_STATES, finished_at__gte=since, finished_at__lt=until)
     if slice_.kecamatan:
         filters &= Q(kecamatan_id=slice_.kecamatan)
     if slice_.service:
@@ -304,8 +313,6 @@ def published_periods(kind: str | None = None) -> QuerySet:
 
 def period_default() -> SurveyPeriod | None:
     """The latest published period that has started (quarters before semesters before years)."""
-    from django.utils import timezone
-
     order = {
         PeriodKind.QUARTER: 0,
         PeriodKind.SEMESTER: 1,

@@ -5,7 +5,7 @@ No personal data is served here. Filters are the public index's (``q``, ``kecama
 """
 
 from django.http import Http404
-from django.urls import include, path
+from django.urls import path
 from wagtail.rich_text import expand_db_html
 
 from drf_spectacular.types import OpenApiTypes
@@ -288,7 +288,8 @@ urlpatterns = [
     path(
         "schema/",
         SpectacularJSONAPIView.as_view(
-            urlconf=[path("api/", include(data_patterns))],
+            # Every app's public read API (paten.api_urls), imported when the schema is built.
+            urlconf="paten.api_urls",
             authentication_classes=[],
             permission_classes=[AllowAny],
         ),

@@ -48,14 +48,59 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "service_catalog.view_maklumat",
         "service_catalog.add_maklumat",
         "service_catalog.change_maklumat",
+        # Satisfaction survey (issue #5), scoped to the kecamatan: see responses and
+        # kiosks, enter and import paper questionnaires.
+        "reporting.view_surveyresponse",
+        "reporting.add_surveyresponse",
+        "reporting.view_surveyperiod",
+        "reporting.view_surveykiosk",
+        # The camat runs the kecamatan's kiosks and its follow-up (rencana tindak lanjut).
+        "reporting.add_surveykiosk",
+        "reporting.change_surveykiosk",
+        "reporting.view_followupplan",
+        "reporting.add_followupplan",
+        "reporting.change_followupplan",
+        # Reports (issue #6) of the kecamatan: request, download, and schedule them.
+        "reporting.view_reportrun",
+        "reporting.add_reportrun",
+        "reporting.view_reportoutput",
+        "reporting.view_reportschedule",
+        "reporting.add_reportschedule",
+        "reporting.change_reportschedule",
+        "reporting.delete_reportschedule",
     ),
-    Role.PETUGAS_LOKET: ("wagtailadmin.access_admin", "regions.view_region"),
-    Role.BACK_OFFICE: ("wagtailadmin.access_admin", "regions.view_region"),
+    Role.PETUGAS_LOKET: (
+        "wagtailadmin.access_admin",
+        "regions.view_region",
+        # Satisfaction survey, as for the camat.
+        "reporting.view_surveyresponse",
+        "reporting.add_surveyresponse",
+        "reporting.view_surveyperiod",
+        "reporting.view_surveykiosk",
+    ),
+    Role.BACK_OFFICE: (
+        "wagtailadmin.access_admin",
+        "regions.view_region",
+        # Satisfaction survey, as for the camat.
+        "reporting.view_surveyresponse",
+        "reporting.add_surveyresponse",
+        "reporting.view_surveyperiod",
+        "reporting.view_surveykiosk",
+        # Reports of the kecamatan (issue #6); the front office requests none.
+        "reporting.view_reportrun",
+        "reporting.add_reportrun",
+        "reporting.view_reportoutput",
+    ),
     Role.PPID: ("wagtailadmin.access_admin", "regions.view_region"),
     Role.EVALUATOR: (
         "wagtailadmin.access_admin",
         "regions.view_region",
         "audit.view_auditevent",
+        "reporting.view_surveyresponse",
+        "reporting.view_surveyperiod",
+        "reporting.view_reportrun",
+        "reporting.add_reportrun",
+        "reporting.view_reportoutput",
     ),
     # Drafts service standards and submits them for moderation; cannot publish.
     Role.PENYUSUN_STANDAR: (

@@ -1,6 +1,8 @@
 """Wagtail admin viewsets whose every view goes through the scoping selector."""
 
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -44,7 +46,11 @@ class ScopedDeleteView(ScopedQuerysetMixin, generic.DeleteView):
 
 
 class ScopedInspectView(ScopedQuerysetMixin, generic.InspectView):
-    pass
+    def get_object(self, queryset=None):
+        # Wagtail's InspectView looks the object up on the model and ignores the
+        # queryset it is given, so the scope is applied here.
+        queryset = self.scoped(self.model._default_manager.all())
+        return get_object_or_404(queryset, pk=unquote(str(self.pk)))
 
 
 def by_kecamatan(field: str = "kecamatan", *, distinct: bool = False):

@@ -146,7 +146,6 @@ def _clean_answers(answers: Mapping[str, object]) -> dict[str, int]:
 
 def _clean_profile(profile: Mapping[str, object], *, config: SurveySettings) -> dict:
     cleaned = {"gender": "", "age": None, "education": "", "occupation": "", "occupation_other": ""}
-    asked = set(config.profile_fields())
     choices = {"gender": Gender, "education": Education, "occupation": Occupation}
     for field, enum in choices.items():
         value = str(profile.get(field) or "").strip()
@@ -174,7 +173,7 @@ def _clean_profile(profile: Mapping[str, object], *, config: SurveySettings) -> 
     if cleaned["occupation"] == Occupation.LAINNYA:
         cleaned["occupation_other"] = other
     if config.profile_required:
-        empty = [f for f in asked if cleaned[f] in ("", None)]
+        empty = [f for f in config.profile_fields() if cleaned[f] in ("", None)]
         if empty:
             names = ", ".join(str(SurveyResponse._meta.get_field(f).verbose_name) for f in empty)
             raise SurveyInputError(

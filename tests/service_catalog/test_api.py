@@ -110,6 +110,8 @@ class TestOtherEndpoints:
             "/api/layanan/{code}/",
             "/api/kategori/",
             "/api/dasar-hukum/",
+            "/api/ikm/",
+            "/api/ikm/{slug}/",
         }
         names = {p["name"] for p in schema["paths"]["/api/layanan/"]["get"]["parameters"]}
         assert {"q", "kecamatan", "kategori", "bidang", "biaya", "halaman"} <= names

@@ -7,6 +7,7 @@ from forms_builder.demo import forms_demo_load
 from paten.accounts.services import staff_assign, staff_create
 from paten.demo import DEMO_PASSWORD, SEED_REGIONS, demo_users
 from paten.site.services import site_settings_set_demo
+from reporting.demo import survey_demo_load
 from service_catalog.demo import catalog_demo_load
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 f"{forms['applications_created']} created, {forms['demo_applications']} in total"
             )
         )
+        self.stdout.write(self.style.SUCCESS(survey_demo_load().message))
 
     def _users(self) -> int:
         User = get_user_model()
