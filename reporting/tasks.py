@@ -8,7 +8,7 @@ it again) and the next worker takes over; a run that is already done is skipped.
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -39,24 +39,39 @@ def report_run_generate(self, run_id: str) -> None:
         report_run_execute,
         report_run_fail,
         report_run_release,
+        worker_name,
     )
 
+    # Release and fail only this worker's own claim: if the run was taken over while
+    # this attempt stalled, the other worker's claim must stand.
+    worker = worker_name()
     try:
-        report_run_execute(run_id=run_id)
+        report_run_execute(run_id=run_id, worker=worker)
     except LeaseLost:
         logger.warning("report run %s was taken over by another worker", run_id)
     except SoftTimeLimitExceeded:
-        report_run_fail(run_id=run_id, error=_("The report took too long and was stopped."))
+        report_run_fail(
+            run_id=run_id, error=_("The report took too long and was stopped."), worker=worker
+        )
     except TRANSIENT_ERRORS as exc:
+        # A connection the server dropped stays broken until closed: without this,
+        # the release below fails on it and the task is never retried. (Not inside a
+        # caller's transaction: an eager call must not close that.)
+        if not connection.in_atomic_block:
+            close_old_connections()
         if self.request.retries >= MAX_RETRIES:
-            report_run_fail(run_id=run_id, error=_("Temporary error: %(error)s") % {"error": exc})
+            report_run_fail(
+                run_id=run_id,
+                error=_("Temporary error: %(error)s") % {"error": exc},
+                worker=worker,
+            )
             raise
-        report_run_release(run_id=run_id)
+        report_run_release(run_id=run_id, worker=worker)
         # Back off 10 s, 40 s, 160 s.
         raise self.retry(exc=exc, countdown=10 * 4**self.request.retries) from exc
     except Exception as exc:  # a permanent error: show it on the run, don't retry
         logger.exception("report run %s failed", run_id)
-        report_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        report_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}", worker=worker)
 
 
 @shared_task(name="reporting.report_runs_recover", ignore_result=True)
@@ -75,7 +90,7 @@ def report_runs_purge() -> int:
 
 @shared_task(name="reporting.report_schedule_fire", ignore_result=True)
 def report_schedule_fire(schedule_id: int) -> str | None:
-    """Beat calls this for each active schedule; it requests one run (idempotent per day)."""
+    """Beat calls this for each active schedule; it requests one run (idempotent per period)."""
     from .services.schedules import report_schedule_fire as fire
 
     run = fire(schedule_id=schedule_id)

@@ -59,14 +59,19 @@ class ReportDefinition:
     kind: str
     formats: tuple[str, ...]
     build: Callable[..., ReportData]  # build(*, run, progress) -> ReportData
+    # False for kinds that need the person who asked (their scope and permissions at
+    # run time, e.g. data exports): a schedule has no such person.
+    schedulable: bool = True
 
 
 _REGISTRY: dict[str, ReportDefinition] = {}
 
 
-def register(kind: str, *, formats: tuple[str, ...]):
+def register(kind: str, *, formats: tuple[str, ...], schedulable: bool = True):
     def decorator(build):
-        _REGISTRY[kind] = ReportDefinition(kind=kind, formats=formats, build=build)
+        _REGISTRY[kind] = ReportDefinition(
+            kind=kind, formats=formats, build=build, schedulable=schedulable
+        )
         return build
 
     return decorator
@@ -202,7 +207,13 @@ def write_outputs(
             progress(span[0], _("Writing %(format)s") % {"format": fmt.upper()})
             handle, path = tempfile.mkstemp(suffix=f".{fmt}", dir=_tmp_dir())
             os.close(handle)
-            rows = WRITERS[fmt](data, path, progress, span)
+            try:
+                rows = WRITERS[fmt](data, path, progress, span)
+            except BaseException:
+                # A half-written file may hold personal data: never leave it behind
+                # (a crash, a lost lease or the soft time limit all end up here).
+                os.remove(path)
+                raise
             yield fmt, path, output_filename(run=run, data=data, fmt=fmt), rows
 
 

@@ -8,6 +8,7 @@ application and a precomputed working-day index (no per-row database work).
 from collections import defaultdict
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forms_builder.models import ApplicationEvent
@@ -56,7 +57,12 @@ def recap_rows(run) -> list[dict]:
             completed=Count("id", filter=in_period),
             within_sla=Count("id", filter=in_period & Q(finished_at__lte=F("due_at"))),
             open_at_end=Count("id", filter=open_at_end & Q(closed=False)),
-            overdue_at_end=Count("id", filter=open_at_end & Q(closed=False, due_at__lt=until)),
+            # Past due by the end of the period, but never counted ahead of now: in a
+            # period ending today, an application due this afternoon is not overdue yet.
+            overdue_at_end=Count(
+                "id",
+                filter=open_at_end & Q(closed=False, due_at__lt=min(until, timezone.now())),
+            ),
         )
         .order_by()
     )

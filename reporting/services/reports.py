@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,8 +140,9 @@ def report_run_retry(*, run: ReportRun, user) -> ReportRun:
     """Queue a failed run again (same parameters, same scope)."""
     if run.status != ReportStatus.FAILED:
         raise ReportRequestError(_("Only a failed report can be retried."))
-    if not kecamatan_scope_for(user).allows(run.kecamatan_id) and run.kecamatan_id:
-        raise PermissionDenied
+    scope = kecamatan_scope_for(user)
+    if not (scope.allows(run.kecamatan_id) if run.kecamatan_id else scope.is_pemda_wide):
+        raise PermissionDenied(_("This report is outside your area."))
     updated = ReportRun.objects.filter(pk=run.pk, status=ReportStatus.FAILED).update(
         status=ReportStatus.QUEUED,
         error="",
@@ -222,21 +223,27 @@ def _store_output(*, run: ReportRun, fmt: str, path: str, filename: str, rows: i
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
-    with transaction.atomic():
-        existing = ReportOutput.objects.select_for_update().filter(run=run, format=fmt).first()
-        if existing is not None:  # idempotency: a repeated generation keeps the first file
-            return existing
-        output = ReportOutput(
-            run=run,
-            format=fmt,
-            filename=filename,
-            size=os.path.getsize(path),
-            sha256=digest.hexdigest(),
-            rows=rows,
-        )
-        with open(path, "rb") as handle:
-            output.file.save(filename, File(handle), save=False)
-        output.save()
+    output = ReportOutput(
+        run=run,
+        format=fmt,
+        filename=filename,
+        size=os.path.getsize(path),
+        sha256=digest.hexdigest(),
+        rows=rows,
+    )
+    try:
+        with transaction.atomic():
+            existing = ReportOutput.objects.select_for_update().filter(run=run, format=fmt).first()
+            if existing is not None:  # idempotency: a repeated generation keeps the first file
+                return existing
+            with open(path, "rb") as handle:
+                output.file.save(filename, File(handle), save=False)
+            output.save()
+    except IntegrityError:
+        # A worker that had lost its lease stored this format meanwhile (the unique
+        # constraint decided): keep its file, remove ours.
+        output.file.delete(save=False)
+        return ReportOutput.objects.get(run=run, format=fmt)
     return output
 
 
@@ -281,16 +288,24 @@ def report_run_execute(*, run_id, worker: str | None = None) -> ReportRun | None
     return run
 
 
-def report_run_release(*, run_id) -> None:
+def report_run_release(*, run_id, worker: str | None = None) -> None:
     """Give a run back to the queue before a retry (only our own running claim)."""
-    ReportRun.objects.filter(pk=run_id, status=ReportStatus.RUNNING).update(
-        status=ReportStatus.QUEUED, lease_until=None, worker=""
-    )
+    runs = ReportRun.objects.filter(pk=run_id, status=ReportStatus.RUNNING)
+    if worker is not None:
+        runs = runs.filter(worker=worker)
+    runs.update(status=ReportStatus.QUEUED, lease_until=None, worker="")
 
 
 def report_run_fail(*, run_id, error: str, worker: str | None = None) -> None:
-    """Mark a run failed with a message staff can read (after the last retry)."""
-    ReportRun.objects.filter(pk=run_id).exclude(status=ReportStatus.DONE).update(
+    """Mark a run failed with a message staff can read (after the last retry).
+
+    With ``worker``, a run that another worker has taken over meanwhile (ours was
+    presumed dead) is left to that worker.
+    """
+    runs = ReportRun.objects.filter(pk=run_id).exclude(status=ReportStatus.DONE)
+    if worker is not None:
+        runs = runs.exclude(Q(status=ReportStatus.RUNNING) & ~Q(worker=worker))
+    runs.update(
         status=ReportStatus.FAILED,
         error=error[:4000],
         finished_at=timezone.now(),

@@ -9,9 +9,12 @@ import json
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from paten.accounts.selectors import kecamatan_scope_for
 
 from ..models import RelativePeriod, ReportRun, ReportSchedule, ScheduleFrequency
 from .reports import ReportRequestError, report_run_request
@@ -72,6 +75,17 @@ def report_schedule_save(*, schedule: ReportSchedule, user=None) -> ReportSchedu
     from ..reports import definition_for
 
     definition = definition_for(schedule.kind)
+    if not definition.schedulable:
+        raise ReportRequestError(
+            _("This report cannot be scheduled: it needs the person who asks.")
+        )
+    if user is not None:
+        scope = kecamatan_scope_for(user)
+        allowed = (
+            scope.allows(schedule.kecamatan_id) if schedule.kecamatan_id else scope.is_pemda_wide
+        )
+        if not allowed:
+            raise PermissionDenied(_("This kecamatan is outside your area."))
     formats = [f for f in (schedule.formats or definition.formats) if f in definition.formats]
     if not formats:
         raise ReportRequestError(
@@ -107,7 +121,7 @@ def report_schedule_delete(*, schedule: ReportSchedule) -> None:
 
 
 def report_schedule_fire(*, schedule_id: int, today: date | None = None) -> ReportRun | None:
-    """Request the schedule's run for today; firing twice on one day requests it once."""
+    """Request the schedule's run for today; firing twice for one period requests it once."""
     schedule = ReportSchedule.objects.select_related("kecamatan").filter(pk=schedule_id).first()
     if schedule is None or not schedule.is_active:
         return None
