@@ -1,3 +1,13 @@
+from .evaluation import (
+    EvaluationAspect,
+    EvaluationIndicator,
+    EvaluationInstrument,
+    EvaluationPeriod,
+    Evidence,
+    IndicatorValue,
+    Metric,
+    Source,
+)
 from .runs import (
     RelativePeriod,
     ReportFormat,
@@ -20,6 +30,14 @@ from .survey import (
 )
 
 __all__ = [
+    "EvaluationAspect",
+    "EvaluationIndicator",
+    "EvaluationInstrument",
+    "EvaluationPeriod",
+    "Evidence",
+    "IndicatorValue",
+    "Metric",
+    "Source",
     "RelativePeriod",
     "ReportFormat",
     "ReportKind",

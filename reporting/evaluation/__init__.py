@@ -1,0 +1,1 @@
+"""Kecamatan evaluation (issue #7): admin-defined instruments, scoring and ranking."""
