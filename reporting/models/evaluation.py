@@ -14,6 +14,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
 from forms_builder.models.application import private_storage
 
 from ..evaluation.scoring import Direction, Rule
@@ -52,7 +55,7 @@ RULE_CHOICES = [
 ]
 
 
-class EvaluationInstrument(models.Model):
+class EvaluationInstrument(ClusterableModel):
     name = models.CharField(_("name"), max_length=160)
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -76,10 +79,10 @@ class EvaluationInstrument(models.Model):
         return f"{self.name} {self.year}"
 
 
-class EvaluationAspect(models.Model):
-    instrument = models.ForeignKey(
-        EvaluationInstrument, on_delete=models.CASCADE, related_name="aspects"
-    )
+class EvaluationAspect(ClusterableModel):
+    # ParentalKeys let the admin edit aspects inline on the instrument, and indicators
+    # inline on their aspect.
+    instrument = ParentalKey(EvaluationInstrument, on_delete=models.CASCADE, related_name="aspects")
     name = models.CharField(_("aspect"), max_length=160)
     weight = models.DecimalField(
         _("weight (%)"), max_digits=6, decimal_places=2, validators=_PERCENT
@@ -96,9 +99,7 @@ class EvaluationAspect(models.Model):
 
 
 class EvaluationIndicator(models.Model):
-    aspect = models.ForeignKey(
-        EvaluationAspect, on_delete=models.CASCADE, related_name="indicators"
-    )
+    aspect = ParentalKey(EvaluationAspect, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("indicator"), max_length=255)
     description = models.TextField(_("what counts"), blank=True)

@@ -24,6 +24,7 @@ class ReportKind(models.TextChoices):
     IKM = "ikm", _("Satisfaction survey (SKM/IKM) report")
     COMPARISON = "perbandingan", _("Kecamatan comparison")
     APPLICATIONS_EXPORT = "ekspor_permohonan", _("Applications export")
+    EVALUATION_RANKING = "peringkat_evaluasi", _("Kecamatan evaluation ranking")
 
 
 class ReportFormat(models.TextChoices):
