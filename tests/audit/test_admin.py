@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 import pytest
 
@@ -91,7 +92,9 @@ class TestAuditEventAdmin:
 
     def test_filter_by_date(self, client, superuser, events):
         client.force_login(superuser)
-        today = events["utara"].timestamp.date().isoformat()
+        # The filter takes local dates: between 17:00 and 24:00 UTC it is already
+        # tomorrow in Asia/Jakarta.
+        today = timezone.localtime(events["utara"].timestamp).date().isoformat()
         index = reverse("audit_event:index")
         response = client.get(index, {"timestamp_from": today, "timestamp_to": today})
         assert len(response.context["object_list"]) == 3
