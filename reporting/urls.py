@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from . import api as ikm_api
-from . import views_public, views_survey
+from . import views_evaluation, views_public, views_survey
 
 app_name = "reporting"
 
@@ -18,5 +18,8 @@ urlpatterns: list = [
     path("ikm/", views_public.ikm_page, name="ikm"),
     path("ikm/<slug:slug>.csv", views_public.ikm_csv, name="ikm_csv"),
     path("ikm/<slug:slug>/", views_public.ikm_page, name="ikm_period"),
+    # Public ranking of the kecamatan evaluation (issue #7).
+    path("evaluasi/", views_evaluation.evaluation_index, name="evaluation_index"),
+    path("evaluasi/<int:pk>/", views_evaluation.evaluation_period, name="evaluation_period"),
     path("api/", include(ikm_api.data_patterns)),
 ]

@@ -569,5 +569,6 @@ def register_survey_import_urls():
     return [path("skm/impor/", include((urls, "survey_import"), namespace="survey_import"))]
 
 
-# Report runs and schedules, data exports (issue #6): registered from their own modules.
-from . import admin_exports, admin_reports  # noqa: E402, F401
+# Report runs and schedules, data exports (issue #6), kecamatan evaluation (issue #7):
+# registered from their own modules.
+from . import admin_evaluation, admin_exports, admin_reports  # noqa: E402, F401

@@ -101,6 +101,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reporting.view_reportrun",
         "reporting.add_reportrun",
         "reporting.view_reportoutput",
+        # Kecamatan evaluation (issue #7): read the instruments and periods. Verifying
+        # evidence, and the camat's and back office's evidence of their own kecamatan,
+        # are role checks in reporting.evaluation.services (no model permission).
+        "reporting.view_evaluationinstrument",
+        "reporting.view_evaluationaspect",
+        "reporting.view_evaluationperiod",
     ),
     # Drafts service standards and submits them for moderation; cannot publish.
     Role.PENYUSUN_STANDAR: (

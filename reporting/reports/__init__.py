@@ -94,7 +94,7 @@ def _load_kinds() -> None:
     # Importing the modules registers their kinds.
     from . import recap  # noqa: F401
 
-    for name in ("sla", "ikm_report", "comparison", "applications_export"):
+    for name in ("sla", "ikm_report", "comparison", "applications_export", "ranking"):
         try:
             __import__(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:

@@ -8,6 +8,7 @@ from paten.accounts.services import staff_assign, staff_create
 from paten.demo import DEMO_PASSWORD, SEED_REGIONS, demo_users
 from paten.site.services import site_settings_set_demo
 from reporting.demo import survey_demo_load
+from reporting.evaluation.demo import evaluation_demo_load
 from service_catalog.demo import catalog_demo_load
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(self.style.SUCCESS(survey_demo_load().message))
+        self.stdout.write(self.style.SUCCESS(evaluation_demo_load().message))
 
     def _users(self) -> int:
         User = get_user_model()

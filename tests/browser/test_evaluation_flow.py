@@ -1,0 +1,189 @@
+"""Kecamatan evaluation end to end: the pemda admin sets the threshold lines of an
+indicator and opens a period for two kecamatan in the admin; the camat of Bontang
+Utara uploads evidence; an evaluator verifies it; the admin closes the period and the
+ranking shows Bontang Utara first.
+
+The instrument (one aspect, 100 %): K1 computed, applications finished, linear to a
+target of 2 (50 %); E1 evidence, thresholds 3=100 and 1=30 (50 %). Utara finishes two
+applications and reports 3: 100 and 100, total 100,00. Selatan finishes none and reports
+1: 0 and 30, total 15,00.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from paten.accounts.constants import Role
+from paten.accounts.services import roles_sync_permissions, staff_create
+from paten.regions.models import Region
+from reporting.evaluation.services import evidence_submit
+from reporting.models import (
+    EvaluationAspect,
+    EvaluationIndicator,
+    EvaluationInstrument,
+    EvaluationPeriod,
+    IndicatorValue,
+    Metric,
+    Source,
+)
+from tests.forms_builder.factories import PDF_BYTES, form_version_for, pdf_upload
+from tests.reporting.factories import finished_application
+from tests.service_catalog.factories import bontang_regions, make_service
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "kata-sandi-uji-coba-123"
+UTARA, SELATAN = "64.74.01", "64.74.02"
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base + "/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(base + "/admin/")
+
+
+@pytest.fixture
+def setup(db, settings, tmp_path):
+    settings.PATEN_KABUPATEN_KOTA = "64.74"
+    settings.PATEN_PRIVATE_ROOT = tmp_path / "private"
+    bontang_regions()
+    roles_sync_permissions()
+    staff = {}
+    for username, role, kecamatan in [
+        ("admin", Role.ADMIN_PEMDA, []),
+        ("evaluator", Role.EVALUATOR, []),
+        ("camat.utara", Role.CAMAT, [UTARA]),
+        ("loket.utara", Role.PETUGAS_LOKET, [UTARA]),
+        ("backoffice.utara", Role.BACK_OFFICE, [UTARA]),
+        ("camat.selatan", Role.CAMAT, [SELATAN]),
+    ]:
+        staff[username] = staff_create(
+            username=username, password=PASSWORD, roles=[role], kecamatan=kecamatan
+        )
+    service = make_service(title="Surat Keterangan Domisili", code="skd", steps=1)
+    form_version_for(service)
+    workflow = {
+        "loket": staff["loket.utara"],
+        "back_office": staff["backoffice.utara"],
+        "camat": staff["camat.utara"],
+    }
+    for _ in range(2):
+        finished_application(service, Region.objects.get(code=UTARA), workflow)
+
+    instrument = EvaluationInstrument.objects.create(name="EKK Bontang", year=2026)
+    aspect = EvaluationAspect.objects.create(
+        instrument=instrument, name="Pelayanan publik", weight=100, sort_order=1
+    )
+    EvaluationIndicator.objects.create(
+        aspect=aspect,
+        code="K1",
+        name="Permohonan selesai",
+        weight=50,
+        rule="linear",
+        target=2,
+        source=Source.COMPUTED,
+        metric=Metric.APPLICATIONS_FINISHED,
+    )
+    EvaluationIndicator.objects.create(
+        aspect=aspect,
+        code="E1",
+        name="Loket pelayanan yang buka",
+        weight=50,
+        rule="ambang",
+        thresholds=[{"bound": "3", "score": "100"}],
+        source=Source.EVIDENCE,
+        evidence_types="pdf",
+        sort_order=1,
+    )
+    return staff, instrument, aspect
+
+
+def test_instrument_to_ranking(browser, live_server, setup, tmp_path):
+    staff, instrument, aspect = setup
+    base = live_server.url
+    today = timezone.localdate()
+
+    # 1. The admin adds a threshold line to E1 and opens a period for Utara and Selatan.
+    admin = browser.new_context().new_page()
+    sign_in(admin, base, "admin")
+    admin.goto(f"{base}/admin/evaluasi/aspek/edit/{aspect.pk}/")
+    thresholds = admin.locator("textarea[name$='-thresholds']").nth(1)
+    expect(thresholds).to_have_value("3=100")
+    thresholds.fill("3=100\n1=30")
+    admin.locator("form button[type=submit].button-longrunning").first.click()
+    expect(admin.locator(".messages")).to_be_visible()
+    e1 = EvaluationIndicator.objects.get(code="E1")
+    assert e1.thresholds == [{"bound": "3", "score": "100"}, {"bound": "1", "score": "30"}]
+
+    admin.goto(base + "/admin/evaluasi/periode/new/")
+    admin.locator("#id_instrument").select_option(str(instrument.pk))
+    admin.locator("#id_name").fill("Triwulan uji")
+    admin.locator(f"input[name=kecamatan][value='{UTARA}']").check()
+    admin.locator(f"input[name=kecamatan][value='{SELATAN}']").check()
+    admin.locator("#id_start_date").fill((today - timedelta(days=30)).isoformat())
+    admin.locator("#id_end_date").fill(today.isoformat())
+    admin.locator("#id_name").click()  # closes the date picker
+    admin.locator("form button[type=submit].button-longrunning").first.click()
+    expect(admin.locator("table.listing")).to_contain_text("Triwulan uji")
+    period = EvaluationPeriod.objects.get(name="Triwulan uji")
+    assert set(period.kecamatan.values_list("code", flat=True)) == {UTARA, SELATAN}
+
+    # 2. The camat of Utara reports 3 open counters with a PDF.
+    camat = browser.new_context().new_page()
+    sign_in(camat, base, "camat.utara")
+    camat.goto(base + "/admin/evaluasi/bukti/")
+    row = camat.locator("tr[data-indicator=E1]")
+    expect(row.locator("[data-status]")).to_have_text("Belum diisi")
+    row.get_by_role("link", name="Isi").click()
+    camat.locator("#id_value").fill("3")
+    camat.locator("#id_files").set_input_files(
+        files=[{"name": "loket.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
+    camat.locator("[data-evidence-submit]").click()
+    expect(camat.locator("tr[data-indicator=E1] [data-status]")).to_contain_text("Diajukan")
+    camat.context.close()
+    # Selatan reports 1 (through the service: the same form as above).
+    evidence_submit(
+        period=period,
+        kecamatan=SELATAN,
+        indicator=e1,
+        value=1,
+        files=[pdf_upload("loket.pdf")],
+        actor=staff["camat.selatan"],
+    )
+
+    # 3. The evaluator approves both.
+    evaluator = browser.new_context().new_page()
+    sign_in(evaluator, base, "evaluator")
+    evaluator.goto(base + "/admin/evaluasi/verifikasi/")
+    for _ in range(2):
+        evaluator.locator("[data-verification-queue] tbody tr[data-value]").first.get_by_role(
+            "button", name="Setujui"
+        ).click()
+        expect(evaluator.locator(".messages")).to_contain_text("terverifikasi")
+    expect(evaluator.locator("[data-verification-queue] tr[data-value]")).to_have_count(0)
+    evaluator.context.close()
+    assert IndicatorValue.objects.filter(status=IndicatorValue.Status.VERIFIED).count() == 2
+
+    # 4. The admin closes the period; the ranking opens with Utara first.
+    admin.goto(base + "/admin/evaluasi/periode/")
+    admin.get_by_role("link", name="Tutup periode").click()
+    admin.locator("[data-period-close] button[type=submit]").click()
+    expect(admin.locator("[data-evaluation-ranking]")).to_be_visible()
+    ranking = admin.locator("[data-evaluation-ranking] tbody tr")
+    expect(ranking).to_have_count(2)
+    expect(ranking.nth(0)).to_contain_text("Bontang Utara")
+    expect(ranking.nth(0).locator("[data-total]")).to_have_text("100,00")
+    expect(ranking.nth(1)).to_contain_text("Bontang Selatan")
+    expect(ranking.nth(1).locator("[data-total]")).to_have_text("15,00")
+    period.refresh_from_db()
+    assert period.status == EvaluationPeriod.Status.CLOSED
+    admin.context.close()
