@@ -191,7 +191,9 @@ class ClosedPeriodGuardMixin:
     values_lookup = ""
 
     def instruments_for_guard(self) -> list:
-        raise NotImplementedError
+        """The instruments whose closed periods forbid this change: by default the
+        form's instance itself, or the instrument it belongs to."""
+        return [getattr(self.instance, "instrument", self.instance)]
 
     def clean(self):
         cleaned = super().clean()
@@ -225,9 +227,6 @@ class ClosedPeriodGuardMixin:
 class InstrumentForm(ClosedPeriodGuardMixin, WagtailAdminModelForm):
     guarded_formset = "aspects"
     values_lookup = "indicator__aspect"
-
-    def instruments_for_guard(self) -> list:
-        return [self.instance]
 
 
 class AspectForm(ClosedPeriodGuardMixin, WagtailAdminModelForm):

@@ -36,11 +36,9 @@ PERSONAL_SCHEMA = [
 
 
 def with_personal_data_permission(user):
-    permission = Permission.objects.filter(
+    permission = Permission.objects.get(
         content_type__app_label="forms_builder", codename="view_personal_data"
-    ).first()
-    if permission is None:
-        pytest.skip("forms_builder.view_personal_data is not migrated yet")
+    )
     user.user_permissions.add(permission)
     return get_user_model().objects.get(pk=user.pk)  # no cached permissions
 

@@ -55,11 +55,7 @@ def login(user) -> Client:
 
 
 def grant(user, app_label: str, codename: str):
-    permission = Permission.objects.filter(
-        content_type__app_label=app_label, codename=codename
-    ).first()
-    if permission is None:
-        pytest.skip(f"{app_label}.{codename} is not migrated yet")
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
     user.user_permissions.add(permission)
     return get_user_model().objects.get(pk=user.pk)  # no cached permissions
 
