@@ -42,7 +42,7 @@ from .constants import (
 )
 from .ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
 from .models import SurveyResponse
-from .services.survey import survey_response_submit
+from .services.survey import survey_response_submit, survey_version_current
 
 IMPORT_ACTION = "survey.responses_imported"
 
@@ -264,6 +264,7 @@ class SurveyResponseResource(resources.ModelResource):
         self.kecamatan_by_code: dict[str, Region] = {}
         self.service_by_code: dict[str, ServicePage] = {}
         self.imported_kecamatan: set[str] = set()
+        self.version = None  # the questionnaire version, resolved once per file
 
     # -- export --------------------------------------------------------------------
 
@@ -403,8 +404,11 @@ class SurveyResponseResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
+        if self.version is None:
+            self.version = survey_version_current()
         response = survey_response_submit(
             **instance._submission,
+            version=self.version,
             channel=SurveyChannel.IMPORT,
             entered_by=self.user,
             audit=False,  # one event for the whole file, in after_import

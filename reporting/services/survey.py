@@ -204,6 +204,7 @@ def survey_response_submit(
     entered_by=None,
     paper_reference: str = "",
     audit: bool = True,
+    version: SurveyVersion | None = None,
 ) -> SurveyResponse:
     """Record one completed questionnaire from any channel.
 
@@ -211,6 +212,9 @@ def survey_response_submit(
       from it, it must be finished, and the database allows one response per application.
     - ``kiosk``: the counter tablet; the admin-set abuse limits apply.
     - paper entry and import: ``entered_by`` is the staff member, recorded in the audit chain.
+
+    ``version`` lets a caller that records many responses in one go (an import) resolve
+    the current questionnaire version once instead of once per response.
     """
     if channel not in SurveyChannel.values:
         raise SurveyInputError(_("Unknown survey channel."))
@@ -237,7 +241,7 @@ def survey_response_submit(
     kecamatan = _check_kecamatan(kecamatan)
 
     response = SurveyResponse(
-        version=survey_version_current(),
+        version=version or survey_version_current(),
         kecamatan=kecamatan,
         service=service,
         application=application,
