@@ -1,9 +1,11 @@
 """Kecamatan evaluation in the Wagtail admin (issue #7): one "Kecamatan evaluation" menu.
 
 - instruments, aspects (with their indicators inline) and periods: pemda admin
-  (model permissions); after every save the instrument is checked with
-  ``instrument_validate`` and its problems are shown as a warning, and an instrument
-  used by a closed period cannot be changed any more;
+  (model permissions). A save is refused, with the message on the row concerned, when
+  weights don't total 100 % (if the instrument requires it), an indicator has no usable
+  scoring rule or metric, or a code is used twice; what is merely not finished yet (no
+  aspect, an aspect without indicators) is saved with a warning from
+  ``instrument_validate``. An instrument used by a closed period cannot be changed;
 - closing a period (``period_close``);
 - the kecamatan's evidence: camat and back office report the value and files of each
   evidence indicator of the open periods (``evidence_submit``);
@@ -30,6 +32,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -55,15 +58,17 @@ from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from paten.audit.services import audit_record
 from paten.regions.models import Kecamatan
 
-from .evaluation.scoring import display
+from .evaluation.scoring import display, weights_problem
 from .evaluation.selectors import scoreboard_for_user
 from .evaluation.services import (
     VERIFIER_ROLES,
     EvaluationError,
     evidence_submit,
     evidence_verify,
+    indicator_problems,
     instrument_validate,
     period_close,
+    value_correct,
 )
 from .models import (
     EvaluationAspect,
@@ -116,6 +121,11 @@ def user_sees_ranking(user) -> bool:
     """The whole ranking: pemda admins and evaluators with a pemda-wide scope."""
     scope = kecamatan_scope_for(user)
     return scope.is_pemda_wide and (user.is_superuser or bool(_roles(user) & RANKING_ROLES))
+
+
+def user_may_correct(user) -> bool:
+    """Only a pemda admin corrects a frozen or verified value (``value_correct``)."""
+    return user.is_superuser or Role.ADMIN_PEMDA in _roles(user)
 
 
 def user_may_see_dashboard(user) -> bool:
@@ -224,12 +234,56 @@ class ClosedPeriodGuardMixin:
         return cleaned
 
 
+def _live_forms(formset) -> list:
+    """The inline forms that will be saved (not empty extras, not marked for deletion)."""
+    return [
+        form
+        for form in formset.forms
+        if form.has_changed() or form.instance.pk
+        if not (formset.can_delete and formset._should_delete_form(form))
+    ]
+
+
 class InstrumentForm(ClosedPeriodGuardMixin, WagtailAdminModelForm):
+    """Refuses aspect weights that don't total 100 % (when the instrument requires it),
+    and switching that requirement on while an aspect's indicators don't total 100 %.
+    An instrument without aspects yet may be saved: it is built in steps."""
+
     guarded_formset = "aspects"
     values_lookup = "indicator__aspect"
 
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("aspects")
+        if not cleaned.get("weights_must_total_100") or formset is None:
+            return cleaned
+        if not formset.is_valid():
+            return cleaned
+        live = _live_forms(formset)
+        weights = [form.cleaned_data.get("weight") or 0 for form in live]
+        problem = weights_problem(weights, what="aspek") if live else None
+        if problem:
+            raise forms.ValidationError(
+                _("%(problem)s Adjust the aspect weights below so that they total 100 %%.")
+                % {"problem": problem}
+            )
+        saved = [form.instance.pk for form in live if form.instance.pk]
+        for aspect in EvaluationAspect.objects.filter(pk__in=saved).prefetch_related("indicators"):
+            indicators = list(aspect.indicators.all())
+            problem = indicators and weights_problem(
+                [i.weight for i in indicators], what=f"indikator pada aspek {aspect.name}"
+            )
+            if problem:
+                raise forms.ValidationError(problem)
+        return cleaned
+
 
 class AspectForm(ClosedPeriodGuardMixin, WagtailAdminModelForm):
+    """Refuses, with the message on the row concerned: an indicator that cannot score
+    (``indicator_problems``), an indicator code used twice in the instrument, indicator
+    weights that don't total 100 % and an aspect weight that makes the instrument's
+    aspects not total 100 % (when the instrument requires it)."""
+
     guarded_formset = "indicators"
     values_lookup = "indicator"
 
@@ -238,10 +292,59 @@ class AspectForm(ClosedPeriodGuardMixin, WagtailAdminModelForm):
         before = self.instance.instrument if self.instance.pk else None
         return [before, self.cleaned_data.get("instrument")]
 
+    def clean(self):
+        cleaned = super().clean()
+        instrument = cleaned.get("instrument")
+        formset = self.formsets.get("indicators")
+        if instrument is None or formset is None or not formset.is_valid():
+            return cleaned
+        live = _live_forms(formset)
+        other_codes = set(
+            EvaluationIndicator.objects.filter(aspect__instrument=instrument)
+            .exclude(aspect_id=self.instance.pk)
+            .values_list("code", flat=True)
+        )
+        seen: set[str] = set()
+        for form in live:
+            code = form.cleaned_data.get("code")
+            if code in other_codes or code in seen:
+                form.add_error(
+                    "code", _("Code %(code)s is already used in this instrument.") % {"code": code}
+                )
+            seen.add(code)
+            for field, message in indicator_problems(form.instance):
+                form.add_error(field if field in form.fields else None, message)
+        if not instrument.weights_must_total_100:
+            return cleaned
+        problem = live and weights_problem(
+            [form.cleaned_data.get("weight") or 0 for form in live],
+            what=f"indikator pada aspek {cleaned.get('name') or ''}".rstrip(),
+        )
+        if problem:
+            self.add_error(None, problem)
+        weight = cleaned.get("weight")
+        if weight is not None:
+            siblings = list(
+                instrument.aspects.exclude(pk=self.instance.pk).values_list("weight", flat=True)
+            )
+            problem = weights_problem([*siblings, weight], what="aspek")
+            if problem:
+                self.add_error(
+                    "weight",
+                    _(
+                        "%(problem)s The aspects of %(instrument)s must total 100 %%; set "
+                        "all aspect weights together on the instrument page."
+                    )
+                    % {"problem": problem, "instrument": instrument},
+                )
+        return cleaned
+
 
 class InstrumentCheckMixin:
-    """After a save, check the whole instrument; problems are a warning and the editor
-    stays on the edit page (an instrument is built in steps, so they don't block)."""
+    """After a save, check the whole instrument. The forms have refused what is wrong;
+    what remains is what is not finished yet (an instrument is built in steps: aspects
+    first, then their indicators), shown as a warning while the editor stays on the
+    edit page."""
 
     def checked_instrument(self):
         return self.object
@@ -853,6 +956,7 @@ def dashboard_kecamatan(request: HttpRequest, period_pk: int, code: str) -> Http
             "evidence"
         )
     }
+    may_correct = user_may_correct(user)
     aspects = []
     for aspect in board.aspects:
         indicators = []
@@ -869,6 +973,12 @@ def dashboard_kecamatan(request: HttpRequest, period_pk: int, code: str) -> Http
                     "target": decimal_label(indicator.target),
                     "stored": stored,
                     "evidence": list(stored.evidence.all()) if stored else [],
+                    "corrections": len(stored.inputs.get("koreksi", []))
+                    if stored and isinstance(stored.inputs, dict)
+                    else 0,
+                    "correct_url": reverse(f"{DASHBOARD}:correct", args=[stored.pk])
+                    if may_correct and stored and stored.counts
+                    else "",
                 }
             )
         aspects.append(
@@ -894,7 +1004,81 @@ def dashboard_kecamatan(request: HttpRequest, period_pk: int, code: str) -> Http
             "total": decimal_label(row.total),
             "average_total": decimal_label(board.average_total),
             "aspects": aspects,
+            "can_correct": may_correct,
             "back": f"{reverse(f'{DASHBOARD}:index')}?period={period.pk}",
+        },
+    )
+
+
+class CorrectionForm(forms.Form):
+    value = forms.CharField(
+        label=gettext_lazy("Corrected value"),
+        max_length=30,
+        help_text=gettext_lazy("A number; a decimal comma is accepted."),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Kept with the value and in the audit chain, e.g. the letter or finding that "
+            "shows the recorded value is wrong."
+        ),
+    )
+
+    def clean_value(self) -> str:
+        return self.cleaned_data["value"].strip().replace(" ", "").replace(",", ".")
+
+
+def value_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pemda correction of a frozen computed value or a verified evidence value: the
+    new value with a reason, the old value and the reason kept in the value's inputs and
+    in the audit chain (``value_correct``). Earlier corrections are listed."""
+    if not user_may_correct(request.user):
+        raise PermissionDenied
+    value = get_object_or_404(
+        IndicatorValue.objects.select_related("period", "kecamatan", "indicator"), pk=pk
+    )
+    back = reverse(f"{DASHBOARD}:kecamatan", args=[value.period_id, value.kecamatan_id])
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            value_correct(
+                value=value,
+                new_value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except EvaluationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("The value of %(indicator)s for %(kecamatan)s was corrected.")
+                % {"indicator": value.indicator.code, "kecamatan": value.kecamatan},
+            )
+            return redirect(back)
+    history = value.inputs.get("koreksi", []) if isinstance(value.inputs, dict) else []
+    return TemplateResponse(
+        request,
+        "reporting/admin/evaluation/correct.html",
+        {
+            "header_title": _("Correct a value"),
+            "page_title": _("Correct a value"),
+            "page_subtitle": f"{value.indicator} · {value.kecamatan} · {value.period}",
+            "header_icon": "edit",
+            "form": form,
+            "value": value,
+            "value_label": decimal_label(value.value),
+            "history": [
+                {
+                    **item,
+                    "old": decimal_label(item.get("nilai_lama")),
+                    "new": decimal_label(item.get("nilai_baru")),
+                    "at": parse_datetime(item.get("pada") or ""),
+                }
+                for item in history
+            ],
+            "back": back,
         },
     )
 
@@ -928,6 +1112,7 @@ class DashboardViewSet(ViewSet):
         return [
             path("", dashboard, name="index"),
             path("<int:period_pk>/<str:code>/", dashboard_kecamatan, name="kecamatan"),
+            path("nilai/<int:pk>/koreksi/", value_correct_view, name="correct"),
         ]
 
 

@@ -87,11 +87,52 @@ def _evidence_types(indicator: EvaluationIndicator) -> set[str]:
     return {t.strip().lower().lstrip(".") for t in indicator.evidence_types.split(",") if t.strip()}
 
 
+def indicator_problems(indicator: EvaluationIndicator) -> list[tuple[str | None, str]]:
+    """What keeps one indicator from scoring, as ``(field, message)`` pairs: a rule
+    that cannot score (no thresholds, a linear rule without a target, ...), a computed
+    indicator without a metric, an evidence indicator with one, or evidence of a file
+    type the platform cannot check. Works on an unsaved indicator (the admin form)."""
+    problems: list[tuple[str | None, str]] = []
+    label = f"Indikator {indicator.code}"
+    try:
+        rule = indicator_rule(indicator)
+    except EvaluationError as e:
+        problems.extend(("thresholds", message) for message in e.messages)
+    else:
+        try:
+            rule.check()
+        except ScoringError as e:
+            field = "target" if rule.rule == Rule.LINEAR else "thresholds"
+            problems.append((field, f"{label}: {e}"))
+    if indicator.source == Source.COMPUTED:
+        if indicator.metric not in Metric.values:
+            problems.append(("metric", f"{label} dihitung dari data tetapi belum memilih metrik."))
+    elif indicator.source == Source.EVIDENCE:
+        if indicator.metric:
+            problems.append(("metric", f"{label} berbasis bukti dan tidak boleh memakai metrik."))
+        types = _evidence_types(indicator)
+        unknown = sorted(types - set(EVIDENCE_EXTENSIONS))
+        if not types:
+            problems.append(("evidence_types", f"{label}: jenis berkas bukti belum diisi."))
+        elif unknown:
+            problems.append(
+                (
+                    "evidence_types",
+                    f"{label}: jenis berkas bukti tidak dikenal: {', '.join(unknown)} "
+                    "(yang dapat diperiksa: pdf, jpg, jpeg, png).",
+                )
+            )
+    else:
+        problems.append(("source", f"{label}: sumber nilai tidak dikenal."))
+    return problems
+
+
 def instrument_validate(*, instrument: EvaluationInstrument) -> None:
-    """Refuse an instrument that cannot score: weights not totalling 100 % (when the
-    instrument requires it) within each aspect and across aspects, an indicator without
-    a usable rule, a computed indicator without a metric, an evidence indicator with
-    one, or evidence of a file type the platform cannot check. All problems at once."""
+    """Refuse an instrument that cannot score: no aspect, an aspect without indicators,
+    weights not totalling 100 % (when the instrument requires it) within each aspect and
+    across aspects, any ``indicator_problems`` and indicator codes used twice. All
+    problems at once. The admin refuses most of these already when a form is saved;
+    this is the whole check, run again when a period closes."""
     problems: list[str] = []
     aspects = list(instrument.aspects.prefetch_related("indicators"))
     if not aspects:
@@ -113,30 +154,7 @@ def instrument_validate(*, instrument: EvaluationInstrument) -> None:
                 problems.append(problem)
         for indicator in indicators:
             codes.append(indicator.code)
-            label = f"Indikator {indicator.code}"
-            try:
-                indicator_rule(indicator).check()
-            except EvaluationError as e:
-                problems.extend(e.messages)
-            except ScoringError as e:
-                problems.append(f"{label}: {e}")
-            if indicator.source == Source.COMPUTED:
-                if indicator.metric not in Metric.values:
-                    problems.append(f"{label} dihitung dari data tetapi belum memilih metrik.")
-            elif indicator.source == Source.EVIDENCE:
-                if indicator.metric:
-                    problems.append(f"{label} berbasis bukti dan tidak boleh memakai metrik.")
-                types = _evidence_types(indicator)
-                unknown = sorted(types - set(EVIDENCE_EXTENSIONS))
-                if not types:
-                    problems.append(f"{label}: jenis berkas bukti belum diisi.")
-                elif unknown:
-                    problems.append(
-                        f"{label}: jenis berkas bukti tidak dikenal: {', '.join(unknown)} "
-                        "(yang dapat diperiksa: pdf, jpg, jpeg, png)."
-                    )
-            else:
-                problems.append(f"{label}: sumber nilai tidak dikenal.")
+            problems.extend(message for _field, message in indicator_problems(indicator))
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
         problems.append(f"Kode indikator dipakai lebih dari sekali: {', '.join(duplicates)}.")

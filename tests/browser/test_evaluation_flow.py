@@ -1,7 +1,8 @@
-"""Kecamatan evaluation end to end: the pemda admin sets the threshold lines of an
-indicator and opens a period for two kecamatan in the admin; the camat of Bontang
-Utara uploads evidence; an evaluator verifies it; the admin closes the period and the
-ranking shows Bontang Utara first.
+"""Kecamatan evaluation end to end: the pemda admin builds an instrument in the admin
+(instrument with one aspect, then its computed and evidence indicators; indicator
+weights that don't total 100 % are refused first) and opens a period for two kecamatan;
+the camat of Bontang Utara uploads evidence; an evaluator verifies it; the admin closes
+the period and the ranking shows Bontang Utara first.
 
 The instrument (one aspect, 100 %): K1 computed, applications finished, linear to a
 target of 2 (50 %); E1 evidence, thresholds 3=100 and 1=30 (50 %). Utara finishes two
@@ -21,7 +22,6 @@ from paten.accounts.services import roles_sync_permissions, staff_create
 from paten.regions.models import Region
 from reporting.evaluation.services import evidence_submit
 from reporting.models import (
-    EvaluationAspect,
     EvaluationIndicator,
     EvaluationInstrument,
     EvaluationPeriod,
@@ -78,50 +78,58 @@ def setup(db, settings, tmp_path):
     for _ in range(2):
         finished_application(service, Region.objects.get(code=UTARA), workflow)
 
-    instrument = EvaluationInstrument.objects.create(name="EKK Bontang", year=2026)
-    aspect = EvaluationAspect.objects.create(
-        instrument=instrument, name="Pelayanan publik", weight=100, sort_order=1
-    )
-    EvaluationIndicator.objects.create(
-        aspect=aspect,
-        code="K1",
-        name="Permohonan selesai",
-        weight=50,
-        rule="linear",
-        target=2,
-        source=Source.COMPUTED,
-        metric=Metric.APPLICATIONS_FINISHED,
-    )
-    EvaluationIndicator.objects.create(
-        aspect=aspect,
-        code="E1",
-        name="Loket pelayanan yang buka",
-        weight=50,
-        rule="ambang",
-        thresholds=[{"bound": "3", "score": "100"}],
-        source=Source.EVIDENCE,
-        evidence_types="pdf",
-        sort_order=1,
-    )
-    return staff, instrument, aspect
+    return staff
 
 
 def test_instrument_to_ranking(browser, live_server, setup, tmp_path):
-    staff, instrument, aspect = setup
+    staff = setup
     base = live_server.url
     today = timezone.localdate()
 
-    # 1. The admin adds a threshold line to E1 and opens a period for Utara and Selatan.
+    # 1. The admin builds the instrument: first the instrument with its aspect ...
     admin = browser.new_context().new_page()
     sign_in(admin, base, "admin")
+    admin.goto(base + "/admin/evaluasi/instrumen/new/")
+    admin.locator("#id_name").fill("EKK Bontang")
+    admin.locator("#id_year").fill(str(today.year))
+    admin.locator("#id_aspects-ADD").click()
+    admin.locator("#id_aspects-0-name").fill("Pelayanan publik")
+    admin.locator("#id_aspects-0-weight").fill("100")
+    admin.locator("form button[type=submit].button-longrunning").first.click()
+    # Saved; the admin stays on the page, told that the aspect has no indicator yet.
+    expect(admin.locator(".messages")).to_contain_text("belum punya indikator")
+    instrument = EvaluationInstrument.objects.get(name="EKK Bontang")
+    aspect = instrument.aspects.get()
+
+    # ... then its two indicators on the aspect's page.
     admin.goto(f"{base}/admin/evaluasi/aspek/edit/{aspect.pk}/")
-    thresholds = admin.locator("textarea[name$='-thresholds']").nth(1)
-    expect(thresholds).to_have_value("3=100")
-    thresholds.fill("3=100\n1=30")
+    admin.locator("#id_indicators-ADD").click()
+    admin.locator("#id_indicators-0-code").fill("K1")
+    admin.locator("#id_indicators-0-name").fill("Permohonan selesai")
+    admin.locator("#id_indicators-0-weight").fill("50")
+    admin.locator("#id_indicators-0-target").fill("2")
+    admin.locator("#id_indicators-0-rule").select_option("linear")
+    admin.locator("#id_indicators-0-source").select_option(Source.COMPUTED)
+    admin.locator("#id_indicators-0-metric").select_option(Metric.APPLICATIONS_FINISHED)
+    admin.locator("#id_indicators-ADD").click()
+    admin.locator("#id_indicators-1-code").fill("E1")
+    admin.locator("#id_indicators-1-name").fill("Loket pelayanan yang buka")
+    admin.locator("#id_indicators-1-weight").fill("40")
+    admin.locator("#id_indicators-1-thresholds").fill("3=100\n1=30")
+    admin.locator("#id_indicators-1-source").select_option(Source.EVIDENCE)
+    admin.locator("#id_indicators-1-evidence_types").fill("pdf")
+    admin.locator("form button[type=submit].button-longrunning").first.click()
+    # 50 + 40 is refused with the reason; nothing is saved.
+    expect(
+        admin.get_by_text("Jumlah bobot indikator pada aspek Pelayanan publik harus 100 %")
+    ).to_be_visible()
+    assert not EvaluationIndicator.objects.exists()
+    admin.locator("#id_indicators-1-weight").fill("50")
     admin.locator("form button[type=submit].button-longrunning").first.click()
     expect(admin.locator(".messages")).to_be_visible()
     e1 = EvaluationIndicator.objects.get(code="E1")
     assert e1.thresholds == [{"bound": "3", "score": "100"}, {"bound": "1", "score": "30"}]
+    assert EvaluationIndicator.objects.get(code="K1").metric == Metric.APPLICATIONS_FINISHED
 
     admin.goto(base + "/admin/evaluasi/periode/new/")
     admin.locator("#id_instrument").select_option(str(instrument.pk))

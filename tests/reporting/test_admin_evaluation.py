@@ -14,11 +14,13 @@ import pytest
 
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
+from paten.audit.models import AuditEvent
 from paten.regions.models import Region
 from reporting.admin_evaluation import ThresholdsWidget
 from reporting.evaluation.services import evidence_verify, period_close
 from reporting.models import (
     EvaluationAspect,
+    EvaluationIndicator,
     EvaluationInstrument,
     EvaluationPeriod,
     Evidence,
@@ -192,19 +194,29 @@ class TestInstrumentAdmin:
         response = client.get(reverse("evaluation_aspects:edit", args=[aspect.pk]))
         assert "3=100\n2=60\n1=30" in response.content.decode()
 
-    def test_weights_not_100_shown(self, client, admin):
+    def test_aspect_weights_not_100_refused(self, client, admin):
         login(client, admin)
         response = client.post(
             reverse("evaluation_instruments:add"),
             instrument_data(Pelayanan="60", Pemerintahan="30"),
-            follow=True,
         )
-        assert "Jumlah bobot aspek harus 100 % (sekarang 90,00 %)." in page_messages(response)
+        assert response.status_code == 200
+        assert "Jumlah bobot aspek harus 100 % (sekarang 90,00 %)." in response.content.decode()
+        assert not EvaluationInstrument.objects.exists()
 
-    def test_indicator_without_rule_and_bad_threshold_shown(self, client, admin):
+    def test_odd_weights_allowed_when_the_instrument_does_not_require_100(self, client, admin):
+        login(client, admin)
+        data = instrument_data(Pelayanan="60", Pemerintahan="30")
+        del data["weights_must_total_100"]
+        response = client.post(reverse("evaluation_instruments:add"), data)
+        assert response.status_code == 302
+        instrument = EvaluationInstrument.objects.get()
+        assert sorted(instrument.aspects.values_list("weight", flat=True)) == [30, 60]
+
+    def test_indicator_without_rule_and_bad_threshold_refused(self, client, admin):
         instrument = EvaluationInstrument.objects.create(name="X", year=2027)
         login(client, admin)
-        client.post(
+        response = client.post(
             reverse("evaluation_aspects:add"),
             aspect_data(
                 instrument,
@@ -214,11 +226,106 @@ class TestInstrumentAdmin:
                 ],
             ),
         )
-        aspect = instrument.aspects.get()
-        response = client.get(reverse("evaluation_aspects:edit", args=[aspect.pk]))
-        shown = page_messages(response)
-        assert "Aturan ambang belum punya satu pun ambang nilai." in shown
-        assert "Indikator E2: batas ambang harus berupa angka (sekarang 'banyak')." in shown
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Indikator E1: Aturan ambang belum punya satu pun ambang nilai." in html
+        assert "Indikator E2: batas ambang harus berupa angka (sekarang &#x27;banyak&#x27;)." in (
+            html
+        )
+        assert not EvaluationAspect.objects.exists()
+
+    def test_each_unscorable_indicator_refused_with_its_reason(self, client, admin):
+        instrument = EvaluationInstrument.objects.create(name="X", year=2027)
+        login(client, admin)
+        response = client.post(
+            reverse("evaluation_aspects:add"),
+            aspect_data(
+                instrument,
+                [
+                    indicator_row("K1", weight="25", source=Source.COMPUTED, rule="linear"),
+                    indicator_row("E1", weight="25", thresholds="1=100", evidence_types="docx"),
+                    indicator_row(
+                        "E2", weight="25", thresholds="1=100", metric=Metric.IKM, target="5"
+                    ),
+                    indicator_row("E2", weight="25", rule="linear", target="0"),
+                ],
+            ),
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        for message in [
+            "Indikator K1: Aturan linear memerlukan target.",
+            "Indikator K1 dihitung dari data tetapi belum memilih metrik.",
+            "Indikator E1: jenis berkas bukti tidak dikenal: docx",
+            "Indikator E2 berbasis bukti dan tidak boleh memakai metrik.",
+            "Target nol tidak dapat dipakai bila nilai lebih tinggi lebih baik.",
+            "Kode E2 sudah dipakai dalam instrumen ini.",
+        ]:
+            assert message in html, message
+        assert not EvaluationAspect.objects.exists()
+
+    def test_indicator_weights_not_100_refused(self, client, admin):
+        instrument = EvaluationInstrument.objects.create(name="X", year=2027)
+        login(client, admin)
+        rows = [
+            indicator_row("E1", weight="50", thresholds="1=100"),
+            indicator_row("E2", weight="40", thresholds="1=100"),
+        ]
+        response = client.post(reverse("evaluation_aspects:add"), aspect_data(instrument, rows))
+        assert response.status_code == 200
+        assert (
+            "Jumlah bobot indikator pada aspek Pelayanan harus 100 % (sekarang 90,00 %)."
+            in response.content.decode()
+        )
+        assert not EvaluationAspect.objects.exists()
+        rows[1]["weight"] = "50"
+        response = client.post(reverse("evaluation_aspects:add"), aspect_data(instrument, rows))
+        assert response.status_code == 302
+        assert instrument.aspects.get().indicators.count() == 2
+
+    def test_aspect_weight_that_breaks_the_instrument_total_refused(self, client, admin):
+        instrument = make_instrument()  # Pelayanan publik 60 %, Pemerintahan umum 40 %
+        aspect = instrument.aspects.get(name="Pemerintahan umum")
+        e2 = aspect.indicators.get()
+        row = indicator_row(
+            "E2", id=str(e2.pk), weight="100", rule="linear", target="10", evidence_types="pdf"
+        )
+        data = aspect_data(instrument, [], name=aspect.name, weight="50")
+        data.update(nested_form_data({"indicators": inline_formset([row], initial=1)}))
+        login(client, admin)
+        response = client.post(reverse("evaluation_aspects:edit", args=[aspect.pk]), data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Jumlah bobot aspek harus 100 % (sekarang 110,00 %)." in html
+        assert "halaman instrumen" in html
+        aspect.refresh_from_db()
+        assert aspect.weight == 40
+
+    def test_requiring_100_refused_while_indicators_do_not_total_100(self, client, admin):
+        instrument = make_instrument(must_total=False)
+        EvaluationIndicator.objects.filter(code="E2").update(weight=70)
+        login(client, admin)
+        rows = [
+            {"id": str(a.pk), "name": a.name, "weight": str(a.weight), "sort_order": str(n)}
+            for n, a in enumerate(instrument.aspects.all())
+        ]
+        data = nested_form_data(
+            {
+                "name": instrument.name,
+                "year": str(instrument.year),
+                "description": "",
+                "weights_must_total_100": "on",
+                "aspects": inline_formset(rows, initial=len(rows)),
+            }
+        )
+        response = client.post(reverse("evaluation_instruments:edit", args=[instrument.pk]), data)
+        assert response.status_code == 200
+        assert (
+            "Jumlah bobot indikator pada aspek Pemerintahan umum harus 100 % (sekarang 70,00 %)."
+            in response.content.decode()
+        )
+        instrument.refresh_from_db()
+        assert not instrument.weights_must_total_100
 
     def test_instrument_of_a_closed_period_refused(self, client, admin):
         instrument = make_instrument()
@@ -596,6 +703,79 @@ class TestScoreboard:
         with django_assert_num_queries(DASHBOARD_QUERIES):
             response = client.get(url, {"period": evaluated.pk})
         assert len(response.context["rows"]) == 4
+
+
+class TestCorrection:
+    """The pemda correction of a frozen or verified value (``value_correct``) from the
+    drill-down: Selatan's K1 was frozen at 1 (one application finished, target 2 → 50)."""
+
+    def k1(self, period, code=SELATAN):
+        return IndicatorValue.objects.get(period=period, kecamatan_id=code, indicator__code="K1")
+
+    def test_admin_corrects_a_frozen_value_and_the_ranking_follows(self, client, admin, evaluated):
+        value = self.k1(evaluated)
+        old_hash = value.frozen_hash
+        login(client, admin)
+        drill_down = reverse("evaluation_dashboard:kecamatan", args=[evaluated.pk, SELATAN])
+        url = reverse("evaluation_dashboard:correct", args=[value.pk])
+        assert url in client.get(drill_down).content.decode()
+        response = client.post(
+            url,
+            {"value": "2", "reason": "Satu permohonan dicatat di kecamatan lain (BA 12/2026)."},
+        )
+        assert response.status_code == 302 and response.url == drill_down
+        value.refresh_from_db()
+        assert value.value == 2 and value.frozen_hash != old_hash
+        assert value.inputs["koreksi"][0]["nilai_lama"] == "1.0000"
+        event = AuditEvent.objects.filter(action="evaluation.value_corrected").get()
+        assert event.payload["alasan"].startswith("Satu permohonan")
+        assert (event.payload["hash_lama"], event.payload["hash_baru"]) == (
+            old_hash,
+            value.frozen_hash,
+        )
+        # K1 now scores 100: Selatan = (100 × 50 % + 60 × 50 %) × 60 % + 0 × 40 % = 48.
+        rows = client.get(reverse("evaluation_dashboard:index"), {"period": evaluated.pk})
+        totals = {r["row"].code: r["total"] for r in rows.context["rows"]}
+        assert totals[SELATAN] == "48,00"
+        html = client.get(url).content.decode()
+        assert "Satu permohonan dicatat di kecamatan lain" in html  # the history
+        assert "dikoreksi 1 kali" in client.get(drill_down).content.decode()
+
+    def test_reason_and_number_required_nothing_changed(self, client, admin, evaluated):
+        value = self.k1(evaluated)
+        login(client, admin)
+        url = reverse("evaluation_dashboard:correct", args=[value.pk])
+        response = client.post(url, {"value": "dua", "reason": ""})
+        assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"reason"}  # required, checked first
+        assert "harus diisi" in response.content.decode()
+        response = client.post(url, {"value": "dua", "reason": "Salah catat"})
+        assert "Nilai harus berupa angka (sekarang &#x27;dua&#x27;)." in response.content.decode()
+        value.refresh_from_db()
+        assert value.value == 1 and "koreksi" not in value.inputs
+        assert not AuditEvent.objects.filter(action="evaluation.value_corrected").exists()
+
+    def test_submitted_value_cannot_be_corrected(self, client, admin, evaluated):
+        submitted = IndicatorValue.objects.get(
+            period=evaluated, kecamatan_id=SELATAN, indicator__code="E2"
+        )
+        login(client, admin)
+        url = reverse("evaluation_dashboard:correct", args=[submitted.pk])
+        response = client.post(url, {"value": "3", "reason": "x"})
+        assert "Hanya nilai yang sudah dibekukan atau diverifikasi" in response.content.decode()
+        submitted.refresh_from_db()
+        assert submitted.value == 10
+
+    def test_only_pemda_admin_corrects(self, client, evaluator, camat_selatan, evaluated):
+        value = self.k1(evaluated)
+        url = reverse("evaluation_dashboard:correct", args=[value.pk])
+        for user in (evaluator, camat_selatan):
+            login(client, user)
+            assert denied(client.post(url, {"value": "2", "reason": "x"}))
+            drill_down = reverse("evaluation_dashboard:kecamatan", args=[evaluated.pk, SELATAN])
+            assert url not in client.get(drill_down).content.decode()
+        value.refresh_from_db()
+        assert value.value == 1
 
 
 def test_evaluator_reads_instruments_and_periods(client, evaluator, period):
