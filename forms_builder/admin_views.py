@@ -116,10 +116,24 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 def _data_rows(application) -> list[dict]:
-    """The form data labelled from the application's OWN form version."""
+    """The form data labelled from the application's OWN form version.
+
+    Files of a document come newest first; a file sent on resubmission is marked as
+    the replacement, and the files it replaced stay listed (they are evidence).
+    """
+    all_attachments = sorted(
+        application.attachments.all(), key=lambda a: a.uploaded_at, reverse=True
+    )
+    replacements = {a.replaced_by_id for a in all_attachments if a.replaced_by_id}
     attachments: dict[str, list] = {}
-    for attachment in application.attachments.all():
-        attachments.setdefault(attachment.required_document_key, []).append(attachment)
+    for attachment in all_attachments:
+        attachments.setdefault(attachment.required_document_key, []).append(
+            {
+                "attachment": attachment,
+                "replaced": attachment.is_replaced,
+                "replacement": attachment.pk in replacements,
+            }
+        )
     rows = []
     seen = set()
     for spec in application.form_version.schema:

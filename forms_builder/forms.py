@@ -8,7 +8,7 @@ is keyed by each field's stable key and enforces conditional fields on the serve
 """
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from datetime import date, datetime
 from decimal import Decimal
@@ -277,6 +277,30 @@ class ApplicationFormBuilder(FormBuilder):
             service=form_version.service,
             kecamatan=kecamatan,
             form_version=form_version,
+        )
+
+    @classmethod
+    def for_documents(cls, form_version, *, kecamatan=None) -> "ApplicationFormBuilder":
+        """Only the version's file fields, all optional and unconditional.
+
+        For a returned application: the applicant may send a new file for any document
+        of the form they applied with, whatever their answers were. The files are
+        checked exactly as at intake (``DocumentFileField``).
+        """
+        specs = [
+            replace(
+                FieldSpec.coerce(spec),
+                required=False,
+                condition_field="",
+                condition_value="",
+                section="",
+                step=1,
+            )
+            for spec in form_version.schema
+            if spec.get("type") == FieldType.FILE and spec.get("required_document_key")
+        ]
+        return cls(
+            specs, service=form_version.service, kecamatan=kecamatan, form_version=form_version
         )
 
     @property

@@ -399,7 +399,9 @@ class ApplicationResource(resources.ModelResource):
             return chunk
         counts: dict = {application.pk: Counter() for application in chunk}
         rows = (
-            Attachment.objects.filter(application_id__in=list(counts))
+            # Current files only: a replaced file still exists (evidence), but the
+            # document counts once.
+            Attachment.objects.filter(application_id__in=list(counts), replaced_by__isnull=True)
             .values_list("application_id", "required_document_key")
             .annotate(n=Count("id"))
             .order_by()
@@ -453,7 +455,9 @@ class ApplicationResource(resources.ModelResource):
         counts = getattr(application, "_export_attachment_counts", None)
         if counts is None:  # a row not read through iter_queryset
             counts = Counter(
-                application.attachments.values_list("required_document_key", flat=True)
+                application.attachments.filter(replaced_by__isnull=True).values_list(
+                    "required_document_key", flat=True
+                )
             )
             application._export_attachment_counts = counts
         return counts

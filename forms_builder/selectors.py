@@ -60,7 +60,7 @@ def attachment_get_for_user(*, user, pk) -> Attachment | None:
 def application_by_code(*, code: str) -> Application | None:
     """For the public tracker: the application with a normalised tracking code."""
     return (
-        Application.objects.select_related("service", "kecamatan")
+        Application.objects.select_related("service", "kecamatan", "form_version")
         .prefetch_related("events", "service__procedure_steps")
         .filter(tracking_code=code)
         .first()

@@ -28,9 +28,11 @@ from .services.applications import (
     APPLICANT,
     Applicant,
     TransitionNotAllowed,
+    application_documents_replace,
     application_submit,
     application_transition,
 )
+from .validators import FILE_TYPE_LABELS
 from .workflow import ApplicationState, next_state_hint
 
 S = ApplicationState
@@ -262,22 +264,64 @@ def track(request: HttpRequest) -> HttpResponse:
     if application is None:
         context["error"] = _("No application has this code. Check it against your receipt.")
         return render(request, "forms_builder/track.html", context, status=404)
+    context.update(_status_context(application))
+    context["sent"] = request.GET.get("terkirim") == "1" and application.state == S.SUBMITTED
+    return render(request, "forms_builder/track.html", context)
+
+
+def _documents_form(application, *, data=None, files=None):
+    """The returned application's upload form (file fields of its own version), or None."""
+    if application.state != S.RETURNED:
+        return None
+    form_class = ApplicationFormBuilder.for_documents(
+        application.form_version, kecamatan=application.kecamatan
+    ).get_form_class()
+    if not form_class.base_fields:
+        return None
+    return form_class(data=data, files=files)
+
+
+def _document_rows(form) -> list[dict]:
+    """Label, input and limits of each upload: document labels only, never a file name."""
+    if form is None:
+        return []
+    rows = []
+    for key in form.field_specs:
+        field = form.fields[key]
+        rows.append(
+            {
+                "field": form[key],
+                "types": ", ".join(
+                    FILE_TYPE_LABELS[t] for t in field.accepted_types if t in FILE_TYPE_LABELS
+                )
+                or ", ".join(FILE_TYPE_LABELS.values()),
+                "max_size_mb": field.max_size_mb,
+            }
+        )
+    return rows
+
+
+def _status_context(application, *, documents_form=None) -> dict:
+    """What the tracker shows of ``application``: no personal data beyond initials."""
     steps = list(application.service.procedure_steps.all())
-    context.update(
-        application=application,
-        timeline=_timeline(application),
-        next_hint=next_state_hint(application.state),
-        current_step=(
+    if documents_form is None:
+        documents_form = _documents_form(application)
+    return {
+        "application": application,
+        "timeline": _timeline(application),
+        "next_hint": next_state_hint(application.state),
+        "current_step": (
             steps[application.current_step]
             if application.state == S.PROCESSING and application.current_step < len(steps)
             else None
         ),
-        can_cancel=application.state in (S.SUBMITTED, S.VERIFYING, S.RETURNED),
-        can_resubmit=application.state == S.RETURNED,
-        overdue=application.is_overdue(),
-        survey=_survey_status(application),
-    )
-    return render(request, "forms_builder/track.html", context)
+        "can_cancel": application.state in (S.SUBMITTED, S.VERIFYING, S.RETURNED),
+        "can_resubmit": application.state == S.RETURNED,
+        "overdue": application.is_overdue(),
+        "survey": _survey_status(application),
+        "documents_form": documents_form,
+        "document_rows": _document_rows(documents_form),
+    }
 
 
 @require_POST
@@ -294,6 +338,56 @@ def track_action(request: HttpRequest) -> HttpResponse:
     except (TransitionNotAllowed, ValidationError):
         pass  # the tracker shows the state as it is
     return redirect(f"{reverse('forms_builder:track')}?kode={application.display_code}")
+
+
+@require_POST
+def track_upload(request: HttpRequest) -> HttpResponse:
+    """The applicant sends new or missing documents of a returned application.
+
+    Holding the code is the authorisation, as for resubmitting. The files are checked
+    as at intake; on success the application is resubmitted. A bad file re-renders the
+    tracker with the message (status 400) and changes nothing.
+    """
+    if not lookup_allowed(request):
+        return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
+    application = _by_code_or_404(request, request.POST.get("kode", ""))
+    tracker = f"{reverse('forms_builder:track')}?kode={application.display_code}"
+    form = _documents_form(application, data=request.POST, files=request.FILES)
+    if form is None:
+        return redirect(tracker)  # no longer returned: the tracker shows the state as it is
+    if form.is_valid():
+        if not form.files_by_document():
+            form.add_error(
+                None,
+                _(
+                    "Choose at least one file to upload, or resubmit without new files "
+                    "with the button below."
+                ),
+            )
+        else:
+            try:
+                application_documents_replace(
+                    application=application, files=request.FILES, actor=APPLICANT
+                )
+            except TransitionNotAllowed:
+                return redirect(tracker)
+            except ValidationError as error:
+                _attach_document_errors(error, form=form)
+            else:
+                return redirect(f"{tracker}&terkirim=1")
+    context = {"form": TrackForm(initial={"kode": application.display_code})}
+    context.update(_status_context(application, documents_form=form))
+    return render(request, "forms_builder/track.html", context, status=400)
+
+
+def _attach_document_errors(error: ValidationError, *, form) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    by_document = {spec.required_document_key: key for key, spec in form.field_specs.items()}
+    for key, messages in error.message_dict.items():
+        field = key if key in form.fields else by_document.get(key)
+        form.add_error(field, messages)
 
 
 # -- verification -------------------------------------------------------------------------

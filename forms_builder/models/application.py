@@ -205,6 +205,16 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # A file the applicant replaced on resubmission is kept as evidence, pointing at
+    # the file that replaced it; the current file of a document has none.
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -213,6 +223,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.required_document_key} ({self.size} B)"
+
+    @property
+    def is_replaced(self) -> bool:
+        return self.replaced_by_id is not None
 
 
 class NumberSequence(models.Model):

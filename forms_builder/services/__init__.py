@@ -7,6 +7,7 @@ workflow and issuance.
 from .applications import (
     Applicant,
     TransitionNotAllowed,
+    application_documents_replace,
     application_submit,
     application_transition,
     application_transitions_for,
@@ -21,6 +22,7 @@ from .forms import (
 __all__ = [
     "Applicant",
     "TransitionNotAllowed",
+    "application_documents_replace",
     "application_submit",
     "application_transition",
     "application_transitions_for",

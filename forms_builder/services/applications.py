@@ -117,22 +117,34 @@ def _build_form(*, form_version: FormVersion, service, kecamatan, form_data, fil
     return builder.get_form_class()(data=form_data, files=files)
 
 
-def _check_files(*, service: ServicePage, files_by_document: Mapping) -> None:
-    """Defence in depth: every file again by content and size, whatever the form did."""
+def _check_files(
+    *, service: ServicePage, files_by_document: Mapping, known_keys: Iterable[str] = ()
+) -> None:
+    """Defence in depth: every file again by content and size, whatever the form did.
+
+    ``known_keys``: documents of an older form version that the service has dropped
+    since; they are checked with the form's defaults, as ``DocumentFileField`` does.
+    """
+    from ..forms import DEFAULT_FILE_TYPES, DEFAULT_MAX_FILE_SIZE_MB
     from ..validators import validate_upload
 
     documents = {doc.key: doc for doc in service.required_documents.all()}
+    known_keys = set(known_keys)
     errors = {}
     for key, uploaded in files_by_document.items():
         document = documents.get(key)
-        if document is None:
+        if document is None and key not in known_keys:
             errors[key] = _("This document is not a requirement of the service.")
             continue
         try:
             validate_upload(
                 uploaded,
-                accepted_types=document.accepted_file_types,
-                max_size_mb=document.max_file_size_mb,
+                accepted_types=(
+                    document.accepted_file_types if document is not None else DEFAULT_FILE_TYPES
+                ),
+                max_size_mb=(
+                    document.max_file_size_mb if document is not None else DEFAULT_MAX_FILE_SIZE_MB
+                ),
             )
         except ValidationError as error:
             errors[key] = error.messages
@@ -360,6 +372,106 @@ def application_transition(
     return locked
 
 
+def _not_returned() -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        _("Documents can be sent only while the application is returned for completion.")
+    )
+
+
+def application_documents_replace(
+    *, application: Application, files: Mapping, actor=APPLICANT
+) -> Application:
+    """Store new files for a returned application, then resubmit it (RETURNED → SUBMITTED).
+
+    ``files`` maps file field keys of the application's own form version to uploads
+    (``request.FILES``); at least one is needed, and each is checked by content, type
+    and size exactly as at intake. The files a new one replaces are kept as evidence,
+    marked ``replaced_by`` it. The upload is audited (``application.documents_replace``)
+    and the resubmission goes through ``application_transition``, all in one
+    transaction with the row locked.
+
+    Refused with ``TransitionNotAllowed`` when the application is not returned or
+    ``actor`` may not resubmit it, and with ``ValidationError`` when there is no file
+    or a file is bad; then nothing is stored and the state does not change.
+    """
+    edge = transition_for(S.RETURNED, S.SUBMITTED)
+    if application.state != S.RETURNED:
+        raise _not_returned()
+    if not _may_act(actor, application.kecamatan_id, set(edge.roles)):
+        raise TransitionNotAllowed(
+            _("You may not do “%(action)s” on this application.") % {"action": edge.label}
+        )
+    from ..forms import ApplicationFormBuilder
+
+    form = ApplicationFormBuilder.for_documents(
+        application.form_version, kecamatan=application.kecamatan
+    ).get_form_class()(data={}, files=files)
+    if not form.fields:
+        raise ValidationError(_("This application has no documents to upload."), code="no_fields")
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    files_by_document = form.files_by_document()
+    if not files_by_document:
+        raise ValidationError(_("Choose at least one file to upload."), code="no_files")
+    _check_files(
+        service=application.service,
+        files_by_document=files_by_document,
+        known_keys=[spec.required_document_key for spec in form.field_specs.values()],
+    )
+    labels = {spec.required_document_key: spec.label for spec in form.field_specs.values()}
+
+    staff = None if actor is APPLICANT else actor
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if locked.state != S.RETURNED:  # changed since the caller read it
+                raise _not_returned()
+            documents = {}
+            for key, uploaded in files_by_document.items():
+                new = _store_attachment(
+                    application=locked, key=key, uploaded=uploaded, written=written
+                )
+                old_ids = list(
+                    locked.attachments.filter(required_document_key=key, replaced_by__isnull=True)
+                    .exclude(pk=new.pk)
+                    .values_list("pk", flat=True)
+                )
+                Attachment.objects.filter(pk__in=old_ids).update(replaced_by=new)
+                documents[key] = {
+                    "attachment": str(new.pk),
+                    "sha256": new.sha256,
+                    "size": new.size,
+                    "replaces": [str(pk) for pk in old_ids],
+                }
+            audit_record(
+                actor=staff,
+                action="application.documents_replace",
+                target=locked,
+                kecamatan=locked.kecamatan_id,
+                payload={
+                    "tracking_code": locked.tracking_code,
+                    "service": locked.service.code,
+                    "state": locked.state,
+                    "documents": documents,
+                    "by_applicant": actor is APPLICANT,
+                },
+            )
+            note = _("New documents: %(documents)s") % {
+                "documents": ", ".join(labels.get(key, key) for key in documents)
+            }
+            locked = application_transition(
+                application=locked, to_state=S.SUBMITTED, actor=actor, note=note
+            )
+    except BaseException:
+        from ..models.application import private_storage
+
+        for name in written:
+            private_storage.delete(name)
+        raise
+    return locked
+
+
 def _issue(*, application: Application, now: datetime) -> None:
     from ..numbering import number_issue
 
@@ -397,6 +509,7 @@ def application_transitions_for(*, application: Application, actor) -> list:
 __all__ = [
     "Applicant",
     "TransitionNotAllowed",
+    "application_documents_replace",
     "application_submit",
     "application_transition",
     "application_transitions_for",

@@ -1,6 +1,7 @@
 """An admin adds a NIK and a file field; a citizen applies online with a PDF; the loket
-verifies, the back office processes, the camat approves; the citizen tracks the code
-and verifies the document by its QR URL; a petugas of another kecamatan gets 404."""
+returns it and the citizen sends a replacement from the tracker; the loket verifies, the
+back office processes, the camat approves; the citizen tracks the code and verifies the
+document by its QR URL; a petugas of another kecamatan gets 404."""
 
 import re
 
@@ -110,7 +111,28 @@ def test_apply_process_track_and_verify(browser, live_server, setup, tmp_path):
     assert application.data["nik_pemohon"] == NIK
     assert application.attachments.count() == 1
 
-    # 3. Loket verifies, back office processes, camat approves.
+    # 3. The loket returns it; the citizen sends a new PDF from the tracker.
+    loket = browser.new_context().new_page()
+    sign_in(loket, base, "loket.utara")
+    transition(loket, base, application.pk, "verifikasi")
+    loket.goto(f"{base}/admin/permohonan/{application.pk}/")
+    returning = loket.locator("form").filter(has=loket.locator("[data-transition=dikembalikan]"))
+    returning.locator("textarea[name=note]").fill("Surat pengantar tidak terbaca")
+    returning.locator("[data-transition=dikembalikan]").click()
+    expect(loket.locator(".messages")).to_be_visible()
+    citizen.goto(f"{base}/lacak/?kode={code}")
+    expect(citizen.locator("main")).to_contain_text("Surat pengantar tidak terbaca")
+    citizen.locator("#documents [name=surat_pengantar]").set_input_files(str(pdf))
+    citizen.locator("#documents button[type=submit]").click()
+    expect(citizen.locator("#status-heading")).to_contain_text("Diajukan")
+    expect(citizen.locator("main")).not_to_contain_text("Siti")
+    assert application.attachments.filter(replaced_by__isnull=False).count() == 1
+    loket.goto(f"{base}/admin/permohonan/{application.pk}/")
+    expect(loket.locator("[data-attachment-status=replacement]")).to_have_count(1)
+    expect(loket.locator("[data-attachment-status=replaced]")).to_have_count(1)
+    loket.context.close()
+
+    # 4. Loket verifies, back office processes, camat approves.
     for username, targets in [
         ("loket.utara", ["verifikasi", "diproses"]),
         ("backoffice.utara", ["menunggu_tanda_tangan"]),
@@ -124,7 +146,7 @@ def test_apply_process_track_and_verify(browser, live_server, setup, tmp_path):
     application.refresh_from_db()
     assert application.state == "selesai" and application.result_number
 
-    # 4. The citizen tracks the code and verifies the document by its QR URL.
+    # 5. The citizen tracks the code and verifies the document by its QR URL.
     citizen.goto(f"{base}/lacak/")
     citizen.locator("#id_kode").fill(code.lower())
     citizen.locator("form.fb-form button[type=submit]").click()
@@ -134,7 +156,7 @@ def test_apply_process_track_and_verify(browser, live_server, setup, tmp_path):
     expect(citizen.locator("main")).to_contain_text(application.result_number)
     expect(citizen.locator("main")).not_to_contain_text(NIK)
 
-    # 5. A petugas of another kecamatan cannot open it.
+    # 6. A petugas of another kecamatan cannot open it.
     other = browser.new_context().new_page()
     sign_in(other, base, "loket.selatan")
     response = other.goto(f"{base}/admin/permohonan/{application.pk}/")

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 import pytest
 
-from forms_builder.models import Application
+from forms_builder.models import Application, Attachment
 from forms_builder.resources import (
     ApplicationResource,
     mask_email,
@@ -165,6 +165,25 @@ class TestColumns:
         flat = " ".join(str(value) for value in row.values())
         assert "pengantar.pdf" not in flat
         assert "applications/" not in flat
+
+    def test_a_replaced_file_is_not_counted_again(self, old_application, loket):
+        """The applicant replaced the letter after a return: both files are kept, the
+        document counts once (in the streamed export and for a single row)."""
+        old = old_application.attachments.get()
+        new = Attachment.objects.create(
+            application=old_application,
+            required_document_key=old.required_document_key,
+            file=old.file.name,
+            content_type=old.content_type,
+            size=old.size,
+            sha256=old.sha256,
+        )
+        old.replaced_by = new
+        old.save(update_fields=["replaced_by"])
+        assert row_of(exported(loket), old_application)["Surat pengantar [surat_pengantar]"] == 1
+        resource = ApplicationResource(user=loket)
+        resource.prepare(resource.get_queryset())
+        assert resource._attachment_counts(old_application) == {old.required_document_key: 1}
 
     def test_fixed_columns_in_local_time(self, old_application, loket):
         row = row_of(exported(loket), old_application)
