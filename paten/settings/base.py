@@ -30,7 +30,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Indonesian is the default language of public pages and of the admin.
 LANGUAGE_CODE = env.str("PATEN_LANGUAGE_CODE", default="id")
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
-LOCALE_PATHS = [PATEN_DIR / "locale"]
+# The second fills the strings Wagtail's own Indonesian catalogue lacks (paten/wagtail_catalogue.py).
+LOCALE_PATHS = [PATEN_DIR / "locale", PATEN_DIR / "locale_wagtail"]
 # One installation, one time zone: WIB (Asia/Jakarta), WITA (Asia/Makassar, e.g.
 # Kota Bontang) or WIT (Asia/Jayapura).
 TIME_ZONE = env.str("PATEN_TIME_ZONE", default="Asia/Jakarta")

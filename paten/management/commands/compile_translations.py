@@ -1,4 +1,5 @@
-"""Compile every first-party ``django.po`` to ``.mo`` with polib (no GNU gettext needed).
+"""Compile every first-party ``django.po`` and ``djangojs.po`` to ``.mo`` with polib (no
+GNU gettext needed).
 
 ``make run`` and ``make test`` call this: ``.mo`` files are git-ignored, and a fresh
 machine in a kecamatan office may have no ``msgfmt``. Like ``msgfmt``, fuzzy and
@@ -18,17 +19,19 @@ SKIP_PARTS = {".venv", "venv", "site-packages", "node_modules", ".git"}
 
 
 def find_po_files(root: Path) -> list[Path]:
-    """Every ``locale/<lang>/LC_MESSAGES/django.po`` under the first-party apps of ``root``."""
+    """Every ``<locale dir>/<lang>/LC_MESSAGES/django(js).po`` under the first-party apps
+    of ``root`` (``locale/`` of each app, and ``paten/locale_wagtail/``)."""
     found = []
     for name in SEARCH_ROOTS:
         top = root / name
         if not top.is_dir():
             continue
-        for po in top.rglob("django.po"):
+        for po in top.rglob("*.po"):
             relative = po.relative_to(root).parts
-            if SKIP_PARTS.intersection(relative) or "locale" not in relative:
+            if SKIP_PARTS.intersection(relative) or "LC_MESSAGES" not in relative:
                 continue
-            found.append(po)
+            if po.name in ("django.po", "djangojs.po"):
+                found.append(po)
     return sorted(found)
 
 
@@ -46,7 +49,7 @@ def compile_po(po_path: Path, *, force: bool = False) -> bool:
 
 
 class Command(BaseCommand):
-    help = "Compile the first-party django.po files to .mo with polib (no GNU gettext needed)."
+    help = "Compile the first-party .po files to .mo with polib (no GNU gettext needed)."
 
     def add_arguments(self, parser):
         parser.add_argument(
