@@ -235,12 +235,13 @@ class ClosedPeriodGuardMixin:
 
 
 def _live_forms(formset) -> list:
-    """The inline forms that will be saved (not empty extras, not marked for deletion)."""
+    """The inline forms that will be saved: not empty extras, not marked for deletion
+    (``formset`` has been validated)."""
+    deleted = set(formset.deleted_forms) if formset.can_delete else set()
     return [
         form
         for form in formset.forms
-        if form.has_changed() or form.instance.pk
-        if not (formset.can_delete and formset._should_delete_form(form))
+        if (form.has_changed() or form.instance.pk) and form not in deleted
     ]
 
 

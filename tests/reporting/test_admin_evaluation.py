@@ -301,6 +301,43 @@ class TestInstrumentAdmin:
         aspect.refresh_from_db()
         assert aspect.weight == 40
 
+    def test_a_removed_aspect_leaves_the_total(self, client, admin):
+        """Removing "Pemerintahan umum" (40 %) leaves 60 %: refused; with the other aspect
+        raised to 100 % the removal is saved."""
+        instrument = make_instrument()
+        instrument.aspects.get(name="Pemerintahan umum").indicators.all().delete()
+
+        def data(first_weight):
+            rows = [
+                {
+                    "id": str(a.pk),
+                    "name": a.name,
+                    "weight": first_weight if a.name == "Pelayanan publik" else str(a.weight),
+                    "sort_order": str(a.sort_order),
+                    **({"DELETE": "1"} if a.name == "Pemerintahan umum" else {}),
+                }
+                for a in instrument.aspects.order_by("sort_order")
+            ]
+            return nested_form_data(
+                {
+                    "name": instrument.name,
+                    "year": str(instrument.year),
+                    "description": "",
+                    "weights_must_total_100": "on",
+                    "aspects": inline_formset(rows, initial=len(rows)),
+                }
+            )
+
+        login(client, admin)
+        url = reverse("evaluation_instruments:edit", args=[instrument.pk])
+        response = client.post(url, data("60"))
+        assert response.status_code == 200
+        assert "Jumlah bobot aspek harus 100 % (sekarang 60,00 %)." in response.content.decode()
+        assert instrument.aspects.count() == 2
+        response = client.post(url, data("100"))
+        assert response.status_code == 302
+        assert list(instrument.aspects.values_list("name", "weight")) == [("Pelayanan publik", 100)]
+
     def test_requiring_100_refused_while_indicators_do_not_total_100(self, client, admin):
         instrument = make_instrument(must_total=False)
         EvaluationIndicator.objects.filter(code="E2").update(weight=70)
