@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
 from service_catalog.models import ServicePage
 
+from .dashboard import applications_panel_for
 from .models import ServiceForm
 
 
@@ -71,6 +72,14 @@ def service_form_header_button(page, user, view_name, next_url=None):
             return
         url = reverse("wagtailsnippets_forms_builder_serviceform:add") + f"?service={page.pk}"
     yield Button(_("Application form"), url, icon_name="form", priority=35)
+
+
+@hooks.register("construct_homepage_panels")
+def add_applications_panel(request, panels):
+    """Dasbor: the applications panel, first on the admin home page (``dashboard``)."""
+    panel = applications_panel_for(request)
+    if panel is not None:
+        panels.append(panel)
 
 
 from . import application_hooks  # noqa: E402, F401  (applications admin)

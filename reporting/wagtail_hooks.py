@@ -53,6 +53,7 @@ from .admin_forms import (
     kecamatan_queryset_for,
 )
 from .constants import ANSWER_FIELDS, SurveyChannel
+from .dashboard import satisfaction_panel_for
 from .ikm import UNSUR, UNSUR_KEYS
 from .models import (
     FollowUpPlan,
@@ -567,6 +568,14 @@ def register_survey_import_urls():
         ),
     ]
     return [path("skm/impor/", include((urls, "survey_import"), namespace="survey_import"))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_satisfaction_panel(request, panels):
+    """Dasbor: IKM and evaluation rank, after the applications panel (``dashboard``)."""
+    panel = satisfaction_panel_for(request)
+    if panel is not None:
+        panels.append(panel)
 
 
 # Report runs and schedules, data exports (issue #6), kecamatan evaluation (issue #7):
