@@ -26,6 +26,12 @@ worker process runs a report:
    submitted, finished), i.e. the writer without the resource. It has 6 columns to the
    export's 21, so cells/s compares the two more fairly than rows/s.
 
+5. the admin home's applications panel (``forms_builder/dashboard.py``,
+   ``application_counts_for_user``) for a pemda-wide user on 31 December: counts per
+   state and kecamatan, received today, overdue and finished this month, in one grouped
+   query through the scoping selector. Reference: one hand-written grouped aggregate
+   with the same filters. Checked: equal counts.
+
 Peak RSS is ``ru_maxrss`` of the measuring process; the reference figure is the same
 process's RSS after Django has started and before the report (an idle worker).
 """
@@ -484,6 +490,7 @@ def run(report) -> None:
             recap = run_json(__file__, "--recap", setup["recap_run"], env=env)
             export = run_json(__file__, "--export", setup["export_run"], env=env)
             reference = run_json(__file__, "--reference", env=env)
+            dashboard = run_json(__file__, "--dashboard", env=env)
         finally:
             shutil.rmtree(var, ignore_errors=True)
 
@@ -572,6 +579,95 @@ def run(report) -> None:
         reference_name="same process before the export",
         higher_is_better=False,
     )
+    if not dashboard["equal"]:
+        raise RuntimeError(f"reports bench: the dashboard differs from hand SQL: {dashboard}")
+    report.note(
+        f"admin home, pemda-wide, 31 December {YEAR}: {dashboard['open']:,} open, "
+        f"{dashboard['overdue']:,} overdue, {dashboard['received_today']:,} received that "
+        f"day, {dashboard['finished_this_month']:,} finished in December; counts equal "
+        "hand SQL"
+    )
+    report.figure(
+        "admin home, applications panel counts (application_counts_for_user)",
+        dashboard["seconds"] * 1000,
+        "ms",
+        reference=dashboard["hand_s"] * 1000,
+        reference_name="one hand-written grouped aggregate",
+        higher_is_better=False,
+    )
+
+
+# -- 5. the admin home's applications panel --------------------------------------------
+
+HAND_DASHBOARD_SQL = """
+SELECT kecamatan_id, state, count(*),
+       count(*) FILTER (WHERE submitted_at >= %(today)s AND submitted_at < %(tomorrow)s),
+       count(*) FILTER (WHERE due_at < %(now)s AND state <> ALL(%(done)s)),
+       count(*) FILTER (WHERE state IN ('selesai', 'diserahkan')
+                        AND finished_at >= %(month)s AND finished_at < %(next_month)s)
+FROM forms_builder_application
+GROUP BY kecamatan_id, state
+"""
+
+
+def _dashboard() -> dict:
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from forms_builder.dashboard import application_counts_for_user
+    from forms_builder.workflow import DONE_STATES, OPEN_STATES
+
+    user = get_user_model().objects.get(username="bench")
+    zone = timezone.get_default_timezone()
+    now = timezone.make_aware(datetime(YEAR, 12, 31, 12), zone)
+    timings, hand_timings = [], []
+    for _ in range(3):  # best of three, warm after the first
+        started = time.perf_counter()
+        counts = application_counts_for_user(user=user, now=now)
+        timings.append(time.perf_counter() - started)
+    params = {
+        "today": timezone.make_aware(datetime(YEAR, 12, 31), zone),
+        "tomorrow": timezone.make_aware(datetime(YEAR + 1, 1, 1), zone),
+        "now": now,
+        "done": sorted(DONE_STATES),
+        "month": timezone.make_aware(datetime(YEAR, 12, 1), zone),
+        "next_month": timezone.make_aware(datetime(YEAR + 1, 1, 1), zone),
+    }
+    for _ in range(3):
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_DASHBOARD_SQL, params)
+            rows = cursor.fetchall()
+        hand_timings.append(time.perf_counter() - started)
+    by_state: dict[str, int] = {}
+    per_kecamatan: dict[str, list[int]] = {}
+    received = overdue = 0
+    for kecamatan, state, total, today, late, finished in rows:
+        by_state[state] = by_state.get(state, 0) + total
+        received += today
+        overdue += late
+        entry = per_kecamatan.setdefault(kecamatan, [0, 0, 0])
+        entry[0] += total if state in OPEN_STATES else 0
+        entry[1] += late
+        entry[2] += finished
+    ours_kecamatan = {k.code: [k.open, k.overdue, k.finished_this_month] for k in counts.kecamatan}
+    ours_states = {state: n for state, n in counts.by_state.items() if n}
+    equal = (
+        ours_states == by_state
+        and ours_kecamatan == per_kecamatan
+        and (counts.received_today, counts.overdue) == (received, overdue)
+    )
+    return {
+        "seconds": min(timings),
+        "hand_s": min(hand_timings),
+        "equal": equal,
+        "open": counts.open,
+        "overdue": counts.overdue,
+        "received_today": counts.received_today,
+        "finished_this_month": sum(k.finished_this_month for k in counts.kecamatan),
+    }
 
 
 def _stages(stages: dict[str, float]) -> str:
@@ -588,6 +684,7 @@ MODES = {
     "--recap": _recap,
     "--export": _export,
     "--reference": _reference,
+    "--dashboard": _dashboard,
 }
 
 if __name__ == "__main__" and sys.argv[1:2] and sys.argv[1] in MODES:

@@ -20,7 +20,7 @@ from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 
 from .application_hooks import WORKFLOW_ROLES
-from .selectors import application_list_for_user
+from .selectors import application_list_for_user, overdue_q
 from .workflow import APPLICANT, OPEN_STATES, TRANSITIONS, ApplicationState
 
 #: A finished application counts in "finished this month" while in one of these states.
@@ -66,13 +66,12 @@ class ApplicationCounts:
 
 def application_counts_for_user(*, user, now: datetime | None = None) -> ApplicationCounts:
     """Counts of the applications ``user`` may see, per state and per kecamatan: received
-    today (the local day), overdue (the queue's own ``overdue`` filter) and finished this
+    today (the local day), overdue (``overdue_q``, the queue's own filter) and finished this
     (local) month. One grouped query, whatever the number of applications."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     month_start = today.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
-    overdue = application_list_for_user(user=user, overdue=True, now=now).order_by().values("pk")
     rows = (
         application_list_for_user(user=user)
         .order_by()  # the queue's ordering would end up in the GROUP BY
@@ -86,7 +85,7 @@ def application_counts_for_user(*, user, now: datetime | None = None) -> Applica
                     submitted_at__lt=_local_midnight(today + timedelta(days=1)),
                 ),
             ),
-            overdue=Count("pk", filter=Q(pk__in=overdue)),
+            overdue=Count("pk", filter=overdue_q(now)),
             finished_this_month=Count(
                 "pk",
                 filter=Q(

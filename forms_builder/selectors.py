@@ -1,12 +1,18 @@
 """Reads of applications: the staff work queue (scoped) and the public lookups."""
 
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from paten.accounts.selectors import kecamatan_scope_for
 
 from .models import Application, ApplicationEvent, Attachment
 from .workflow import DONE_STATES
+
+
+def overdue_q(now=None) -> Q:
+    """Past the due date of the service standard while the kecamatan's work is not done
+    (the queue's "overdue" filter and the dashboard's count)."""
+    return Q(due_at__lt=now or timezone.now()) & ~Q(state__in=DONE_STATES)
 
 
 def application_list_for_user(
@@ -29,7 +35,7 @@ def application_list_for_user(
     if service_id:
         queryset = queryset.filter(service_id=service_id)
     if overdue:
-        queryset = queryset.filter(due_at__lt=now or timezone.now()).exclude(state__in=DONE_STATES)
+        queryset = queryset.filter(overdue_q(now))
     # Open work first, the earliest due first; applications with no due date last.
     done = Case(When(state__in=DONE_STATES, then=Value(1)), default=Value(0))
     return queryset.order_by(done, F("due_at").asc(nulls_last=True), "-submitted_at")
