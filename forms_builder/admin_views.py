@@ -41,7 +41,7 @@ from .services.applications import (
     application_transition,
     application_transitions_for,
 )
-from .workflow import ApplicationState, Channel
+from .workflow import OPEN_STATES, ApplicationState, Channel, states_waiting_for
 
 PER_PAGE = 50
 
@@ -53,16 +53,28 @@ def _is_loket(user) -> bool:
 # -- work queue ---------------------------------------------------------------------
 
 
+#: Groups of states the state filter offers besides the states themselves (the numbers
+#: of the admin home link to them).
+QUEUE_OPEN = "belum-selesai"
+QUEUE_WAITING = "giliran-saya"
+
+
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=gettext_lazy("State"),
         required=False,
-        choices=[("", gettext_lazy("All states")), *ApplicationState.choices],
+        choices=[
+            ("", gettext_lazy("All states")),
+            (QUEUE_OPEN, gettext_lazy("All open states")),
+            (QUEUE_WAITING, gettext_lazy("Waiting for my role")),
+            *ApplicationState.choices,
+        ],
     )
     service = forms.TypedChoiceField(
         label=gettext_lazy("Service"), required=False, coerce=int, empty_value=None
     )
     overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+    today = forms.BooleanField(label=gettext_lazy("Received today"), required=False)
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,11 +86,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     services = list(ServicePage.objects.order_by("title").values_list("pk", "title"))
     form = QueueFilterForm(request.GET or None, services=services)
     filters = form.cleaned_data if form.is_valid() else {}
+    state = filters.get("state") or None
+    states = None
+    if state == QUEUE_OPEN:
+        state, states = None, OPEN_STATES
+    elif state == QUEUE_WAITING:
+        # As ``application_transition``: a superuser may act in every role.
+        roles = set(Role.values) if request.user.is_superuser else roles_of(request.user)
+        state, states = None, states_waiting_for(roles)
     queryset = application_list_for_user(
         user=request.user,
-        state=filters.get("state") or None,
+        state=state,
+        states=states,
         service_id=filters.get("service"),
         overdue=bool(filters.get("overdue")),
+        submitted_on=timezone.localdate() if filters.get("today") else None,
     )
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
     now = timezone.now()

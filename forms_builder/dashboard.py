@@ -19,19 +19,13 @@ from wagtail.admin.ui.components import Component
 from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 
+from .admin_views import QUEUE_OPEN, QUEUE_WAITING
 from .application_hooks import WORKFLOW_ROLES
 from .selectors import application_list_for_user, overdue_q
-from .workflow import APPLICANT, OPEN_STATES, TRANSITIONS, ApplicationState
+from .workflow import OPEN_STATES, ApplicationState, states_waiting_for
 
 #: A finished application counts in "finished this month" while in one of these states.
 DELIVERED_STATES = frozenset({ApplicationState.FINISHED, ApplicationState.HANDED_OVER})
-
-
-def states_waiting_for(roles: set[str]) -> frozenset[str]:
-    """The states in which the next move belongs to one of ``roles``, read from the
-    transition table: the source of every edge those roles may take, except edges the
-    applicant may take too (a returned file waits for the applicant, not the counter)."""
-    return frozenset(t.source for t in TRANSITIONS if t.roles & roles and APPLICANT not in t.roles)
 
 
 def _local_midnight(day: date) -> datetime:
@@ -138,11 +132,12 @@ class ApplicationsPanel(Component):
         return {
             "counts": counts,
             "queue_url": queue,
-            # The queue filters by one state at a time and has no date filter: numbers it
-            # cannot narrow to link to the whole queue.
+            # Every number opens the queue with the filter that gives the same rows.
+            "received_today_url": filtered(today="on"),
+            "open_url": filtered(state=QUEUE_OPEN),
             "overdue_url": filtered(overdue="on"),
             "waiting": counts.total_in(waiting),
-            "waiting_url": filtered(state=waiting[0]) if len(waiting) == 1 else queue,
+            "waiting_url": filtered(state=QUEUE_WAITING),
             "states": [
                 {
                     "value": value,

@@ -1,5 +1,8 @@
 """Reads of applications: the staff work queue (scoped) and the public lookups."""
 
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -19,11 +22,15 @@ def application_list_for_user(
     *,
     user,
     state: str | None = None,
+    states: Iterable[str] | None = None,
     service_id=None,
     overdue: bool = False,
+    submitted_on: date | None = None,
     now=None,
 ) -> QuerySet:
-    """The applications of the kecamatan ``user`` works in, for the work queue.
+    """The applications of the kecamatan ``user`` works in, for the work queue: in one
+    ``state`` or any of ``states``, of one service, overdue, or submitted on one local
+    day.
 
     One query whatever the number of rows (service and kecamatan joined).
     """
@@ -32,8 +39,18 @@ def application_list_for_user(
     )
     if state:
         queryset = queryset.filter(state=state)
+    if states is not None:
+        queryset = queryset.filter(state__in=list(states))
     if service_id:
         queryset = queryset.filter(service_id=service_id)
+    if submitted_on is not None:
+        start = timezone.make_aware(datetime.combine(submitted_on, time.min))
+        queryset = queryset.filter(
+            submitted_at__gte=start,
+            submitted_at__lt=timezone.make_aware(
+                datetime.combine(submitted_on + timedelta(days=1), time.min)
+            ),
+        )
     if overdue:
         queryset = queryset.filter(overdue_q(now))
     # Open work first, the earliest due first; applications with no due date last.

@@ -86,6 +86,13 @@ def transitions_from(source: str) -> list[Transition]:
     return [t for t in TRANSITIONS if t.source == str(source)]
 
 
+def states_waiting_for(roles: set[str]) -> frozenset[str]:
+    """The states in which the next move belongs to one of ``roles``, read from the
+    transition table: the source of every edge those roles may take, except edges the
+    applicant may take too (a returned file waits for the applicant, not the counter)."""
+    return frozenset(t.source for t in TRANSITIONS if t.roles & roles and APPLICANT not in t.roles)
+
+
 def next_state_hint(state: str) -> str:
     """What happens next, in words a citizen understands (for the public tracker)."""
     hints = {
