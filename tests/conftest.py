@@ -17,7 +17,8 @@ def need(reason: str) -> None:
     """Skip for a missing service or tool, but fail under CI, where everything is installed."""
     if IN_CI:
         pytest.fail(f"{reason} (CI=true: services are mandatory)", pytrace=False)
-    pytest.skip(reason)
+    else:
+        pytest.skip(reason)
 
 
 def redis_url() -> str:

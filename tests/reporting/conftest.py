@@ -2,6 +2,8 @@
 
 import pytest
 
+from paten.accounts.constants import Role
+from paten.accounts.services import staff_create
 from reporting.models import SurveyPeriod
 from reporting.services.survey import survey_period_create
 from tests.forms_builder import conftest as forms_builder_fixtures
@@ -39,3 +41,30 @@ def quarter(db) -> SurveyPeriod:
 def finished(service, utara, staff):
     """A finished (signed and issued) application of Bontang Utara."""
     return finished_application(service, utara, staff)
+
+
+# -- people of the kecamatan evaluation ----------------------------------------------------
+
+
+@pytest.fixture
+def admin(bontang):
+    return staff_create(username="admin.pemda", password="x", roles=[Role.ADMIN_PEMDA])
+
+
+@pytest.fixture
+def evaluator(bontang):
+    """An evaluator of the pemda (no kecamatan)."""
+    return staff_create(username="evaluator", password="x", roles=[Role.EVALUATOR])
+
+
+@pytest.fixture
+def evaluator_utara(bontang):
+    """An evaluator who is also assigned to Bontang Utara."""
+    return staff_create(
+        username="evaluator.utara", password="x", roles=[Role.EVALUATOR], kecamatan=[UTARA]
+    )
+
+
+@pytest.fixture
+def camat_barat(bontang):
+    return staff_create(username="camat.barat", password="x", roles=[Role.CAMAT], kecamatan=[BARAT])

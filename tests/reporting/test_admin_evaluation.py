@@ -47,28 +47,6 @@ def _setup(db, settings, tmp_path):
 
 
 @pytest.fixture
-def admin(bontang):
-    return staff_create(username="admin.pemda", password="x", roles=[Role.ADMIN_PEMDA])
-
-
-@pytest.fixture
-def evaluator(bontang):
-    return staff_create(username="evaluator", password="x", roles=[Role.EVALUATOR])
-
-
-@pytest.fixture
-def evaluator_utara(bontang):
-    return staff_create(
-        username="evaluator.utara", password="x", roles=[Role.EVALUATOR], kecamatan=[UTARA]
-    )
-
-
-@pytest.fixture
-def camat_barat(bontang):
-    return staff_create(username="camat.barat", password="x", roles=[Role.CAMAT], kecamatan=[BARAT])
-
-
-@pytest.fixture
 def period(bontang):
     return make_period(make_instrument())
 

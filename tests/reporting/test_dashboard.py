@@ -19,12 +19,9 @@ from .factories import all_answers
 
 pytestmark = pytest.mark.django_db
 
-# The closed evaluation period of the scoreboard tests (Utara 80, Selatan 33, Barat 33)
-# and the users it needs.
+# The closed evaluation period of the scoreboard tests (Utara 80, Selatan 33, Barat 33);
+# the users it needs come from conftest.
 evaluated = evaluation_tests.evaluated
-admin = evaluation_tests.admin
-evaluator = evaluation_tests.evaluator
-camat_barat = evaluation_tests.camat_barat
 HOME = "/admin/"
 
 #: The panel of a kecamatan user: the default period, the region names, the IKM of the

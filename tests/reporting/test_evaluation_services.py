@@ -66,31 +66,7 @@ def messages(excinfo) -> str:
     return " | ".join(excinfo.value.messages)
 
 
-# -- people -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin(bontang):
-    return staff_create(username="admin.pemda", password="x", roles=[Role.ADMIN_PEMDA])
-
-
-@pytest.fixture
-def evaluator(bontang):
-    """An evaluator of the pemda (no kecamatan)."""
-    return staff_create(username="evaluator", password="x", roles=[Role.EVALUATOR])
-
-
-@pytest.fixture
-def evaluator_utara(bontang):
-    """An evaluator who is also assigned to Bontang Utara."""
-    return staff_create(
-        username="evaluator.utara", password="x", roles=[Role.EVALUATOR], kecamatan=[UTARA]
-    )
-
-
-@pytest.fixture
-def camat_barat(bontang):
-    return staff_create(username="camat.barat", password="x", roles=[Role.CAMAT], kecamatan=[BARAT])
+# -- people (admin, evaluators and camat_barat come from conftest) ---------------------
 
 
 @pytest.fixture
