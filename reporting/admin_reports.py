@@ -36,8 +36,6 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.views.generic.history import HistoryView
-from wagtail.admin.views.generic.usage import UsageView
 from wagtail.log_actions import log
 
 from paten.accounts.selectors import kecamatan_scope_for
@@ -534,21 +532,13 @@ class ReportScheduleForm(WagtailAdminModelForm):
         return cleaned
 
 
-def _check_schedule_scope(user, schedule: ReportSchedule) -> None:
-    scope = kecamatan_scope_for(user)
-    if schedule.kecamatan_id is None and not scope.is_pemda_wide:
-        raise PermissionDenied
-    if schedule.kecamatan_id is not None and not scope.allows(schedule.kecamatan_id):
-        raise PermissionDenied
-
-
 class ScheduleSaveMixin:
     """Saves through ``report_schedule_save`` (which keeps the beat entry in step)."""
 
     log_action = "wagtail.create"
 
     def save_instance(self):
-        _check_schedule_scope(self.request.user, self.form.instance)
+        # The service refuses a kecamatan outside the user's scope.
         schedule = report_schedule_save(schedule=self.form.instance, user=self.request.user)
         log(instance=schedule, action=self.log_action, user=self.request.user)
         return schedule
@@ -581,21 +571,6 @@ class ReportScheduleDeleteView(ScopedDeleteView):
         report_schedule_delete(schedule=self.object)
 
 
-class ScopedObjectMixin:
-    """History and usage pages of a schedule outside the scope are a 404 as well."""
-
-    def get_base_object_queryset(self):
-        return kecamatan_scope_for(self.request.user).filter(super().get_base_object_queryset())
-
-
-class ReportScheduleHistoryView(ScopedObjectMixin, HistoryView):
-    pass
-
-
-class ReportScheduleUsageView(ScopedObjectMixin, UsageView):
-    pass
-
-
 class ReportScheduleViewSet(ScopedModelViewSet):
     model = ReportSchedule
     icon = "date"
@@ -607,8 +582,6 @@ class ReportScheduleViewSet(ScopedModelViewSet):
     add_view_class = ReportScheduleCreateView
     edit_view_class = ReportScheduleEditView
     delete_view_class = ReportScheduleDeleteView
-    history_view_class = ReportScheduleHistoryView
-    usage_view_class = ReportScheduleUsageView
     copy_view_enabled = False
     inspect_view_enabled = False
     search_fields = ["name"]

@@ -53,6 +53,28 @@ class ScopedInspectView(ScopedQuerysetMixin, generic.InspectView):
         return get_object_or_404(queryset, pk=unquote(str(self.pk)))
 
 
+class ScopedObjectMixin:
+    """The object of a history or usage page, looked up within the scope (else 404).
+
+    Only the object: the rows of these pages are log entries and references, which the
+    object already limits."""
+
+    scope = None
+
+    def get_base_object_queryset(self):
+        return self.scope(
+            kecamatan_scope_for(self.request.user), super().get_base_object_queryset()
+        )
+
+
+class ScopedHistoryView(ScopedObjectMixin, generic.HistoryView):
+    pass
+
+
+class ScopedUsageView(ScopedObjectMixin, generic.UsageView):
+    pass
+
+
 def by_kecamatan(field: str = "kecamatan", *, distinct: bool = False):
     """Scope rows by a FK (or, with ``distinct``, an M2M) to kecamatan regions."""
 
@@ -64,13 +86,16 @@ def by_kecamatan(field: str = "kecamatan", *, distinct: bool = False):
 
 
 class ScopedModelViewSet(ModelViewSet):
-    """A ModelViewSet filtered by ``kecamatan_scope_for`` in list, edit, delete and inspect."""
+    """A ModelViewSet filtered by ``kecamatan_scope_for`` in list, edit, delete, inspect,
+    history and usage."""
 
     index_view_class = ScopedIndexView
     add_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     inspect_view_class = ScopedInspectView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
     scope = staticmethod(by_kecamatan())
 
     def get_common_view_kwargs(self, **kwargs):

@@ -220,6 +220,19 @@ class TestKiosks:
         inspect = client.get(reverse("survey_kiosks:inspect", args=[mine.pk]))
         assert f"/survei/kios/{mine.token}/" in inspect.content.decode()
 
+    def test_history_and_usage_of_another_kecamatans_kiosk_are_404(
+        self, client, camat, utara, selatan
+    ):
+        """Every ScopedModelViewSet scopes its history and usage pages too."""
+        mine = SurveyKiosk.objects.create(kecamatan=utara, name="Tablet loket")
+        other = SurveyKiosk.objects.create(kecamatan=selatan, name="Ruang tunggu Selatan")
+        logged_in(client, camat)
+        for name in ("history", "usage"):
+            response = client.get(reverse(f"survey_kiosks:{name}", args=[other.pk]))
+            assert response.status_code == 404, name
+            assert "Ruang tunggu Selatan" not in response.content.decode()
+            assert client.get(reverse(f"survey_kiosks:{name}", args=[mine.pk])).status_code == 200
+
     def test_loket_cannot_add_or_change_kiosks(self, client, loket, utara):
         kiosk = SurveyKiosk.objects.create(kecamatan=utara, name="Tablet")
         logged_in(client, loket)
