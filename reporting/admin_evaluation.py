@@ -61,6 +61,7 @@ from paten.regions.models import Kecamatan
 from .evaluation.scoring import display, weights_problem
 from .evaluation.selectors import scoreboard_for_user
 from .evaluation.services import (
+    REPORTER_ROLES,
     VERIFIER_ROLES,
     EvaluationError,
     evidence_submit,
@@ -80,8 +81,6 @@ from .models import (
     Source,
 )
 
-#: Kecamatan staff who report their kecamatan's evidence (the front office does not).
-REPORTER_ROLES = frozenset({Role.CAMAT, Role.BACK_OFFICE})
 #: Pemda-wide staff who see the whole ranking.
 RANKING_ROLES = frozenset({Role.ADMIN_PEMDA, Role.EVALUATOR})
 

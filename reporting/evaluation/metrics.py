@@ -27,15 +27,13 @@ from statistics import median
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from forms_builder.models import Application
-from forms_builder.workflow import ApplicationState
 from paten.workdays.calendar import WorkingCalendar
 
 from ..ikm import round_half_up
 from ..models import Metric
 from ..reports.common import WorkingDayIndex, period_bounds
-from ..selectors import Slice, ikm_for
+from ..selectors import Slice, finished_applications, ikm_for
 
-COMPLETED = (ApplicationState.FINISHED, ApplicationState.HANDED_OVER)
 #: Percentages and the IKM are kept to two decimals (half-up, from the exact ratio).
 PLACES = 2
 
@@ -43,10 +41,7 @@ MetricResult = tuple[Decimal | None, dict]
 
 
 def _finished(code: str, start: date, end: date):
-    since, until = period_bounds(start, end)
-    return Application.objects.filter(
-        kecamatan_id=code, state__in=COMPLETED, finished_at__gte=since, finished_at__lt=until
-    )
+    return finished_applications(Slice(start=start, end=end, kecamatan=code))
 
 
 def applications_received(code: str, start: date, end: date) -> MetricResult:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forms_builder.validators import SNIFF_BYTES, sniff_file_type
-from paten.accounts.constants import KECAMATAN_ROLES, Role
+from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from paten.audit.services import audit_record
 
@@ -38,6 +38,8 @@ from .scoring import Direction, IndicatorRule, Rule, ScoringError, Threshold, we
 EVIDENCE_EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
 VALUE_PLACES = Decimal("0.0001")  # IndicatorValue.value has four decimals
 VERIFIER_ROLES = frozenset({Role.EVALUATOR, Role.ADMIN_PEMDA})
+#: Kecamatan staff who report their kecamatan's evidence (the front office does not).
+REPORTER_ROLES = frozenset({Role.CAMAT, Role.BACK_OFFICE})
 
 
 class EvaluationError(ValidationError):
@@ -261,20 +263,22 @@ def period_close(*, period: EvaluationPeriod, actor) -> list[IndicatorValue]:
                 value=stored,
                 inputs=inputs,
             )
-            row, _created = IndicatorValue.objects.update_or_create(
-                period=period,
-                kecamatan_id=code,
-                indicator=indicator,
-                defaults={
-                    "value": stored,
-                    "status": IndicatorValue.Status.FROZEN,
-                    "inputs": inputs,
-                    "frozen_hash": digest,
-                    "updated_at": now,
-                },
+            # A computed indicator has no value while the period is open (the kecamatan
+            # cannot submit one, a closed period is not closed again): insert, once.
+            frozen.append(
+                IndicatorValue(
+                    period=period,
+                    kecamatan_id=code,
+                    indicator=indicator,
+                    value=stored,
+                    status=IndicatorValue.Status.FROZEN,
+                    inputs=inputs,
+                    frozen_hash=digest,
+                    updated_at=now,
+                )
             )
-            frozen.append(row)
             hashes[f"{code}/{indicator.code}"] = {"nilai": _value_text(stored), "hash": digest}
+    IndicatorValue.objects.bulk_create(frozen)
     period.status = EvaluationPeriod.Status.CLOSED
     period.closed_at = now
     period.save(update_fields=["status", "closed_at"])
@@ -362,7 +366,7 @@ def evidence_submit(
     if period.status != EvaluationPeriod.Status.OPEN:
         raise EvaluationError("Periode sudah ditutup; nilai tidak dapat diajukan lagi.")
     scope = kecamatan_scope_for(actor)
-    if scope.is_pemda_wide or not scope.allows(code) or not roles_of(actor) & KECAMATAN_ROLES:
+    if scope.is_pemda_wide or not scope.allows(code) or not roles_of(actor) & REPORTER_ROLES:
         raise EvaluationError("Hanya petugas kecamatan ini yang dapat mengajukan nilai dan bukti.")
     if not period.kecamatan.filter(code=code).exists():
         raise EvaluationError("Kecamatan ini tidak dievaluasi pada periode ini.")
@@ -445,9 +449,9 @@ def evidence_verify(
     """An evaluator (or pemda admin) from outside the kecamatan verifies or rejects a
     submitted value; a rejection needs a note. Allowed after the period closed too:
     the value then starts to count, and the audit chain records when."""
-    held = roles_of(actor) if actor is not None and actor.is_authenticated else set()
-    if not held & VERIFIER_ROLES:
-        raise EvaluationError("Hanya evaluator atau admin pemda yang dapat memverifikasi bukti.")
+    _require_roles(
+        actor, VERIFIER_ROLES, "Hanya evaluator atau admin pemda yang dapat memverifikasi bukti."
+    )
     value = IndicatorValue.objects.select_for_update().select_related("indicator").get(pk=value.pk)
     scope = kecamatan_scope_for(actor)
     if (not scope.is_pemda_wide and scope.allows(value.kecamatan_id)) or (

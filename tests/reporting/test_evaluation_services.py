@@ -5,6 +5,7 @@ import hashlib
 from datetime import timedelta
 from decimal import Decimal as D
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -540,6 +541,12 @@ class TestEvidence:
                 actor=camat,
             )
 
+    def test_front_office_does_not_report_evidence(self, open_period, loket):
+        """The same rule as the admin's evidence menu: camat and back office report."""
+        with pytest.raises(EvaluationError, match="Hanya petugas kecamatan ini"):
+            report(open_period, "E1", UTARA, 3, loket)
+        assert not IndicatorValue.objects.exists()
+
     def test_computed_indicator_not_entered_by_kecamatan(self, open_period, camat):
         with pytest.raises(EvaluationError, match="K1 dihitung dari data tercatat"):
             report(open_period, "K1", UTARA, 2, camat)
@@ -583,6 +590,14 @@ class TestVerification:
         value = report(open_period, "E1", UTARA, 3, camat)
         with pytest.raises(EvaluationError, match="Hanya evaluator atau admin pemda"):
             evidence_verify(value=value, actor=camat_selatan, approve=True)
+
+    def test_superuser_may_verify_as_the_queue_offers(self, open_period, camat):
+        """The queue is shown to a superuser; the service lets them verify as well."""
+        root = get_user_model().objects.create_superuser("root", "root@contoh.id", "x")
+        value = evidence_verify(
+            value=report(open_period, "E1", UTARA, 3, camat), actor=root, approve=True
+        )
+        assert value.status == IndicatorValue.Status.VERIFIED
 
     def test_rejection_needs_a_note(self, open_period, camat, evaluator):
         value = report(open_period, "E1", UTARA, 3, camat)
