@@ -180,8 +180,10 @@ class SurveyForm(forms.Form):
         return self._services.get(self.cleaned_data.get("service") or "")
 
     def submit_kwargs(self) -> dict:
-        """``answers``, ``profile`` and ``suggestion`` for ``survey_response_submit``."""
+        """``answers``, ``profile``, ``suggestion`` and the questionnaire ``version`` the
+        person saw, for ``survey_response_submit`` (which then need not look it up again)."""
         return {
+            "version": self.version,
             "answers": self.answers(),
             "profile": self.profile(),
             "suggestion": self.suggestion(),

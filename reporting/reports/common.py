@@ -1,29 +1,20 @@
 """Helpers shared by the report kinds: period, scope, working-day arithmetic."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from statistics import median
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forms_builder.models import Application
 from paten.workdays.calendar import WorkingCalendar
 
 from ..models import ReportRun
+from ..selectors import local_day_bounds as period_bounds  # noqa: F401 (the reports' name)
 
 
 def run_period(run: ReportRun) -> tuple[date, date]:
     return date.fromisoformat(run.parameters["start"]), date.fromisoformat(run.parameters["end"])
-
-
-def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, day after end 00:00) in the installation's time zone."""
-    tz = timezone.get_default_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
 
 
 def scope_label(run: ReportRun) -> str:

@@ -140,8 +140,8 @@ def report_run_retry(*, run: ReportRun, user) -> ReportRun:
     """Queue a failed run again (same parameters, same scope)."""
     if run.status != ReportStatus.FAILED:
         raise ReportRequestError(_("Only a failed report can be retried."))
-    scope = kecamatan_scope_for(user)
-    if not (scope.allows(run.kecamatan_id) if run.kecamatan_id else scope.is_pemda_wide):
+    # A run without a kecamatan is pemda-wide: ``allows(None)`` only for pemda-wide users.
+    if not kecamatan_scope_for(user).allows(run.kecamatan_id):
         raise PermissionDenied(_("This report is outside your area."))
     updated = ReportRun.objects.filter(pk=run.pk, status=ReportStatus.FAILED).update(
         status=ReportStatus.QUEUED,

@@ -79,13 +79,9 @@ def report_schedule_save(*, schedule: ReportSchedule, user=None) -> ReportSchedu
         raise ReportRequestError(
             _("This report cannot be scheduled: it needs the person who asks.")
         )
-    if user is not None:
-        scope = kecamatan_scope_for(user)
-        allowed = (
-            scope.allows(schedule.kecamatan_id) if schedule.kecamatan_id else scope.is_pemda_wide
-        )
-        if not allowed:
-            raise PermissionDenied(_("This kecamatan is outside your area."))
+    # A schedule without a kecamatan is pemda-wide: ``allows(None)`` only for pemda-wide.
+    if user is not None and not kecamatan_scope_for(user).allows(schedule.kecamatan_id):
+        raise PermissionDenied(_("This kecamatan is outside your area."))
     formats = [f for f in (schedule.formats or definition.formats) if f in definition.formats]
     if not formats:
         raise ReportRequestError(
