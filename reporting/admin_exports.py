@@ -249,6 +249,7 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
             content_type=CONTENT_TYPES[file_format],
         )
         response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"  # as every other private download
         return response
 
     # -- large: a report run on the worker --------------------------------------------
