@@ -22,6 +22,44 @@ def manage(*args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, check=True)
 
 
+def var_dir() -> Path:
+    """The var dir the settings use (``PATEN_VAR_DIR``), so two instances never share files."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paten.settings.dev")
+    from django.conf import settings
+
+    # The web, worker and beat processes run in ROOT: a relative var dir means ROOT's.
+    return ROOT / Path(settings.VAR_DIR)
+
+
+def beat_pidfile() -> Path:
+    return var_dir() / "celerybeat.pid"
+
+
+def clear_stale_pidfile(pidfile: Path) -> bool:
+    """Remove a pidfile left by a killed beat; keep one whose process still runs.
+
+    A live beat's pidfile stays, so its beat refuses to start a second one (which would
+    send every schedule twice). Returns whether the file was removed.
+    """
+    try:
+        pid = int(pidfile.read_text().strip())
+    except FileNotFoundError:
+        return False
+    except ValueError:
+        pid = None
+    if pid is not None and pid != os.getpid():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            return False  # alive, owned by someone else
+        else:
+            return False
+    pidfile.unlink(missing_ok=True)
+    return True
+
+
 def port_in_use(host: str, port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -39,6 +77,11 @@ def main() -> int:
     manage("migrate", "--noinput")
     manage("load_demo_data")
 
+    pidfile = beat_pidfile()
+    pidfile.parent.mkdir(parents=True, exist_ok=True)
+    if pidfile.exists() and not clear_stale_pidfile(pidfile):
+        print(f"Celery beat is already running (pidfile {pidfile}); not starting a second one.")
+        return 1
     commands = {
         "web": [PY, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
         "worker": [
@@ -66,11 +109,9 @@ def main() -> int:
             "--scheduler",
             "django_celery_beat.schedulers:DatabaseScheduler",
             "--pidfile",
-            str(ROOT / "var" / "celerybeat.pid"),
+            str(pidfile),
         ],
     }
-    pidfile = ROOT / "var" / "celerybeat.pid"
-    pidfile.unlink(missing_ok=True)  # a stale pidfile from a killed run blocks beat
     processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
 
     def stop(*_args):
