@@ -10,6 +10,7 @@ class FieldType(models.TextChoices):
     MULTILINE = "multiline", _("Long text")
     NUMBER = "number", _("Number")
     DATE = "date", _("Date")
+    BIRTH_DATE = "birth_date", _("Date of birth")
     EMAIL = "email", _("Email")
     PHONE = "phone", _("Indonesian phone number")
     DROPDOWN = "dropdown", _("Choice (dropdown)")

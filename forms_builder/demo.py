@@ -167,7 +167,7 @@ def _applicant_fields(*, with_kk: bool) -> list[DemoField]:
         DemoField(
             "tanggal_lahir",
             "Tanggal lahir",
-            FieldType.DATE,
+            FieldType.BIRTH_DATE,
             lambda p: p.birth_date.isoformat(),
             section=PEMOHON,
         ),

@@ -7,10 +7,12 @@ an application stores is comparable; see ``validators.py`` for the rules.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import (
     normalize_phone,
+    validate_birth_date,
     validate_nik,
     validate_no_kk,
     validate_npwp,
@@ -72,6 +74,25 @@ class PhoneField(_NormalisedCharField):
 
     def normalise(self, value: str) -> str:
         return normalize_phone(value)
+
+
+class BirthDateField(forms.DateField):
+    """A date of birth: a real day, not in the future (the browser's picker stops at today)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("max", timezone.localdate().isoformat())
+        attrs.setdefault("autocomplete", "bday")
+        return attrs
+
+    def validate(self, value):
+        super().validate(value)
+        if value not in self.empty_values:
+            validate_birth_date(value)
 
 
 def desa_kelurahan_queryset(*, scope: str, kecamatan=None):

@@ -21,6 +21,7 @@ from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
 from .constants import FieldType, RegionScope
 from .fields import (
+    BirthDateField,
     DocumentFileField,
     NIKField,
     NoKKField,
@@ -326,6 +327,9 @@ class ApplicationFormBuilder(FormBuilder):
 
     def create_phone_field(self, field, options):
         return PhoneField(**options)
+
+    def create_birth_date_field(self, field, options):
+        return BirthDateField(**options)
 
     def create_region_field(self, field, options):
         options.pop("initial", None)

@@ -142,6 +142,17 @@ def nik_parse(
     return NikInfo(nik=digits, kecamatan_code=code, birth_date=birth, female=female)
 
 
+def validate_birth_date(value: datetime.date, *, today: datetime.date | None = None) -> None:
+    """A date of birth is a day that has already come (the installation's local date)."""
+    today = today or _today()
+    if value > today:
+        raise ValidationError(
+            _("The date of birth (%(date)s) cannot be in the future."),
+            code="future",
+            params={"date": value.strftime("%d-%m-%Y")},
+        )
+
+
 def validate_nik(value: str, *, check_region: bool = True) -> str:
     """The NIK as 16 digits, or ValidationError."""
     return nik_parse(value, check_region=check_region).nik

@@ -47,7 +47,7 @@ def test_forms_are_published_with_a_version(loaded):
         version = FormVersion.objects.get(service__code=code)
         assert version.number == 1
         types = {spec["type"] for spec in version.schema}
-        assert {"nik", "region", "phone", "date", "file"} <= types
+        assert {"nik", "region", "phone", "birth_date", "file"} <= types
         conditional = [s for s in version.schema if s["condition"]]
         assert conditional and all(s["condition"]["field"] == "dikuasakan" for s in conditional)
         settings = IssuanceSettings.objects.get(service__code=code)

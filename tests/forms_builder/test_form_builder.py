@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 import pytest
 
-from forms_builder.fields import DocumentFileField, NIKField, RegionChoiceField
+from forms_builder.fields import BirthDateField, DocumentFileField, NIKField, RegionChoiceField
 from forms_builder.forms import ApplicationFormBuilder, FieldSpec, condition_matches
 from forms_builder.models import FormVersion
 
@@ -34,6 +34,7 @@ class TestBuild:
             spec("alamat", "multiline"),
             spec("jumlah", "number"),
             spec("tanggal", "date"),
+            spec("lahir", "birth_date"),
             spec("surel", "email"),
             spec("hp", "phone"),
             spec("pilih", "dropdown", choices="A\nB"),
@@ -51,6 +52,7 @@ class TestBuild:
         assert isinstance(form.fields["nik_pemohon"], NIKField)
         assert isinstance(form.fields["desa"], RegionChoiceField)
         assert isinstance(form.fields["ktp"], DocumentFileField)
+        assert isinstance(form.fields["lahir"], BirthDateField)
         assert type(form).__name__ == "ApplicationDataForm"
 
     def test_file_field_takes_document_limits(self, service):
@@ -129,6 +131,35 @@ class TestValidation:
             form = build([spec("nama")], data={})
             assert not form.is_valid()
             assert "harus diisi" in form.errors["nama"][0]
+
+
+class TestBirthDate:
+    def test_a_future_date_of_birth_is_refused_in_indonesian(self):
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        with translation.override("id"):
+            form = build([spec("lahir", "birth_date")], data={"lahir": tomorrow.isoformat()})
+            assert not form.is_valid()
+            assert form.errors["lahir"] == [
+                f"Tanggal lahir ({tomorrow:%d-%m-%Y}) tidak boleh melewati hari ini."
+            ]
+
+    def test_today_and_past_dates_of_birth_are_accepted(self):
+        today = timezone.localdate()
+        for day in (today, datetime.date(1950, 2, 28)):
+            form = build([spec("lahir", "birth_date")], data={"lahir": day.isoformat()})
+            assert form.is_valid(), form.errors
+            assert form.json_data() == {"lahir": day.isoformat()}
+
+    def test_the_date_picker_stops_at_today(self):
+        form = build([spec("lahir", "birth_date")])
+        html = str(form["lahir"])
+        assert 'type="date"' in html
+        assert f'max="{timezone.localdate().isoformat()}"' in html
+
+    def test_a_plain_date_field_still_takes_future_dates(self):
+        next_year = timezone.localdate() + datetime.timedelta(days=366)
+        form = build([spec("acara", "date")], data={"acara": next_year.isoformat()})
+        assert form.is_valid(), form.errors
 
 
 class TestConditions:
