@@ -9,13 +9,14 @@ but the values listed in ``result_placeholders``.
 import re
 
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape
 
 import segno
 import weasyprint
 
+from paten.dates import long_date
+
+from .constants import FieldType
 from .models import Application, IssuanceSettings
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)?)\s*\}\}")
@@ -31,25 +32,28 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=1)
 
 
-def _date(value) -> str:
-    return date_format(value, "j F Y") if value else ""
-
-
 def result_placeholders(application: Application) -> dict[str, str]:
     values = {
         "number": application.result_number or "",
         "service": application.service.title,
         "kecamatan": application.kecamatan.name,
-        "issued_on": _date(
-            timezone.localdate(application.issued_at) if application.issued_at else None
-        ),
-        "valid_until": _date(application.valid_until),
+        "issued_on": long_date(application.issued_at),
+        "valid_until": long_date(application.valid_until),
         "applicant_name": application.applicant_name,
     }
+    # Dates are stored as ISO text; a letter shows them as people read them.
+    date_keys = {
+        spec.get("key")
+        for spec in (application.form_version.fields if application.form_version_id else [])
+        if spec.get("type") == FieldType.DATE
+    }
     for key, value in (application.data or {}).items():
-        values[f"data.{key}"] = (
-            ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        )
+        if key in date_keys:
+            values[f"data.{key}"] = long_date(value) or str(value)
+        else:
+            values[f"data.{key}"] = (
+                ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            )
     return values
 
 
@@ -69,8 +73,8 @@ def result_pdf(*, application: Application, verify_url: str) -> bytes:
         {
             "application": application,
             "body": render_placeholders(template, result_placeholders(application)),
-            "issued_on": _date(timezone.localdate(application.issued_at)),
-            "valid_until": _date(application.valid_until),
+            "issued_on": long_date(application.issued_at),
+            "valid_until": long_date(application.valid_until),
             "verify_url": verify_url,
             "qr_data_uri": qr_data_uri(verify_url),
         },
@@ -87,7 +91,7 @@ def receipt_pdf(*, application: Application, tracker_url: str) -> bytes:
             "application": application,
             "tracker_url": tracker_url,
             "qr_data_uri": qr_data_uri(tracker_url),
-            "submitted_on": _date(timezone.localdate(application.submitted_at)),
+            "submitted_on": long_date(application.submitted_at),
         },
     )
     return weasyprint.HTML(string=html).write_pdf()

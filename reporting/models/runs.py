@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from forms_builder.models.application import private_storage
+from paten.dates import date_range
 
 
 class ReportKind(models.TextChoices):
@@ -107,7 +108,7 @@ class ReportRun(models.Model):
     @property
     def period_label(self) -> str:
         start, end = self.parameters.get("start"), self.parameters.get("end")
-        return f"{start} s.d. {end}" if start and end else ""
+        return date_range(start, end) if start and end else ""
 
     @property
     def duration(self):

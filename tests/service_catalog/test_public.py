@@ -200,7 +200,7 @@ class TestServicePage:
             "Jika ada keluhan",
             "Tersedia di kecamatan",
             "Dasar hukum",
-            "Versi standar: berlaku sejak",
+            "Standar pelayanan ini terakhir diperbarui pada",
             "Standar pelayanan lengkap (untuk petugas dan pengawas)",
         ):
             assert heading in html, heading
