@@ -45,7 +45,7 @@ def result_placeholders(application: Application) -> dict[str, str]:
     date_keys = {
         spec.get("key")
         for spec in (application.form_version.fields if application.form_version_id else [])
-        if spec.get("type") == FieldType.DATE
+        if spec.get("type") in (FieldType.DATE, FieldType.BIRTH_DATE)
     }
     for key, value in (application.data or {}).items():
         if key in date_keys:

@@ -68,9 +68,7 @@ def test_english_pages_get_english_month_names():
 
 
 def test_template_filters():
-    template = Template(
-        "{% load paten_dates %}{{ day|long_date }} | {{ start|date_range:end }}"
-    )
+    template = Template("{% load paten_dates %}{{ day|long_date }} | {{ start|date_range:end }}")
     rendered = template.render(
         Context({"day": date(2015, 6, 1), "start": date(2026, 12, 1), "end": date(2026, 12, 3)})
     )
