@@ -1,4 +1,4 @@
-"""IKM selectors on 1,000,000 survey responses vs hand-written SQL (issue #5, PostgreSQL).
+"""IKM selectors on 1,000,000 survey responses vs hand-written SQL (PostgreSQL).
 
 A throw-away database ``paten_bench_ikm`` (dropped afterwards) on the local server (or
 ``BENCH_POSTGRES_URL``). In a subprocess with its own settings: migrate, 10 kecamatan,

@@ -1,4 +1,4 @@
-"""Reports on 100,000 applications (issue #6, performance), PostgreSQL.
+"""Reports on 100,000 applications, PostgreSQL.
 
 A throw-away database ``paten_bench_reports`` (dropped afterwards) on the local server
 (or ``BENCH_POSTGRES_URL``). Every step runs in its own subprocess with the

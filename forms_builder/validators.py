@@ -2,7 +2,8 @@
 
 Plain functions that normalise a value or raise ``ValidationError`` with a clear
 message (English msgid, Indonesian in ``locale/id``). The rules for NIK, No. KK and
-NPWP follow REFERENCE §6.1–§6.3; region prefixes are Kemendagri codes (§6.4).
+NPWP (PMK 112/2022) are described in docs/domain/identity-numbers.md; region prefixes are
+Kemendagri codes (Kepmendagri 300.2.2-2138/2025, same file).
 Form fields in ``fields.py`` wrap them.
 """
 
@@ -108,7 +109,9 @@ def _check_serial(digits: str, *, label: str) -> None:
 def nik_parse(
     value: str, *, check_region: bool = True, today: datetime.date | None = None
 ) -> NikInfo:
-    """Validate a NIK (REFERENCE §6.1) and return its parts; raises ValidationError.
+    """Validate a NIK (docs/domain/identity-numbers.md#nik-nomor-induk-kependudukan).
+
+    Returns its parts; raises ValidationError.
 
     16 digits; PP.KK.SS a kecamatan in the region table (one query, skipped with
     ``check_region=False``); DDMMYY a real birth date, day + 40 for women, not in the
@@ -161,7 +164,9 @@ def validate_nik(value: str, *, check_region: bool = True) -> str:
 def validate_no_kk(
     value: str, *, check_region: bool = True, today: datetime.date | None = None
 ) -> str:
-    """Validate a No. KK (REFERENCE §6.2) and return its 16 digits.
+    """Validate a No. KK (docs/domain/identity-numbers.md#no-kk-nomor-kartu-keluarga).
+
+    Returns its 16 digits.
 
     ``pp.DDSS.ddmmyy.ssss``: area prefix a kecamatan, ddmmyy the real (not future)
     date the card data was entered (no +40 rule), serial from 0001.
@@ -190,7 +195,9 @@ def validate_no_kk(
 
 
 def validate_npwp(value: str, *, check_region: bool = True) -> str:
-    """Validate an NPWP (REFERENCE §6.3) and return its digits.
+    """Validate an NPWP (PMK 112/2022; docs/domain/identity-numbers.md#npwp-tax-number).
+
+    Returns its digits.
 
     Accepts the legacy 15 digits (``XX.XXX.XXX.X-XXX.XXX``), 16 digits as ``0`` + the
     legacy number, or a NIK used as NPWP (PMK 112/2022), which must be a valid NIK.

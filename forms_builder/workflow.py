@@ -1,9 +1,10 @@
 """The application workflow: states and the ONE table of allowed transitions.
 
-The PATEN flow (REFERENCE §1.4): permohonan → verifikasi (kelengkapan + keabsahan;
-incomplete files go back to the applicant, invalid ones are refused) → proses (the
-service's procedure steps in order) → penandatanganan by the camat → selesai (ready
-for pick-up) → diserahkan. An applicant may cancel while nothing has been processed.
+The PATEN flow (Permendagri 4/2010; docs/domain/paten.md#the-service-flow): permohonan
+→ verifikasi (kelengkapan + keabsahan; incomplete files go back to the applicant,
+invalid ones are refused) → proses (the service's procedure steps in order) →
+penandatanganan by the camat → selesai (ready for pick-up) → diserahkan. An applicant
+may cancel while nothing has been processed.
 
 Each edge names the roles that may take it. Anything not in ``TRANSITIONS`` is refused
 by ``services.applications.application_transition``; nothing else decides.

@@ -23,7 +23,7 @@ class InstrumentStatus(models.TextChoices):
 
 
 class ServiceField(models.TextChoices):
-    """PATEN's two service fields (Permendagri 4/2010; REFERENCE §1.1)."""
+    """PATEN's two service fields (Permendagri 4/2010; docs/domain/paten.md#what-paten-is)."""
 
     PERIZINAN = "perizinan", _("Licensing (perizinan)")
     NON_PERIZINAN = "non_perizinan", _("Non-licensing (non-perizinan)")

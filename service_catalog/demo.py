@@ -1,11 +1,12 @@
-"""Demo catalog for Kota Bontang (64.74): ~25 PATEN services of REFERENCE §1.9.
+"""Demo catalog for Kota Bontang (64.74): ~25 PATEN services seen in published standards.
 
 The delegation instrument is *modelled on* Keputusan Wali Kota Bontang Nomor 421
 Tahun 2016 tentang Pelimpahan Sebagian Kewenangan Wali Kota kepada Camat (PSKWC):
 its articles, items and dates here are invented for the demo, not quoted. Service
-times and requirements follow the "observed"/"typical" rows of §1.9 and are demo
-values to be confirmed against a real Perwal. IMB, IUMK, HO and SITU are kept as
-superseded services (§1.8) so that their history stays visible.
+times and requirements follow observed or typical practice (docs/domain/paten.md) and
+are demo values to be confirmed against a real Perwal. IMB, IUMK, HO and SITU are kept
+as superseded services so that their history stays visible
+(docs/domain/paten.md#the-service-catalog-and-regulatory-drift).
 
 ``catalog_demo_load()`` is idempotent: every object is looked up by its natural key
 and a service is only published again when its content changed.

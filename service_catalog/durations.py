@@ -1,9 +1,9 @@
 """Comparable lengths for the units a standar pelayanan uses.
 
 A published completion time must not promise less than its procedure steps add up
-to. Units mix minutes, hours, working days and calendar days (REFERENCE §1.9), so
+to. Units mix minutes, hours, working days and calendar days (docs/domain/working-days.md), so
 each is converted to office minutes: one working day is 7.5 office hours (Perpres
-21/2023: 37.5 hours a week over five days, REFERENCE §7.1), and a calendar day holds
+21/2023: 37.5 hours a week over five days), and a calendar day holds
 on average 5/7 of a working day.
 """
 

@@ -163,7 +163,10 @@ class DelegatedAuthorityQuerySet(EffectivePeriodQuerySet):
 
 
 class DelegatedAuthority(index.Indexed, models.Model):
-    """Pelimpahan sebagian kewenangan bupati/wali kota kepada camat (REFERENCE §1.5)."""
+    """Pelimpahan sebagian kewenangan bupati/wali kota kepada camat.
+
+    PP 17/2018; docs/domain/paten.md#delegation-pelimpahan-kewenangan.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.SlugField(

@@ -48,7 +48,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "service_catalog.view_maklumat",
         "service_catalog.add_maklumat",
         "service_catalog.change_maklumat",
-        # Satisfaction survey (issue #5), scoped to the kecamatan: see responses and
+        # Satisfaction survey (SKM), scoped to the kecamatan: see responses and
         # kiosks, enter and import paper questionnaires.
         "reporting.view_surveyresponse",
         "reporting.add_surveyresponse",
@@ -60,7 +60,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reporting.view_followupplan",
         "reporting.add_followupplan",
         "reporting.change_followupplan",
-        # Reports (issue #6) of the kecamatan: request, download, and schedule them.
+        # Reports of the kecamatan: request, download, and schedule them.
         "reporting.view_reportrun",
         "reporting.add_reportrun",
         "reporting.view_reportoutput",
@@ -86,7 +86,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reporting.add_surveyresponse",
         "reporting.view_surveyperiod",
         "reporting.view_surveykiosk",
-        # Reports of the kecamatan (issue #6); the front office requests none.
+        # Reports of the kecamatan; the front office requests none.
         "reporting.view_reportrun",
         "reporting.add_reportrun",
         "reporting.view_reportoutput",
@@ -101,7 +101,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reporting.view_reportrun",
         "reporting.add_reportrun",
         "reporting.view_reportoutput",
-        # Kecamatan evaluation (issue #7): read the instruments and periods. Verifying
+        # Kecamatan evaluation: read the instruments and periods. Verifying
         # evidence, and the camat's and back office's evidence of their own kecamatan,
         # are role checks in reporting.evaluation.services (no model permission).
         "reporting.view_evaluationinstrument",

@@ -3,7 +3,8 @@ import re
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Kemendagri code shapes (Kepmendagri 300.2.2-2138/2025; REFERENCE §6.4):
+# Kemendagri code shapes (Kepmendagri 300.2.2-2138/2025;
+# docs/domain/identity-numbers.md#kemendagri-region-codes):
 # provinsi NN, kabupaten/kota NN.NN, kecamatan NN.NN.NN, desa/kelurahan NN.NN.NN.NNNN.
 CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 

@@ -1,7 +1,8 @@
 """Kemendagri administrative regions: provinsi > kabupaten/kota > kecamatan > desa/kelurahan.
 
 One table keyed by the Kemendagri code (``64.74.03.1002``); the level and the kind are
-derived from the code (Kepmendagri 300.2.2-2138/2025, summarised in REFERENCE §6.4).
+derived from the code (Kepmendagri 300.2.2-2138/2025, summarised in
+docs/domain/identity-numbers.md#kemendagri-region-codes).
 The four tiers are exposed as proxy models for readable queries and foreign keys.
 """
 
@@ -51,7 +52,7 @@ class Region(models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs):
-        # Everything but the name follows from the code (REFERENCE §6.4).
+        # Everything but the name follows from the code (docs/domain/identity-numbers.md).
         self.level = level_for(self.code)
         self.kind = kind_for(self.code, self.name)
         self.parent_id = parent_code_for(self.code)

@@ -2,12 +2,13 @@
 
 Counting rules, in the order they are applied:
 
-1. **Working week.** Monday to Friday (Perpres 21/2023, Pasal 3; REFERENCE §7.1).
+1. **Working week.** Monday to Friday (Perpres 21/2023, Pasal 3; docs/domain/working-days.md).
 2. **Non-working days.** National holidays (libur nasional) and cuti bersama, both
    fixed yearly by the SKB 3 Menteri and read from the ``holidays`` package
    (categories ``public`` and ``government``). Cuti bersama are deducted from ASN
    annual leave while offices may keep minimal service, so counting them as
-   non-working is a *design decision* (REFERENCE §7.1, unconfirmed as a legal rule):
+   non-working is a *design decision* (unconfirmed as a legal rule;
+   docs/domain/working-days.md#holidays-and-cuti-bersama):
    the default is non-working, switchable per kabupaten/kota (``CalendarSettings``).
    ``CalendarOverride`` rows win over everything: a local holiday (not working) or a
    day worked despite the national calendar. A kabupaten/kota row wins over an
@@ -19,7 +20,8 @@ Counting rules, in the order they are applied:
    days (the break is inside the window: the counter keeps serving, so we do not stop
    the clock for it). Local time is the default time zone (``TIME_ZONE``).
 4. **Counter cut-off (effective start).** Service times start when the application
-   is received complete (REFERENCE §7.3). One received after
+   is received complete (observed practice in published standards;
+   docs/domain/working-days.md#when-the-clock-starts). One received after
    ``PATEN_COUNTER_CLOSES_AT`` (default 16.00), or on a non-working day, counts as
    received at 07.30 on the next working day; one received on a working day before
    07.30 counts from 07.30 that day. Reason: the clerk cannot process an application

@@ -12,6 +12,6 @@ class DurationUnit(models.TextChoices):
 
 
 # The holidays package categories: "public" = libur nasional, "government" = cuti
-# bersama (SKB 3 Menteri; REFERENCE §7.1).
+# bersama (SKB 3 Menteri; docs/domain/working-days.md#holidays-and-cuti-bersama).
 HOLIDAY_CATEGORY_PUBLIC = "public"
 HOLIDAY_CATEGORY_CUTI_BERSAMA = "government"

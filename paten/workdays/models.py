@@ -69,9 +69,10 @@ class CalendarSettings(models.Model):
         limit_choices_to={"level": RegionLevel.KABUPATEN_KOTA},
         related_name="+",
     )
-    # REFERENCE §7.1: cuti bersama is deducted from ASN annual leave and offices may
+    # Cuti bersama is deducted from ASN annual leave and offices may
     # keep minimal service; whether it counts for service times is a design decision,
-    # so it is a non-working day unless the pemda says otherwise here.
+    # so it is a non-working day unless the pemda says otherwise here
+    # (docs/domain/working-days.md#holidays-and-cuti-bersama).
     cuti_bersama_is_working_day = models.BooleanField(
         _("cuti bersama are working days"),
         default=False,

@@ -13,7 +13,7 @@ def region(code: str, name: str) -> Region:
 
 @pytest.fixture
 def bontang(db):
-    """Kota Bontang with two kecamatan (REFERENCE §6.4)."""
+    """Kota Bontang with two kecamatan (docs/domain/identity-numbers.md)."""
     region("64", "Kalimantan Timur")
     region("64.74", "Kota Bontang")
     region("64.74.01", "Bontang Utara")

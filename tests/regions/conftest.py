@@ -3,7 +3,8 @@ import pytest
 from paten.regions.models import Region
 from paten.regions.services import regions_import
 
-# A small slice of the Kemendagri list: Kota Bontang with two kecamatan (REFERENCE §6.4).
+# A small slice of the Kemendagri list: Kota Bontang with two kecamatan
+# (docs/domain/identity-numbers.md#kemendagri-region-codes).
 BONTANG_CSV = """kode,nama
 64,Kalimantan Timur
 64.74,Kota Bontang

@@ -40,7 +40,7 @@ BONTANG = [
 
 
 def bontang_regions() -> list[Region]:
-    """Kalimantan Timur > Kota Bontang > its three kecamatan (REFERENCE §6.4)."""
+    """Kalimantan Timur > Kota Bontang > its three kecamatan (docs/domain/identity-numbers.md)."""
     for code, name in [("64", "Kalimantan Timur"), ("64.74", "Kota Bontang"), *BONTANG]:
         Region.objects.get_or_create(code=code, defaults={"name": name})
     return list(Region.objects.filter(code__in=[code for code, _name in BONTANG]))

@@ -1,4 +1,4 @@
-"""The number of queries of public pages does not grow with the catalog (issue 3)."""
+"""The number of queries of public pages does not grow with the catalog."""
 
 from django.core.cache import cache
 from django.db import connection

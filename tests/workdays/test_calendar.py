@@ -18,7 +18,7 @@ from paten.workdays.constants import DurationUnit
 
 from .conftest import WIB
 
-# REFERENCE §7.1: SKB 3 Menteri for 2026 (17 libur nasional + 8 cuti bersama).
+# SKB 3 Menteri for 2026: 17 libur nasional + 8 cuti bersama (docs/domain/working-days.md).
 HOLIDAYS_2026 = {
     date(2026, m, d)
     for m, d in [
