@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,9 +22,10 @@ from django.views.decorators.http import require_POST
 
 from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
+from paten.files import private_file_response, private_headers
+from paten.regions.selectors import installation_kecamatan
 from service_catalog.models import ServicePage
 from service_catalog.selectors import (
-    installation_kecamatan,
     kecamatan_offering,
     service_queryset,
 )
@@ -245,15 +246,11 @@ def attachment_download(request: HttpRequest, pk) -> HttpResponse:
     if attachment is None:
         raise Http404
     ext = os.path.splitext(attachment.file.name)[1]
-    response = FileResponse(
+    return private_file_response(
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=f"{attachment.application.tracking_code}-{attachment.required_document_key}{ext}",
         content_type=attachment.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def result_download(request: HttpRequest, pk) -> HttpResponse:
@@ -268,8 +265,7 @@ def result_download(request: HttpRequest, pk) -> HttpResponse:
     )
     safe_number = "".join(c if c.isalnum() else "-" for c in application.result_number)
     response["Content-Disposition"] = f'inline; filename="{safe_number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_headers(response)
 
 
 # -- counter intake -----------------------------------------------------------------

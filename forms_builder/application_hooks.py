@@ -7,11 +7,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from paten.accounts.constants import KECAMATAN_ROLES, Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 
 from . import admin_views
 from .models import IssuanceSettings
+from .permissions import WORKFLOW_ROLES
 
 admin_urlpatterns = [
     path("", admin_views.queue, name="queue"),
@@ -21,8 +21,6 @@ admin_urlpatterns = [
     path("<uuid:pk>/hasil.pdf", admin_views.result_download, name="result_pdf"),
     path("lampiran/<uuid:pk>/", admin_views.attachment_download, name="attachment"),
 ]
-
-WORKFLOW_ROLES = frozenset(KECAMATAN_ROLES | {Role.ADMIN_PEMDA})
 
 
 class ApplicationsMenuItem(MenuItem):

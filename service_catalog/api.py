@@ -19,13 +19,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from paten.regions.selectors import installation_kecamatan
+
 from .models import LegalInstrument, ServiceCategory
 from .selectors import (
     CatalogEntry,
     catalog_entries,
     catalog_filters_from,
     fee_label,
-    installation_kecamatan,
     kecamatan_by_code,
     kecamatan_offering,
     service_detail_queryset,

@@ -2,16 +2,17 @@
 standard as it applies in a kecamatan."""
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from paten.regions.models import Kecamatan, Region
+from paten.regions.models import Region
+from paten.regions.selectors import installation_kecamatan
 
 from .constants import FeeKind, ServiceField
 from .models import (
@@ -21,12 +22,6 @@ from .models import (
     ServiceLegalBasis,
     ServicePage,
 )
-
-
-def installation_kecamatan() -> list[Region]:
-    """Every kecamatan of the kabupaten/kota this installation serves."""
-    prefix = f"{settings.PATEN_KABUPATEN_KOTA}."
-    return list(Kecamatan.objects.filter(code__startswith=prefix).order_by("code"))
 
 
 def service_queryset(*, live: bool = True) -> QuerySet:
@@ -51,7 +46,7 @@ def _in_period(obj, on: date) -> bool:
 
 
 def kecamatan_offering(
-    service: ServicePage, *, on: date | None = None, all_kecamatan: list[Region] | None = None
+    service: ServicePage, *, on: date | None = None, all_kecamatan: Iterable[Region] | None = None
 ) -> list[Region]:
     """The kecamatan where ``service`` is offered on a date.
 
@@ -204,7 +199,7 @@ def _one(value) -> str:
 def catalog_filters_from(
     params,
     *,
-    all_kecamatan: list[Region] | None = None,
+    all_kecamatan: Iterable[Region] | None = None,
     categories: list[ServiceCategory] | None = None,
 ) -> CatalogFilters:
     """Parse public GET parameters (``q``, ``kecamatan``, ``kategori``, ``bidang``,
@@ -277,7 +272,7 @@ def catalog_entries(
     *,
     filters: CatalogFilters,
     on: date | None = None,
-    all_kecamatan: list[Region] | None = None,
+    all_kecamatan: Iterable[Region] | None = None,
 ) -> list[CatalogEntry]:
     """The live services matching ``filters``, each with the kecamatan offering it.
 
@@ -335,7 +330,7 @@ def latest_maklumat(kecamatan: Region) -> Maklumat | None:
     return Maklumat.objects.filter(kecamatan=kecamatan).order_by("-signed_on").first()
 
 
-def kecamatan_by_code(code: str, *, all_kecamatan: list[Region] | None = None) -> Region | None:
+def kecamatan_by_code(code: str, *, all_kecamatan: Iterable[Region] | None = None) -> Region | None:
     everywhere = all_kecamatan if all_kecamatan is not None else installation_kecamatan()
     return next((r for r in everywhere if r.code == code), None)
 

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.views import serve as wagtail_serve
 
+from paten.regions.selectors import installation_kecamatan
+
 from .constants import ServiceField
 from .models import ServiceCategory, ServiceIndexPage, ServicePage
 from .selectors import (
@@ -35,7 +37,6 @@ from .selectors import (
     catalog_generation,
     duration_label,
     fee_label,
-    installation_kecamatan,
     kecamatan_by_code,
     kecamatan_codes_with_maklumat,
     kecamatan_offering,

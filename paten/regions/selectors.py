@@ -1,8 +1,27 @@
+from django.conf import settings
 from django.db.models import QuerySet
 
 from paten.accounts.selectors import kecamatan_scope_for
 
-from .models import Region
+from .models import Kecamatan, Region
+
+
+def installation_kecamatan() -> QuerySet[Kecamatan]:
+    """The kecamatan of the kabupaten/kota this installation serves
+    (``settings.PATEN_KABUPATEN_KOTA``), by name.
+
+    The one answer to "which kecamatan are ours": regions imported with ``--all`` or
+    under another kabupaten/kota never count. Evaluate it once and pass the result on
+    where several helpers need it (the queryset caches its rows).
+    """
+    return Kecamatan.objects.filter(parent_id=settings.PATEN_KABUPATEN_KOTA).order_by(
+        "name", "code"
+    )
+
+
+def installation_kecamatan_for(*, user) -> QuerySet[Kecamatan]:
+    """The kecamatan of this installation inside ``user``'s scope, by name."""
+    return kecamatan_scope_for(user).filter(installation_kecamatan(), field="code")
 
 
 def region_list_for_user(*, user, queryset: QuerySet | None = None) -> QuerySet:

@@ -1,5 +1,6 @@
 import pytest
 
+from paten.regions.selectors import installation_kecamatan
 from service_catalog.demo import catalog_demo_load
 from service_catalog.models import (
     DelegatedAuthority,
@@ -8,7 +9,7 @@ from service_catalog.models import (
     ServiceIndexPage,
     ServicePage,
 )
-from service_catalog.selectors import installation_kecamatan, kecamatan_offering
+from service_catalog.selectors import kecamatan_offering
 
 from .factories import bontang_regions
 
