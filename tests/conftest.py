@@ -119,3 +119,42 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 reset_sequences=False,
             )
             connections[alias].creation.deserialize_db_from_string(data)
+
+
+# --- Content-Security-Policy: a browser test fails on any violation -------------------
+# Every context a browser test opens (the ``page`` fixture's, or ``browser.new_context()``
+# in the test) records Chromium's CSP console errors in ``csp_violations``; the test
+# fails on any left there at its end.
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    return []
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_csp_violations(request):
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    from playwright.sync_api import Browser
+
+    violations = request.getfixturevalue("csp_violations")
+    original = Browser.new_context
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def new_context(self, *args, **kwargs):
+        context = original(self, *args, **kwargs)
+        context.on("console", on_console)
+        return context
+
+    Browser.new_context = new_context
+    try:
+        yield
+    finally:
+        Browser.new_context = original
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
