@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from paten.network import client_ip
 from service_catalog.models import ServicePage
 from service_catalog.selectors import kecamatan_offering, standard_for
 
@@ -67,17 +68,10 @@ class TrackForm(forms.Form):
 # -- rate limit ---------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a client-sent X-Forwarded-For would let anyone reset the limit.
-    # Behind a reverse proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn's
-    # --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def lookup_allowed(request: HttpRequest) -> bool:
     """Count one lookup for the client; False once over the limit in the window."""
     limit, window = getattr(settings, "FORMS_BUILDER_LOOKUP_RATE", (20, 600))
-    key = f"forms_builder:lookup:{_client_ip(request)}"
+    key = f"forms_builder:lookup:{client_ip(request)}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

@@ -231,11 +231,20 @@ LOGIN_URL = "wagtailadmin_login"
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked by address (one wrong password on each of many accounts) and, separately, by
+# username (one account tried from many addresses); a success resets both counts.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "paten/lockout.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "paten.network.client_ip"
+# How many reverse proxies in front of gunicorn append the client's address to
+# X-Forwarded-For (paten/network.py); 0 when gunicorn faces the clients itself. Wrong
+# here means every client shares the proxy's address (one lockout for the whole town)
+# or anyone can pick their address. AXES_IPWARE_PROXY_COUNT is its older name.
+PATEN_TRUSTED_PROXY_COUNT = env.int(
+    "PATEN_TRUSTED_PROXY_COUNT", default=env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+)
 
 # =============================================================================
 # STATIC AND MEDIA

@@ -16,10 +16,14 @@ def admin_user(django_user_model):
     )
 
 
-def _login(client, password):
+def _login(client, password, *, username="admin.pemda", ip="10.0.0.7", **headers):
     return client.post(
-        "/admin/login/", {"username": "admin.pemda", "password": password}, REMOTE_ADDR="10.0.0.7"
+        "/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=ip, **headers
     )
+
+
+def _signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
 
 
 class TestAdminLanguage:
@@ -74,3 +78,43 @@ class TestLockout:
         response = _login(client, PASSWORD)
         assert response.status_code == 302
         assert client.session["_auth_user_id"] == str(admin_user.pk)
+
+    def test_one_wrong_password_on_each_of_many_accounts_locks_the_address(
+        self, client, django_user_model, admin_user, home_page
+    ):
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            django_user_model.objects.create_user(username=f"petugas{n}", password=PASSWORD)
+            _login(client, "salah", username=f"petugas{n}", ip="203.0.113.9")
+
+        assert _login(client, PASSWORD, ip="203.0.113.9").status_code == 429
+        assert not _signed_in(client)
+        # The accounts themselves are not locked: from elsewhere they still sign in.
+        assert _login(client, PASSWORD, username="petugas0", ip="198.51.100.4").status_code == 302
+
+    def test_one_account_tried_from_many_addresses_is_locked(
+        self, client, django_user_model, admin_user, home_page
+    ):
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            _login(client, "salah", ip=f"203.0.113.{n + 1}")
+
+        assert _login(client, PASSWORD, ip="198.51.100.4").status_code == 429
+        assert not _signed_in(client)
+        # That address is not locked for the other accounts.
+        django_user_model.objects.create_user(username="petugas", password=PASSWORD)
+        assert _login(client, PASSWORD, username="petugas", ip="198.51.100.4").status_code == 302
+
+    def test_behind_a_proxy_each_client_counts_on_its_own(
+        self, client, django_user_model, admin_user, home_page, settings
+    ):
+        settings.PATEN_TRUSTED_PROXY_COUNT = 1
+        proxy = "10.0.0.2"
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            django_user_model.objects.create_user(username=f"petugas{n}", password=PASSWORD)
+            # A forged X-Forwarded-For stays left of what the proxy appends.
+            forged = f"192.0.2.{n + 1}, 203.0.113.9"
+            _login(client, "salah", username=f"petugas{n}", ip=proxy, HTTP_X_FORWARDED_FOR=forged)
+
+        locked = _login(client, PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9")
+        assert locked.status_code == 429
+        other = _login(client, PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.4")
+        assert other.status_code == 302
