@@ -22,7 +22,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 
 # Templates rendered for error responses that inline their stylesheet on purpose.
-SELF_CONTAINED_TEMPLATES = ("400.html", "403.html", "404.html", "413.html", "500.html")
+SELF_CONTAINED_TEMPLATES = ("400.html", "404.html", "413.html", "500.html")
 
 ADMIN_ALLOWANCES: dict[str, list[str]] = {
     # Wagtail 8 renders inline <script> elements to start InlinePanel and

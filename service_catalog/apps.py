@@ -7,6 +7,6 @@ class ServiceCatalogConfig(AppConfig):
     verbose_name = _("Service catalog")
 
     def ready(self):
-        from . import signals
+        from . import checks, signals  # noqa: F401 (checks registers itself)
 
         signals.connect()

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (settings below, admin allowances in paten.csp).
     "paten.csp.PatenCSPMiddleware",
+    # Refuses a body over PATEN_MAX_REQUEST_MB before anything reads it (paten/middleware.py).
+    "paten.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -260,6 +262,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# =============================================================================
+# REQUEST SIZE
+# https://docs.djangoproject.com/en/5.2/ref/settings/#data-upload-max-memory-size
+# =============================================================================
+# The largest request body, all uploaded files of one form together (an attachment may
+# be up to 50 MB, service_catalog.RequiredDocument). The reverse proxy's limit (nginx
+# client_max_body_size, README) must be the same.
+PATEN_MAX_REQUEST_MB = env.int("PATEN_MAX_REQUEST_MB", default=100)
+# The non-file part of a body (form fields); more is refused with 400.html.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Uploaded files above this size are streamed to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # =============================================================================
 # EMAIL
