@@ -1,15 +1,30 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from paten.accounts.admin_views import ScopedSiteHistoryView
 from paten.site import views as site_views
 
 urlpatterns = [
+    # Wagtail's site-history report, limited to the user's kecamatan: served at Wagtail's
+    # own URLs, so its links and exports reach these views.
+    path(
+        "admin/reports/site-history/",
+        never_cache(require_admin_access(ScopedSiteHistoryView.as_view())),
+        name="paten_site_history",
+    ),
+    path(
+        "admin/reports/site-history/results/",
+        never_cache(require_admin_access(ScopedSiteHistoryView.as_view(results_only=True))),
+        name="paten_site_history_results",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .policies import register_scoped_policy
 from .selectors import KecamatanScope, kecamatan_scope_for
 
 
@@ -97,6 +98,11 @@ class ScopedModelViewSet(ModelViewSet):
     history_view_class = ScopedHistoryView
     usage_view_class = ScopedUsageView
     scope = staticmethod(by_kecamatan())
+
+    def register_permissions(self):
+        # Before Wagtail's own registration, which would install a policy without scope.
+        register_scoped_policy(self.model, self.scope)
+        super().register_permissions()
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(scope=self.scope, **kwargs)
