@@ -2,16 +2,23 @@
 
 No personal data is served here. Filters are the public index's (``q``, ``kecamatan``,
 ``kategori``, ``bidang``, ``biaya``); the OpenAPI schema is at ``/api/schema/``.
+Unlike the HTML index, which ignores what it does not understand, the API refuses a
+malformed parameter with 400 and says why, and a filter naming a kecamatan or category
+that does not exist matches nothing. Every status an endpoint answers is in the schema.
 """
 
-from django.http import Http404
 from django.urls import path
 from wagtail.rich_text import expand_db_html
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
 from rest_framework.pagination import PageNumberPagination
@@ -21,8 +28,11 @@ from rest_framework.response import Response
 
 from paten.regions.selectors import installation_kecamatan
 
+from .constants import ServiceField
 from .models import LegalInstrument, ServiceCategory
 from .selectors import (
+    FEE_FREE,
+    FEE_PAID,
     CatalogEntry,
     catalog_entries,
     catalog_filters_from,
@@ -40,11 +50,52 @@ class PublicApi(GenericAPIView):
     renderer_classes = [JSONRenderer]
 
 
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object (or page).")
+BAD_PARAMETERS = OpenApiResponse(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    description="A query parameter is malformed; each refused parameter with its messages.",
+)
+
+
+def validated_query(request, serializer_class) -> dict:
+    """The request's query parameters checked by ``serializer_class``; 400 if malformed."""
+    serializer = serializer_class(data=request.query_params)
+    if not serializer.is_valid():
+        raise ValidationError(serializer.errors)
+    return serializer.validated_data
+
+
+class PageQuerySerializer(serializers.Serializer):
+    halaman = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    per_halaman = serializers.IntegerField(required=False, min_value=1, max_value=200)
+
+
 class CatalogPagination(PageNumberPagination):
     page_size = 50
     page_query_param = "halaman"
     max_page_size = 200
     page_size_query_param = "per_halaman"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        validated_query(request, PageQuerySerializer)  # 400 before DRF's lenient parsing
+        return super().paginate_queryset(queryset, request, view=view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1, "maximum": 1_000_000},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 class RegionSerializer(serializers.Serializer):
@@ -209,15 +260,48 @@ class ServiceDetailSerializer(ServiceListSerializer):
         }
 
 
-FILTER_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Search text"),
-    OpenApiParameter(
-        "kecamatan", OpenApiTypes.STR, description="Kemendagri code of a kecamatan, e.g. 64.74.01"
-    ),
-    OpenApiParameter("kategori", OpenApiTypes.STR, description="Category slug"),
-    OpenApiParameter("bidang", OpenApiTypes.STR, enum=["perizinan", "non_perizinan"]),
-    OpenApiParameter("biaya", OpenApiTypes.STR, enum=["gratis", "berbayar"]),
-]
+KECAMATAN_CODE = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"
+
+
+class KecamatanQuerySerializer(serializers.Serializer):
+    kecamatan = serializers.RegexField(
+        KECAMATAN_CODE,
+        required=False,
+        allow_blank=True,
+        help_text="Kemendagri code of a kecamatan, e.g. 64.74.01",
+    )
+
+
+class CatalogQuerySerializer(KecamatanQuerySerializer):
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, help_text="Search text"
+    )
+    kategori = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        max_length=ServiceCategory._meta.get_field("slug").max_length,
+        help_text="Category slug",
+    )
+    bidang = serializers.ChoiceField(ServiceField.values, required=False, allow_blank=True)
+    biaya = serializers.ChoiceField([FEE_FREE, FEE_PAID], required=False, allow_blank=True)
+
+
+def _query_parameters(serializer_class) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(name, _parameter_type(field), description=str(field.help_text or ""))
+        for name, field in serializer_class().fields.items()
+    ]
+
+
+def _parameter_type(field) -> dict:
+    if isinstance(field, serializers.ChoiceField):
+        return {"type": "string", "enum": ["", *field.choices]}
+    if isinstance(field, serializers.RegexField):
+        # Blank means "no filter".
+        return {"type": "string", "pattern": f"{field.validators[-1].regex.pattern}|^$"}
+    if isinstance(field, serializers.SlugField):
+        return {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$", "maxLength": field.max_length}
+    return {"type": "string", "maxLength": field.max_length or 100}
 
 
 class ServiceListApi(ListModelMixin, PublicApi):
@@ -225,11 +309,20 @@ class ServiceListApi(ListModelMixin, PublicApi):
     pagination_class = CatalogPagination
 
     def get_queryset(self):
+        query = validated_query(self.request, CatalogQuerySerializer)
         everywhere = installation_kecamatan()
-        filters = catalog_filters_from(self.request.query_params, all_kecamatan=everywhere)
+        filters = catalog_filters_from(query, all_kecamatan=everywhere)
+        unknown_kecamatan = query.get("kecamatan") and filters.kecamatan is None
+        unknown_category = query.get("kategori") and filters.category is None
+        if unknown_kecamatan or unknown_category:
+            return []  # a filter naming nothing that exists matches nothing
         return catalog_entries(filters=filters, all_kecamatan=everywhere)
 
-    @extend_schema(parameters=FILTER_PARAMETERS, operation_id="services_list")
+    @extend_schema(
+        parameters=_query_parameters(CatalogQuerySerializer),
+        operation_id="services_list",
+        responses={200: ServiceListSerializer(many=True), 400: BAD_PARAMETERS, 404: NOT_FOUND},
+    )
     def get(self, request):
         return self.list(request)
 
@@ -238,21 +331,31 @@ class ServiceDetailApi(PublicApi):
     serializer_class = ServiceDetailSerializer
 
     @extend_schema(
-        parameters=[FILTER_PARAMETERS[1]],
+        parameters=[
+            OpenApiParameter(
+                "code",
+                {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"},
+                OpenApiParameter.PATH,
+                description="Service code",
+            ),
+            *_query_parameters(KecamatanQuerySerializer),
+        ],
         operation_id="services_retrieve",
+        responses={200: ServiceDetailSerializer, 400: BAD_PARAMETERS, 404: NOT_FOUND},
     )
     def get(self, request, code: str):
+        query = validated_query(request, KecamatanQuerySerializer)
         service = service_detail_queryset().filter(code=code).first()
         if service is None:
-            raise Http404
+            raise NotFound
         everywhere = installation_kecamatan()
         offered = kecamatan_offering(service, all_kecamatan=everywhere)
         kecamatan = None
-        kecamatan_code = str(request.query_params.get("kecamatan", "")).strip()
+        kecamatan_code = query.get("kecamatan", "")
         if kecamatan_code:
             kecamatan = kecamatan_by_code(kecamatan_code, all_kecamatan=everywhere)
             if kecamatan is None or kecamatan.code not in {r.code for r in offered}:
-                raise Http404
+                raise NotFound
         entry = CatalogEntry(
             service=service, offered_in=offered, standard=standard_for(service, kecamatan)
         )
@@ -264,6 +367,7 @@ class CategoryListApi(PublicApi):
     pagination_class = None
     queryset = ServiceCategory.objects.all()
 
+    @extend_schema(responses={200: CategorySerializer(many=True)})
     def get(self, request):
         return Response(self.get_serializer(self.get_queryset(), many=True).data)
 
@@ -273,13 +377,22 @@ class LegalInstrumentListApi(ListModelMixin, PublicApi):
     pagination_class = CatalogPagination
     queryset = LegalInstrument.objects.select_related("document")
 
+    @extend_schema(
+        responses={
+            200: LegalInstrumentSerializer(many=True),
+            400: BAD_PARAMETERS,
+            404: NOT_FOUND,
+        }
+    )
     def get(self, request):
         return self.list(request)
 
 
 data_patterns = [
     path("layanan/", ServiceListApi.as_view(), name="api_services"),
-    path("layanan/<slug:code>/", ServiceDetailApi.as_view(), name="api_service"),
+    # Any text up to the next slash: a code that is no slug gets the API's JSON 404,
+    # not the site's HTML one.
+    path("layanan/<str:code>/", ServiceDetailApi.as_view(), name="api_service"),
     path("kategori/", CategoryListApi.as_view(), name="api_categories"),
     path("dasar-hukum/", LegalInstrumentListApi.as_view(), name="api_legal_instruments"),
 ]

@@ -57,11 +57,41 @@ class TestServiceApi:
         assert client.get("/api/layanan/?biaya=berbayar").json()["count"] == 1
         assert client.get("/api/layanan/?kategori=adminduk").json()["count"] == 1
         assert client.get("/api/layanan/?q=domisili").json()["count"] == 1
-        assert client.get("/api/layanan/?bidang=zzz").json()["count"] == 2
+        assert client.get("/api/layanan/?bidang=").json()["count"] == 2
 
-    def test_bad_page_is_404_not_500(self, client, catalog):
-        assert client.get("/api/layanan/?halaman=99").status_code == 404
-        assert client.get("/api/layanan/?halaman=abc").status_code == 404
+    def test_a_filter_naming_nothing_that_exists_matches_nothing(self, client, catalog):
+        assert client.get("/api/layanan/?kecamatan=64.74.09").json()["count"] == 0
+        assert client.get("/api/layanan/?kategori=tidak-ada").json()["count"] == 0
+
+    @pytest.mark.parametrize(
+        "query, parameter",
+        [
+            ("bidang=zzz", "bidang"),
+            ("biaya=mahal", "biaya"),
+            ("kecamatan=Bontang", "kecamatan"),
+            ("kategori=bukan slug", "kategori"),
+            ("halaman=abc", "halaman"),
+            ("halaman=0", "halaman"),
+            ("per_halaman=500", "per_halaman"),
+        ],
+    )
+    def test_a_malformed_parameter_is_refused_with_400_naming_it(
+        self, client, catalog, query, parameter
+    ):
+        response = client.get(f"/api/layanan/?{query}")
+        assert response.status_code == 400
+        assert list(response.json()) == [parameter]
+
+    def test_a_page_past_the_end_is_404(self, client, catalog):
+        response = client.get("/api/layanan/?halaman=99")
+        assert response.status_code == 404
+        assert "detail" in response.json()
+
+    def test_an_unknown_service_code_is_a_json_404(self, client, catalog):
+        for code in ("tidak-ada", "bukan slug", "%C3%A9"):
+            response = client.get(f"/api/layanan/{code}/")
+            assert response.status_code == 404
+            assert response["Content-Type"] == "application/json"
 
     def test_detail(self, client, catalog):
         response = client.get("/api/layanan/domisili/")
