@@ -9,6 +9,12 @@ x⁵ + x² + 1, multiplier ``x``): a single wrong symbol changes the sum by
 ``x^k · (a + b) · (x + 1)`` ≠ 0. So every single-symbol typo and every adjacent
 transposition is caught (a Damm-style check over the field of 32 elements), and
 the tracker can tell "you mistyped it" from "no such application".
+
+An offline kecamatan instance issues **11-symbol** codes: its 2-symbol prefix (allocated
+once by the central, never reused), 8 random symbols and the check symbol
+(``ABCD-EFGH-JKL``). A code of one length never equals a code of the other, and two
+instances never share a prefix, so codes issued offline cannot collide with the
+central's or with another instance's (docs/sync.md §6).
 """
 
 import secrets
@@ -19,6 +25,9 @@ _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 _ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 RANDOM_LENGTH = 9
 LENGTH = RANDOM_LENGTH + 1
+PREFIX_LENGTH = 2
+# Central codes, and offline instances' codes (prefix + 8 random + check).
+LENGTHS = (LENGTH, LENGTH + 1)
 _MODULUS = 0b100101  # x^5 + x^2 + 1, primitive over GF(2)
 
 
@@ -50,9 +59,12 @@ def check_symbol(body: str) -> str:
     return ALPHABET[_times_x(_horner(_VALUE[symbol] for symbol in body))]
 
 
-def tracking_code_new() -> str:
-    """A fresh normalised code (10 symbols, no dashes)."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+def tracking_code_new(prefix: str = "") -> str:
+    """A fresh normalised code: 10 symbols, or with an instance's ``prefix`` 11."""
+    if prefix and (len(prefix) != PREFIX_LENGTH or set(prefix) - set(ALPHABET)):
+        raise ValueError(f"bad tracking code prefix {prefix!r}")
+    random_length = RANDOM_LENGTH - 1 if prefix else RANDOM_LENGTH
+    body = prefix + "".join(secrets.choice(ALPHABET) for _ in range(random_length))
     return body + check_symbol(body)
 
 
@@ -65,7 +77,7 @@ def normalise(raw: str) -> str:
 def parse(raw: str) -> str:
     """The normalised code, or ``TrackingCodeError`` (``format`` or ``check``)."""
     code = normalise(raw)
-    if len(code) != LENGTH or any(symbol not in _VALUE for symbol in code):
+    if len(code) not in LENGTHS or any(symbol not in _VALUE for symbol in code):
         raise TrackingCodeError("format")
     if _horner(_VALUE[symbol] for symbol in code) != 0:
         raise TrackingCodeError("check")
@@ -81,5 +93,5 @@ def is_valid(raw: str) -> bool:
 
 
 def display(code: str) -> str:
-    """``ABCDEFGHJK`` → ``ABCD-EFGH-JK`` (easier to read aloud)."""
+    """``ABCDEFGHJK`` → ``ABCD-EFGH-JK``, ``ABCDEFGHJKL`` → ``ABCD-EFGH-JKL``."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

@@ -61,7 +61,8 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
 
 class Application(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    tracking_code = models.CharField(_("tracking code"), max_length=10, unique=True)
+    # 10 symbols at the central, 11 at an offline instance (tracking.py).
+    tracking_code = models.CharField(_("tracking code"), max_length=11, unique=True)
     service = models.ForeignKey(
         "service_catalog.ServicePage",
         verbose_name=_("service"),

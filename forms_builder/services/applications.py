@@ -177,9 +177,13 @@ def _store_attachment(*, application: Application, key: str, uploaded, written: 
 
 
 def _new_tracking_code() -> str:
-    # 45 random bits: a clash is astronomically rare; retry rather than assume.
+    # 45 random bits: a clash is astronomically rare; retry rather than assume. An offline
+    # instance draws in its own prefix's namespace (tracking.py, docs/sync.md §6).
+    from paten.sync.identity import tracking_prefix
+
+    prefix = tracking_prefix()
     for _attempt in range(5):
-        code = tracking.tracking_code_new()
+        code = tracking.tracking_code_new(prefix=prefix)
         if not Application.objects.filter(tracking_code=code).exists():
             return code
     raise RuntimeError("could not draw a free tracking code")

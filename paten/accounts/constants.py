@@ -38,6 +38,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "auth.view_user",
         "wagtaildocs.*",
         "wagtailimages.*",
+        # Offline kecamatan: enrol laptops, exchange bundles (docs/sync.md).
+        "sync.*",
     ),
     Role.CAMAT: (
         "wagtailadmin.access_admin",
@@ -68,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reporting.add_reportschedule",
         "reporting.change_reportschedule",
         "reporting.delete_reportschedule",
+        # At the kecamatan's offline laptop: send and receive bundles.
+        "sync.exchange_bundles",
     ),
     Role.PETUGAS_LOKET: (
         "wagtailadmin.access_admin",

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "paten.accounts",
     "paten.audit",
     "paten.workdays",
+    "paten.sync",
     # domain apps
     "service_catalog",
     "forms_builder",
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Writes refused by an offline-sync guard become a message (paten/sync/guards.py).
+    "paten.sync.middleware.ReadOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # AxesMiddleware must be last: it turns a lockout into a response.

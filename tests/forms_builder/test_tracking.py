@@ -60,7 +60,7 @@ def test_normalisation_reads_what_people_write():
     assert tracking.normalise("ab-cd l") == "ABCD1"
 
 
-@pytest.mark.parametrize("raw", ["", "ABC", "ABCD-EFGH-JKX", "ABCD-EFGH-J!", "UUUU-UUUU-UU"])
+@pytest.mark.parametrize("raw", ["", "ABC", "ABCD-EFGH-JKXY", "ABCD-EFGH-J!", "UUUU-UUUU-UU"])
 def test_wrong_format(raw):
     with pytest.raises(tracking.TrackingCodeError) as error:
         tracking.parse(raw)

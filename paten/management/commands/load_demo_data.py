@@ -19,6 +19,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        from paten.sync.identity import installation
+
+        if installation().is_instance:
+            # An offline instance holds the central's configuration and its kecamatan's
+            # records only (docs/sync.md): no demo data.
+            self.stdout.write("offline kecamatan instance: demo data not loaded")
+            return
         for code in SEED_REGIONS:
             call_command("import_regions", under=code, verbosity=0, stdout=self.stdout)
             self.stdout.write(f"regions under {code}: imported")

@@ -1,0 +1,88 @@
+"""Who this installation is, and which kecamatan are owned by offline instances.
+
+Both answers are needed on every guarded write, so they are cached (the Django cache,
+shared by the web and worker processes of one installation) and the cache is cleared
+whenever an enrolment, revocation or hand-back changes them.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from .constants import InstallationRole, PeerStatus
+
+_CACHE_KEY = "paten-sync:ownership:v1"
+_CACHE_SECONDS = 300
+
+
+def installation():
+    from .models import Installation
+
+    row = Installation.objects.filter(pk=1).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return Installation.objects.create(pk=1)
+    except IntegrityError:
+        return Installation.objects.get(pk=1)
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """``instance_kecamatan``: at an enrolled instance, its kecamatan (and whether it was
+    handed back); ``offline``: at the central, kecamatan owned by an active instance."""
+
+    is_instance: bool
+    instance_kecamatan: str | None
+    handed_back: bool
+    offline: frozenset[str]
+    tracking_prefix: str = ""
+
+
+def ownership() -> Ownership:
+    cached = cache.get(_CACHE_KEY)
+    if cached is not None:
+        return cached
+    from .models import Installation, Peer
+
+    me = Installation.objects.filter(pk=1).first()
+    if me is not None and me.role == InstallationRole.INSTANCE:
+        value = Ownership(
+            is_instance=True,
+            instance_kecamatan=me.kecamatan_id,
+            handed_back=me.handed_back_at is not None,
+            offline=frozenset(),
+            tracking_prefix=me.tracking_prefix,
+        )
+    else:
+        codes = Peer.objects.filter(
+            role=InstallationRole.INSTANCE, status=PeerStatus.ACTIVE
+        ).values_list("kecamatan_id", flat=True)
+        value = Ownership(
+            is_instance=False,
+            instance_kecamatan=None,
+            handed_back=False,
+            offline=frozenset(code for code in codes if code),
+        )
+    cache.set(_CACHE_KEY, value, _CACHE_SECONDS)
+    return value
+
+
+def tracking_prefix() -> str:
+    """The prefix of the tracking codes this installation issues ("" at the central)."""
+    return ownership().tracking_prefix
+
+
+def ownership_changed() -> None:
+    """Call after anything that changes who owns a kecamatan (after commit)."""
+    cache.delete(_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
+
+
+def central_peer():
+    """At an instance: the central it is enrolled with."""
+    from .models import Peer
+
+    return Peer.objects.filter(role=InstallationRole.CENTRAL).first()
