@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from paten.accounts.admin_views import ScopedSiteHistoryView
 from paten.site import views as site_views
+from paten.sync import views as sync_views
 
 urlpatterns = [
     # Wagtail's site-history report, limited to the user's kecamatan: served at Wagtail's
@@ -30,6 +31,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("healthz", site_views.healthz, name="healthz"),
+    # Offline instances push their bundles here (authenticated by the bundle's signature).
+    path("sinkron/bundel/", sync_views.bundle_exchange, name="sync_exchange"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

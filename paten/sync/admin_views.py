@@ -10,9 +10,10 @@ import uuid
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
 
-from . import identity, imports, selectors, services
+from . import identity, imports, jobs, selectors, services
 from .constants import BundleStatus, Direction, InstallationRole, PeerStatus
 from .models import BundleLog, Peer, SyncAnomaly
 
@@ -174,9 +175,17 @@ def bundle_upload(request):
     if not form.is_valid():
         messages.error(request, _("Choose a bundle file."))
         return redirect("sync_admin:home")
+    upload = form.cleaned_data["bundle"]
+    if upload.size > getattr(settings, "PATEN_SYNC_INLINE_MAX_BYTES", 10 * 1024 * 1024):
+        # A big bundle is imported by a worker; the page follows its progress.
+        token = jobs.job_start(kind="import")
+        with jobs.inbox_path(token).open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return redirect("sync_admin:job", token=token)
     target = imports.sync_dir("inbox") / f"{uuid.uuid4().hex}.paten"
     with target.open("wb") as out:
-        for chunk in form.cleaned_data["bundle"].chunks():
+        for chunk in upload.chunks():
             out.write(chunk)
     try:
         outcome = services.bundle_import(path=target)
@@ -217,17 +226,47 @@ def down_export(request, pk):
 
 
 def up_export(request):
+    """The kecamatan's records may be many: written by a worker, with progress."""
     _require(request)
     if request.method != "POST" or not identity.installation().is_instance:
         raise PermissionDenied
-    return _export_and_redirect(
-        request,
-        lambda path: services.up_export(
-            path=path,
-            final=request.POST.get("final") == "1",
-            resend=request.POST.get("resend") == "1",
-        ),
+    token = jobs.job_start(
+        kind="up_export",
+        options={
+            "final": request.POST.get("final") == "1",
+            "resend": request.POST.get("resend") == "1",
+        },
     )
+    return redirect("sync_admin:job", token=token)
+
+
+class JobView(WagtailAdminTemplateMixin, TemplateView):
+    page_title = gettext_lazy("Bundle in progress")
+    header_icon = "resubmit"
+    template_name = "sync/admin/job.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request)
+        if jobs.job_state(kwargs["token"]) is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["state"] = jobs.job_state(kwargs["token"])
+        context["token"] = kwargs["token"]
+        return context
+
+
+def job_status(request, token):
+    _require(request)
+    state = jobs.job_state(token)
+    if state is None:
+        raise Http404
+    payload = {k: state.get(k) for k in ("status", "done", "total", "message", "finished")}
+    if state.get("bundle"):
+        payload["download"] = reverse("sync_admin:download", args=[state["bundle"]])
+    return JsonResponse(payload)
 
 
 def bundle_download(request, pk):

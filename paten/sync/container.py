@@ -299,13 +299,14 @@ def _json(data: bytes, what: str) -> dict:
 
 def read_header(path: Path | str) -> dict:
     """The clear header, without checking anything else (to name and route a bundle)."""
-    for info, tar in _members(Path(path)):
-        if info.name != HEADER:
-            break
-        header = _json(_read_all(tar, info), "the header")
-        if header.get("format") != BUNDLE_FORMAT:
-            break
-        return header
+    with _reading():
+        for info, tar in _members(Path(path)):
+            if info.name != HEADER:
+                break
+            header = _json(_read_all(tar, info), "the header")
+            if header.get("format") != BUNDLE_FORMAT:
+                break
+            return header
     raise BundleRefused(Refusal.MALFORMED, "no PATEN header")
 
 

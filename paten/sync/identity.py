@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 from .constants import InstallationRole, PeerStatus
 
 _CACHE_KEY = "paten-sync:ownership:v1"
-_CACHE_SECONDS = 300
+# Kept until something changes ownership (``ownership_changed``), not for a while:
+# every write asks, and a guard must not cost a query now and then.
+_CACHE_SECONDS = None
 
 
 def installation():

@@ -82,6 +82,8 @@ class Peer(models.Model):
         related_name="+",
     )
     label = models.CharField(_("name"), max_length=120, blank=True)
+    # At an instance: the central's address, for pushing bundles over HTTPS.
+    url = models.URLField(_("address"), blank=True)
     # Raw 32-byte public keys, base64.
     signing_key = models.CharField(_("signing key (Ed25519)"), max_length=64)
     encryption_key = models.CharField(_("encryption key (X25519)"), max_length=64)

@@ -277,6 +277,7 @@ def enrolment_apply(*, path: Path | str, reset: bool) -> BundleLog:
                 id=header["sender"],
                 role=InstallationRole.CENTRAL,
                 label=_("Central installation"),
+                url=header.get("central_url") or "",
                 signing_key=header["central_signing_key"],
                 encryption_key=header["central_encryption_key"],
                 certificate=codec.canonical(manifest["certificate"]).decode("utf-8"),

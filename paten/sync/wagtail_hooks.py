@@ -21,6 +21,8 @@ def register_sync_urls():
         path("instans/<uuid:pk>/konfigurasi/", admin_views.down_export, name="down_export"),
         path("instans/<uuid:pk>/cabut/", admin_views.revoke, name="revoke"),
         path("bundel/<uuid:pk>/", admin_views.bundle_download, name="download"),
+        path("proses/<str:token>/", admin_views.JobView.as_view(), name="job"),
+        path("proses/<str:token>/status/", admin_views.job_status, name="job_status"),
     ]
     return [path("sinkron/", include((urls, "sync_admin"), namespace="sync_admin"))]
 

@@ -99,7 +99,7 @@ def test_enrol_writes_a_bundle_to_download(admin_client, utara, service):
 def test_a_wrong_fingerprint_enrols_nothing(admin_client, utara):
     response = _enrol(admin_client, utara, fingerprint="0000 0000 0000 0000")
     assert response.status_code == 200
-    assert "does not match" in response.content.decode()
+    assert "tidak cocok" in response.content.decode()
     assert not Peer.objects.exists()
 
 

@@ -31,7 +31,7 @@ class TestCentralWithAnOfflineKecamatan:
     def test_no_new_application_for_the_offline_kecamatan(self, service, utara, offline_utara):
         with pytest.raises(ValidationError) as refused:
             submit(service, utara)
-        assert "offline instance" in " ".join(refused.value.messages)
+        assert "instans luring" in " ".join(refused.value.messages)
 
     def test_other_kecamatan_are_untouched(self, service, selatan, loket_selatan, offline_utara):
         application = submit(service, selatan)
@@ -47,7 +47,7 @@ class TestAtTheInstance:
         page.title = "Diubah di laptop"
         with pytest.raises(ConfigurationReadOnly) as refused:
             page.save()
-        assert "central server" in refused.value.messages[0]
+        assert "server pusat" in refused.value.messages[0]
         assert ServicePage.objects.get(pk=service.pk).title != "Diubah di laptop"
 
     def test_the_kecamatan_works_as_usual(self, service, utara, loket, as_instance):

@@ -1,0 +1,219 @@
+"""The receiving side's rules (docs/sync.md §5, §9), with bundles made in the test.
+
+This installation is the central; ``laptop`` is an enrolled instance whose keys the
+test holds, so it can write the laptop's bundles itself: in order, out of order, twice,
+forked, for another kecamatan, with a clashing or dangling record.
+"""
+
+import uuid
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from forms_builder.models import Application
+from paten.sync import codec, identity, keys, registry
+from paten.sync.constants import BundleStatus, InstallationRole, PeerStatus, Refusal
+from paten.sync.container import BundleWriter
+from paten.sync.imports import bundle_import
+from paten.sync.models import Peer
+from tests.forms_builder.factories import submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keys_in_tmp(settings, tmp_path):
+    settings.PATEN_SYNC_KEY_DIR = str(tmp_path / "keys")
+    settings.VAR_DIR = tmp_path / "var"
+
+
+class Laptop:
+    def __init__(self, kecamatan):
+        self.signing = Ed25519PrivateKey.generate()
+        self.encryption = X25519PrivateKey.generate()
+        self.peer = Peer.objects.create(
+            id=uuid.uuid4(),
+            role=InstallationRole.INSTANCE,
+            kecamatan=kecamatan,
+            signing_key=keys.b64(keys.raw_public(self.signing)),
+            encryption_key=keys.b64(keys.raw_public(self.encryption)),
+            tracking_prefix="00",
+        )
+        identity.ownership_changed()
+        self.hashes = {0: ""}
+
+    def bundle(self, path, sequence, *, previous=None, kecamatan=None, records=None, signing=None):
+        previous = sequence - 1 if previous is None else previous
+        writer = BundleWriter(
+            path,
+            header={
+                "kind": "up",
+                "sender": str(self.peer.id),
+                "receiver": str(identity.installation().installation_id),
+                "kecamatan": kecamatan or self.peer.kecamatan_id,
+                "sequence": sequence,
+            },
+            receiver=keys.x25519_public(keys.encryption_public_b64()),
+            signing_key=signing or self.signing,
+        )
+        counts = {}
+        for name, lines in (records or {}).items():
+            counts[name] = writer.add_records(name, [codec.canonical(x) + b"\n" for x in lines])
+        bundle_hash = writer.finish(
+            {
+                "previous": {"sequence": previous, "hash": self.hashes.get(previous, "x" * 64)},
+                "counter_from": 0,
+                "counter_to": sequence,
+                "ack": {"sequence": 0, "hash": "", "counter": 0},
+                "created_at": "2026-12-01T01:00:00.000000+00:00",
+                "final": False,
+                "records": counts,
+                "files": 0,
+            }
+        )
+        self.hashes[sequence] = bundle_hash
+        return path
+
+
+@pytest.fixture
+def laptop(utara):
+    return Laptop(utara)
+
+
+def _status(path):
+    return bundle_import(path=path)
+
+
+def test_same_bundle_twice_changes_nothing(laptop, tmp_path):
+    first = laptop.bundle(tmp_path / "1.paten", 1)
+    assert _status(first).status == BundleStatus.APPLIED
+    again = _status(first)
+    assert again.status == BundleStatus.DUPLICATE
+    assert "sudah diimpor" in again.message
+    laptop.peer.refresh_from_db()
+    assert laptop.peer.in_sequence == 1
+
+
+def test_out_of_order_waits_for_its_predecessor(laptop, tmp_path):
+    first = laptop.bundle(tmp_path / "1.paten", 1)
+    second = laptop.bundle(tmp_path / "2.paten", 2)
+    held = _status(second)
+    assert held.status == BundleStatus.HELD
+    assert "#1" in held.message
+    outcome = _status(first)
+    assert outcome.status == BundleStatus.APPLIED
+    assert [o.status for o in outcome.then_applied] == [BundleStatus.APPLIED]
+    laptop.peer.refresh_from_db()
+    assert laptop.peer.in_sequence == 2
+
+
+def test_an_older_bundle_is_a_replay(laptop, tmp_path):
+    for n in (1, 2):
+        assert _status(laptop.bundle(tmp_path / f"{n}.paten", n)).status == BundleStatus.APPLIED
+    other_first = laptop.bundle(tmp_path / "1b.paten", 1, previous=0)
+    refused = _status(other_first)
+    assert (refused.status, refused.reason) == (BundleStatus.REFUSED, Refusal.REPLAYED)
+
+
+def test_a_fork_is_refused(laptop, tmp_path):
+    assert _status(laptop.bundle(tmp_path / "1.paten", 1)).status == BundleStatus.APPLIED
+    laptop.hashes[1] = "f" * 64  # as if bundle 2 followed another bundle #1
+    refused = _status(laptop.bundle(tmp_path / "2.paten", 2))
+    assert refused.reason == Refusal.FORKED
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("revoked", Refusal.REVOKED),
+        ("returned", Refusal.READ_ONLY),
+        ("other_key", Refusal.BAD_SIGNATURE),
+        ("other_kecamatan", Refusal.FOREIGN),
+        ("unknown", Refusal.UNKNOWN_SENDER),
+    ],
+)
+def test_who_may_send(laptop, tmp_path, change, reason):
+    kwargs = {}
+    if change in ("revoked", "returned"):
+        laptop.peer.status = PeerStatus.REVOKED if change == "revoked" else PeerStatus.RETURNED
+        laptop.peer.save()
+    elif change == "other_key":
+        kwargs["signing"] = Ed25519PrivateKey.generate()
+    elif change == "other_kecamatan":
+        kwargs["kecamatan"] = "64.74.02"
+    path = laptop.bundle(tmp_path / "1.paten", 1, **kwargs)
+    if change == "unknown":
+        Peer.objects.filter(pk=laptop.peer.pk).delete()
+    refused = _status(path)
+    assert (refused.status, refused.reason) == (BundleStatus.REFUSED, reason)
+    assert refused.message
+
+
+def _application_lines(application, **changes):
+    spec = registry.partition_spec("forms_builder.application")
+    encoder = codec.Encoder(spec, codec.Portable(installation_id="x"))
+    row = Application.objects.filter(pk=application.pk).values_list(*encoder.attnames).get()
+    document = encoder.encode_chunk([row], [application.pk])[0]
+    document.update(changes)
+    return [{"key": document["id"], "v": 1, "f": document}]
+
+
+def test_a_record_of_another_kecamatan_is_refused(laptop, tmp_path, service, selatan):
+    application = submit(service, selatan)
+    lines = _application_lines(application, id=str(uuid.uuid4()), tracking_code="00AAAAAAAA0")
+    refused = _status(
+        laptop.bundle(tmp_path / "1.paten", 1, records={"forms_builder.application": lines})
+    )
+    assert refused.reason == Refusal.FOREIGN
+    assert Application.objects.count() == 1
+
+
+def test_a_unique_clash_stops_the_import_and_names_both(laptop, tmp_path, service, selatan):
+    here = submit(service, selatan)
+    new_id = str(uuid.uuid4())
+    lines = _application_lines(here, id=new_id, kecamatan_id="64.74.01")
+    refused = _status(
+        laptop.bundle(tmp_path / "1.paten", 1, records={"forms_builder.application": lines})
+    )
+    assert refused.reason == Refusal.UNIQUE_CLASH
+    assert new_id in refused.message and str(here.pk) in refused.message
+    assert here.tracking_code in refused.message
+    assert Application.objects.count() == 1
+    laptop.peer.refresh_from_db()
+    assert laptop.peer.in_sequence == 0
+
+
+def test_a_dangling_reference_fails_loudly(laptop, tmp_path, service, selatan):
+    here = submit(service, selatan)
+    lines = _application_lines(
+        here,
+        id=str(uuid.uuid4()),
+        kecamatan_id="64.74.01",
+        tracking_code="00AAAAAAAA0",
+        form_version_id=str(uuid.uuid4()),
+    )
+    refused = _status(
+        laptop.bundle(tmp_path / "1.paten", 1, records={"forms_builder.application": lines})
+    )
+    assert refused.reason == Refusal.MISSING_REFERENCE
+    assert "form_version" in refused.message
+    assert Application.objects.count() == 1
+
+
+def test_a_good_record_is_imported_with_both_times(laptop, tmp_path, service, selatan):
+    from paten.sync.models import ReceivedRecord
+
+    here = submit(service, selatan)
+    new_id = str(uuid.uuid4())
+    lines = _application_lines(
+        here, id=new_id, kecamatan_id="64.74.01", tracking_code="00AAAAAAAA0"
+    )
+    outcome = _status(
+        laptop.bundle(tmp_path / "1.paten", 1, records={"forms_builder.application": lines})
+    )
+    assert outcome.status == BundleStatus.APPLIED, outcome.message
+    imported = Application.objects.get(pk=new_id)
+    received = ReceivedRecord.objects.get(model="forms_builder.application", key=new_id)
+    assert received.claimed_at == imported.submitted_at
+    assert received.received_at >= received.claimed_at
