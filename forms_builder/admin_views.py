@@ -5,8 +5,6 @@ application of another kecamatan is a 404, never a 403 that confirms it exists.
 Every write goes through ``services.applications``.
 """
 
-import os
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -42,6 +40,7 @@ from .services.applications import (
     application_transition,
     application_transitions_for,
 )
+from .validators import extension_for
 from .workflow import OPEN_STATES, ApplicationState, Channel, states_waiting_for
 
 PER_PAGE = 50
@@ -245,7 +244,9 @@ def attachment_download(request: HttpRequest, pk) -> HttpResponse:
     attachment = attachment_get_for_user(user=request.user, pk=pk)
     if attachment is None:
         raise Http404
-    ext = os.path.splitext(attachment.file.name)[1]
+    # Named by the detected type, whatever the uploader called it (files stored before
+    # the stored name followed the detected type too).
+    ext = extension_for(attachment.content_type)
     return private_file_response(
         attachment.file.open("rb"),
         filename=f"{attachment.application.tracking_code}-{attachment.required_document_key}{ext}",

@@ -26,6 +26,7 @@ FILE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "png": (b"\x89PNG\r\n\x1a\n",),
 }
 FILE_TYPE_LABELS = {"pdf": "PDF", "jpg": "JPEG", "png": "PNG"}
+FILE_TYPE_CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 SNIFF_BYTES = 8
 
 
@@ -273,6 +274,23 @@ def sniff_file_type(head: bytes) -> str | None:
         if any(head.startswith(sig) for sig in signatures):
             return file_type
     return None
+
+
+def content_type_for(file_type: str | None) -> str:
+    """The MIME type of a sniffed file type; unknown content is plain bytes."""
+    return FILE_TYPE_CONTENT_TYPES.get(file_type or "", "application/octet-stream")
+
+
+def extension_for(content_type: str) -> str:
+    """``.pdf``/``.jpg``/``.png`` for a detected type, ``.bin`` for anything else.
+
+    Stored and downloaded files get this extension, never the uploader's: a file
+    named ``ktp.html`` or ``ktp.exe`` holding a PDF is saved and served as ``.pdf``.
+    """
+    for file_type, known in FILE_TYPE_CONTENT_TYPES.items():
+        if content_type == known:
+            return f".{file_type}"
+    return ".bin"
 
 
 def validate_upload(uploaded, *, accepted_types, max_size_mb: int) -> str:

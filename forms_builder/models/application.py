@@ -54,9 +54,11 @@ private_storage = PrivateStorage()
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
-    # Never the applicant's file name in the path: it may carry personal data.
-    ext = os.path.splitext(filename)[1].lower()[:8]
-    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{ext}"
+    # Never the applicant's file name in the path: it may carry personal data; and never
+    # their extension: the file is stored as the type its content was detected as.
+    from ..validators import extension_for
+
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{extension_for(instance.content_type)}"
 
 
 class Application(models.Model):

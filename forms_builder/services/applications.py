@@ -29,7 +29,6 @@ from ..models import Application, ApplicationEvent, Attachment, FormVersion, Iss
 from ..workflow import APPLICANT, ApplicationState, Channel, transition_for
 
 S = ApplicationState
-CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
 class TransitionNotAllowed(Exception):
@@ -153,7 +152,7 @@ def _check_files(
 
 
 def _store_attachment(*, application: Application, key: str, uploaded, written: list) -> Attachment:
-    from ..validators import SNIFF_BYTES, sniff_file_type
+    from ..validators import SNIFF_BYTES, content_type_for, sniff_file_type
 
     digest = hashlib.sha256()
     uploaded.seek(0)
@@ -166,11 +165,12 @@ def _store_attachment(*, application: Application, key: str, uploaded, written: 
         application=application,
         required_document_key=key,
         original_name=(getattr(uploaded, "name", "") or "")[-200:],
-        content_type=CONTENT_TYPES.get(sniff_file_type(head) or "", "application/octet-stream"),
+        # The detected type, never the uploader's claim; it also names the stored file.
+        content_type=content_type_for(sniff_file_type(head)),
         size=uploaded.size,
         sha256=digest.hexdigest(),
     )
-    attachment.file.save(getattr(uploaded, "name", "") or "file", uploaded, save=False)
+    attachment.file.save("upload", uploaded, save=False)  # named by attachment_upload_to
     written.append(attachment.file.name)
     attachment.save()
     return attachment

@@ -67,3 +67,35 @@ def test_private_root_is_outside_media_in_settings():
 def test_storage_follows_settings(settings, tmp_path):
     settings.PATEN_PRIVATE_ROOT = str(tmp_path / "elsewhere")
     assert private_storage.location == str((tmp_path / "elsewhere").resolve())
+
+
+@pytest.mark.parametrize("uploaded_as", ["ktp.html", "ktp.exe", "ktp"])
+def test_stored_and_served_with_the_detected_types_extension(service, utara, loket, uploaded_as):
+    upload = pdf_upload(uploaded_as)
+    upload.content_type = "text/html"  # what the browser claims counts for nothing
+    attachment = submit(service, utara, files={"surat_pengantar": upload}).attachments.get()
+
+    assert attachment.file.name.endswith(".pdf")
+    assert attachment.content_type == "application/pdf"
+    assert attachment.original_name == uploaded_as  # kept as data only
+    response = login(loket).get(reverse("forms_builder_admin:attachment", args=[attachment.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('.pdf"')
+    assert "ktp" not in response["Content-Disposition"]
+
+
+def test_a_file_stored_under_the_uploaders_extension_is_served_as_its_detected_type(
+    attachment, loket
+):
+    # As attachments were stored before: named after the uploader's extension.
+    old_name = attachment.file.name.rsplit(".", 1)[0] + ".html"
+    Path(private_storage.path(attachment.file.name)).rename(private_storage.path(old_name))
+    attachment.file.name = old_name
+    attachment.save(update_fields=["file"])
+
+    response = login(loket).get(reverse("forms_builder_admin:attachment", args=[attachment.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('.pdf"')
