@@ -27,6 +27,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from paten.regions.selectors import installation_kecamatan
+from paten.site.models import SiteSettings
+from paten.site.selectors import service_hours
 
 from .constants import ServiceField
 from .models import LegalInstrument, ServiceCategory
@@ -231,7 +233,9 @@ class ServiceDetailSerializer(ServiceListSerializer):
     clock_starts_when_complete = serializers.BooleanField(
         source="service.clock_starts_when_complete"
     )
-    service_hours = serializers.CharField(source="service.service_hours")
+    service_hours = serializers.SerializerMethodField(
+        help_text="The kecamatan office's service hours with the time zone (WIB/WITA/WIT)."
+    )
     fee_description = serializers.CharField(source="service.fee_description")
     fee_legal_basis = LegalInstrumentSerializer(source="service.fee_legal_basis", allow_null=True)
     required_documents = RequiredDocumentSerializer(
@@ -258,6 +262,14 @@ class ServiceDetailSerializer(ServiceListSerializer):
         return {
             name: expand_db_html(getattr(entry.service, name) or "") for name in RICH_TEXT_FIELDS
         }
+
+    def get_service_hours(self, entry) -> str:
+        request = self.context.get("request")
+        hours = service_hours(
+            site_settings=SiteSettings.for_request(request) if request is not None else None,
+            kecamatan_code=getattr(entry.standard.kecamatan, "code", None),
+        )
+        return "; ".join(f"{line} {hours.zone}" for line in hours.lines)
 
 
 KECAMATAN_CODE = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"

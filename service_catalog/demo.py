@@ -711,7 +711,6 @@ MANAGEMENT = {
     "safety_guarantee": "Dokumen pemohon dijaga kerahasiaannya; produk layanan ditandatangani pejabat berwenang.",
     "performance_evaluation": "Evaluasi berkala melalui Survei Kepuasan Masyarakat (SKM) setiap semester.",
 }
-SERVICE_HOURS = "Senin–Kamis 07.30–16.00, Jumat 07.30–11.30 WITA"
 
 MAKLUMAT_TEXT = (
     "Dengan ini kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar "
@@ -764,7 +763,6 @@ TEMPLATE_EXAMPLE = {
             "waktu": 1,
             "satuan_waktu": "working_days",
             "dihitung_sejak_lengkap": "ya",
-            "jam_layanan": SERVICE_HOURS,
             "biaya": "free",
             "produk": "Surat keterangan domisili",
             "pengaduan": "Kotak pengaduan di loket; www.lapor.go.id",
@@ -886,7 +884,6 @@ def _build_service(spec: dict, categories: dict[str, ServiceCategory]) -> Servic
         summary=spec["summary"],
         duration_value=spec["duration"][0],
         duration_unit=spec["duration"][1],
-        service_hours=SERVICE_HOURS,
         fee_kind=fee_kind,
         fee_amount=fee_amount,
         fee_description=fee_description,

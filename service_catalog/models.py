@@ -392,12 +392,6 @@ class ServicePage(Page):
     complaint_channels = RichTextField(
         _("complaints, suggestions and input"), features=SIMPLE_FEATURES
     )
-    service_hours = models.CharField(
-        _("service hours"),
-        max_length=200,
-        blank=True,
-        help_text=_("e.g. Senin–Kamis 07.30–16.00, Jumat 07.30–16.30"),
-    )
 
     # -- Management components (group B) ------------------------------------
     # 7 dasar hukum: ServiceLegalBasis rows.
@@ -451,7 +445,6 @@ class ServicePage(Page):
             [
                 FieldRowPanel([FieldPanel("duration_value"), FieldPanel("duration_unit")]),
                 FieldPanel("clock_starts_when_complete"),
-                FieldPanel("service_hours"),
             ],
             heading=_("3. Completion time"),
         ),
@@ -762,3 +755,68 @@ class ServiceApprovalTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = _("service standard approval task")
         verbose_name_plural = _("service standard approval tasks")
+
+
+# =============================================================================
+# Search
+# =============================================================================
+class SearchSynonym(models.Model):
+    """Words citizens use for the same thing (KTP / KTP-el / kartu tanda penduduk).
+
+    A search for any of the terms also finds services described with the others
+    (``service_catalog.search``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    terms = models.CharField(
+        _("words with the same meaning"),
+        max_length=400,
+        unique=True,
+        help_text=_(
+            "Separate them with commas, e.g. “KTP, KTP-el, e-KTP, kartu tanda penduduk”. "
+            "A term may have several words."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    panels = [FieldPanel("terms"), FieldPanel("note")]
+
+    class Meta:
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    @property
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+    def clean(self):
+        terms = self.term_list
+        if len(terms) < 2:
+            raise ValidationError({"terms": _("Give at least two words, separated by commas.")})
+        lowered = [term.casefold() for term in terms]
+        if len(set(lowered)) != len(lowered):
+            raise ValidationError({"terms": _("A word appears twice.")})
+        self.terms = ", ".join(terms)
+
+
+class SearchWord(models.Model):
+    """One word of the catalog's search vocabulary.
+
+    On PostgreSQL a trigram index (pg_trgm, migration 0004) finds the words closest to
+    a mistyped query word; on other databases ``service_catalog.search`` compares the
+    words in memory with the same trigram measure. Derived data: rebuilt from the
+    live catalog whenever it changes.
+    """
+
+    word = models.CharField(_("word"), max_length=60, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self) -> str:
+        return self.word

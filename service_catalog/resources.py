@@ -439,7 +439,6 @@ class ServiceResource(CatalogResource):
     clock_starts_when_complete = fields.Field(
         "clock_starts_when_complete", "dihitung_sejak_lengkap", widget=YesNoWidget(default=True)
     )
-    service_hours = fields.Field("service_hours", "jam_layanan", widget=TextWidget())
     fee_kind = fields.Field("fee_kind", "biaya", widget=ChoiceWidget(FeeKind.choices))
     fee_amount = fields.Field("fee_amount", "tarif", widget=IntegerWidget(required=False))
     fee_description = fields.Field("fee_description", "keterangan_biaya", widget=TextWidget())
@@ -478,7 +477,6 @@ class ServiceResource(CatalogResource):
             "duration_value",
             "duration_unit",
             "clock_starts_when_complete",
-            "service_hours",
             "fee_kind",
             "fee_amount",
             "fee_description",

@@ -1,12 +1,13 @@
 """Reads of the catalog: which services a kecamatan offers, and each one's
 standard as it applies in a kecamatan."""
 
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +19,14 @@ from .constants import FeeKind, ServiceField
 from .models import (
     KecamatanOverride,
     Maklumat,
+    RequiredDocument,
+    SearchSynonym,
+    SearchWord,
     ServiceCategory,
     ServiceLegalBasis,
     ServicePage,
 )
+from .search import CatalogIndex, IndexedService, build_index, rank
 
 
 def service_queryset(*, live: bool = True) -> QuerySet:
@@ -257,15 +262,160 @@ class CatalogEntry:
         return duration_label(self.standard.duration_value, self.standard.duration_unit)
 
 
-def _search_pks(q: str) -> list[int]:
-    """Page ids matching ``q``, best first (Wagtail search: full text on PostgreSQL)."""
+# =============================================================================
+# Search index: every live service's words, built once per catalog generation
+# =============================================================================
+SEARCH_INDEX_CACHE_TIMEOUT = 60 * 60 * 24
+# Part of the shared cache key: a deploy that changes ``search.CatalogIndex`` must not
+# read an index pickled by the previous code.
+SEARCH_INDEX_VERSION = 1
+_search_indexes: dict[tuple, CatalogIndex] = {}
+_search_lock = threading.Lock()
+
+
+def _search_index_build(*, on: date, all_kecamatan: list[Region]) -> CatalogIndex:
+    """Read the live catalog (a fixed number of queries) into a ``CatalogIndex``."""
+    services = list(
+        service_queryset().prefetch_related(
+            Prefetch(
+                "required_documents", queryset=RequiredDocument.objects.only("service", "name")
+            )
+        )
+    )
+    rows = []
+    for service in services:
+        offered = [
+            region.code
+            for region in kecamatan_offering(service, on=on, all_kecamatan=all_kecamatan)
+        ]
+        superseded = not offered or (
+            service.effective_until is not None and service.effective_until < on
+        )
+        rows.append(
+            {
+                "pk": service.pk,
+                "title": service.title,
+                "category_id": service.category_id,
+                "category_key": (service.category.sort_order, service.category.name, service.title),
+                "category": service.category.name,
+                "field": service.field,
+                "fee_kind": service.fee_kind,
+                "summary": service.summary,
+                "product": service.product,
+                "documents": [doc.name for doc in service.required_documents.all()],
+                "offered": offered,
+                "superseded": superseded,
+            }
+        )
+    synonyms = [synonym.term_list for synonym in SearchSynonym.objects.all()]
+    return build_index(rows, synonyms)
+
+
+def _search_words_sync(index: CatalogIndex) -> None:
+    """Keep the PostgreSQL vocabulary table (trigram-indexed) equal to the index's."""
+    vocabulary = [word for word in index.vocabulary if len(word) <= 60]
     try:
-        # A savepoint: a query the full-text parser rejects must not break the
-        # request's transaction (ATOMIC_REQUESTS); it just finds nothing.
         with transaction.atomic():
-            return [page.pk for page in ServicePage.objects.live().search(q, operator="and")]
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=word) for word in vocabulary], ignore_conflicts=True
+            )
+            SearchWord.objects.exclude(word__in=vocabulary).delete()
+    except DatabaseError:
+        # A concurrent rebuild got there first: its vocabulary is the same catalog's.
+        pass
+
+
+def catalog_search_index(
+    *, on: date | None = None, all_kecamatan: list[Region] | None = None
+) -> CatalogIndex:
+    """The search index of the live catalog on a date.
+
+    Kept in this process and in the shared cache, keyed by the catalog generation
+    (``signals.py`` bumps it on every change a citizen can see) and the date (what is
+    offered depends on it); building it reads the catalog once.
+    """
+    from django.core.cache import cache
+
+    on = on or timezone.localdate()
+    key = (catalog_generation(), on.isoformat())
+    index = _search_indexes.get(key)
+    if index is not None:
+        return index
+    cache_key = "service_catalog:search_index:{}:{}:{}".format(SEARCH_INDEX_VERSION, *key)
+    index = cache.get(cache_key)
+    if index is None:
+        everywhere = all_kecamatan if all_kecamatan is not None else installation_kecamatan()
+        index = _search_index_build(on=on, all_kecamatan=everywhere)
+        if connection.vendor == "postgresql":
+            _search_words_sync(index)
+        cache.set(cache_key, index, SEARCH_INDEX_CACHE_TIMEOUT)
+    with _search_lock:
+        _search_indexes.clear()  # only the current generation is ever asked for
+        _search_indexes[key] = index
+    return index
+
+
+def _typo_candidates_postgres(word: str) -> list[str]:
+    """Vocabulary words within pg_trgm's similarity threshold of ``word`` (GIN index)."""
+    try:
+        with transaction.atomic():
+            return list(
+                SearchWord.objects.filter(word__trigram_similar=word).values_list("word", flat=True)
+            )
     except DatabaseError:
         return []
+
+
+def catalog_hits(
+    *, filters: CatalogFilters, on: date | None = None, all_kecamatan: list[Region] | None = None
+) -> list[IndexedService]:
+    """The live services matching ``filters``, in catalog order or (with a search text)
+    best match first; superseded services last. Reads no service rows once the index
+    is built."""
+    index = catalog_search_index(on=on, all_kecamatan=all_kecamatan)
+    if filters.q:
+        typo = _typo_candidates_postgres if connection.vendor == "postgresql" else None
+        services = [service for service, _score in rank(filters.q, index, typo_candidates=typo)]
+    else:
+        services = sorted(index.services, key=lambda s: s.category_key)
+    kecamatan = filters.kecamatan.code if filters.kecamatan else ""
+    return [
+        service
+        for service in services
+        if (not filters.category or service.category_id == filters.category.pk)
+        and (not filters.field or service.field == filters.field)
+        and (filters.fee != FEE_FREE or service.fee_kind == FeeKind.FREE)
+        and (filters.fee != FEE_PAID or service.fee_kind != FeeKind.FREE)
+        and (not kecamatan or kecamatan in service.offered)
+    ]
+
+
+def catalog_entries_for(
+    hits: Iterable[IndexedService],
+    *,
+    filters: CatalogFilters,
+    on: date | None = None,
+    all_kecamatan: list[Region] | None = None,
+) -> list[CatalogEntry]:
+    """Catalog entries for some hits, in their order (a fixed number of queries)."""
+    hits = list(hits)
+    everywhere = all_kecamatan if all_kecamatan is not None else installation_kecamatan()
+    by_pk = {
+        service.pk: service for service in service_queryset().filter(pk__in=[h.pk for h in hits])
+    }
+    entries = []
+    for hit in hits:
+        service = by_pk.get(hit.pk)
+        if service is None:  # unpublished since the index was built
+            continue
+        entries.append(
+            CatalogEntry(
+                service=service,
+                offered_in=kecamatan_offering(service, on=on, all_kecamatan=everywhere),
+                standard=standard_for(service, filters.kecamatan),
+            )
+        )
+    return entries
 
 
 def catalog_entries(
@@ -276,38 +426,12 @@ def catalog_entries(
 ) -> list[CatalogEntry]:
     """The live services matching ``filters``, each with the kecamatan offering it.
 
-    Runs a fixed number of queries whatever the size of the catalog: offering is
-    computed in Python from the relations ``service_queryset`` prefetches.
+    Runs a fixed number of queries whatever the size of the catalog. Pages that show
+    only some of them use ``catalog_hits`` and ``catalog_entries_for`` on that slice.
     """
     everywhere = all_kecamatan if all_kecamatan is not None else installation_kecamatan()
-    queryset = service_queryset()
-    if filters.category:
-        queryset = queryset.filter(category=filters.category)
-    if filters.field:
-        queryset = queryset.filter(field=filters.field)
-    if filters.fee == FEE_FREE:
-        queryset = queryset.filter(fee_kind=FeeKind.FREE)
-    elif filters.fee == FEE_PAID:
-        queryset = queryset.exclude(fee_kind=FeeKind.FREE)
-    if filters.q:
-        pks = _search_pks(filters.q)
-        rank = {pk: position for position, pk in enumerate(pks)}
-        services = sorted(queryset.filter(pk__in=pks), key=lambda s: rank[s.pk])
-    else:
-        services = list(queryset.order_by("category__sort_order", "category__name", "title"))
-    entries = []
-    for service in services:
-        offered = kecamatan_offering(service, on=on, all_kecamatan=everywhere)
-        if filters.kecamatan and filters.kecamatan.code not in {r.code for r in offered}:
-            continue
-        entries.append(
-            CatalogEntry(
-                service=service,
-                offered_in=offered,
-                standard=standard_for(service, filters.kecamatan),
-            )
-        )
-    return entries
+    hits = catalog_hits(filters=filters, on=on, all_kecamatan=everywhere)
+    return catalog_entries_for(hits, filters=filters, on=on, all_kecamatan=everywhere)
 
 
 def service_detail_queryset() -> QuerySet:

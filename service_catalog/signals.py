@@ -17,13 +17,14 @@ from .models import (
     DelegatedAuthority,
     LegalInstrument,
     Maklumat,
+    SearchSynonym,
     ServiceCategory,
     ServiceIndexPage,
     ServicePage,
 )
 from .selectors import catalog_generation_bump
 
-SNIPPETS = (LegalInstrument, DelegatedAuthority, ServiceCategory, Maklumat)
+SNIPPETS = (LegalInstrument, DelegatedAuthority, ServiceCategory, Maklumat, SearchSynonym)
 
 
 def catalog_changed(**kwargs) -> None:
@@ -51,14 +52,21 @@ def connect() -> None:
         dispatch_uid="service_catalog_delegation_kecamatan",
     )
     try:
-        from paten.site.models import SiteSettings
+        from paten.site.models import KecamatanOffice, SiteSettings
     except ImportError:  # pragma: no cover - the site app is part of the platform
         return
-    # The pemda name, address and logo are in every cached page's header and footer.
-    # (A first read creates an empty settings row: that changes nothing on the page.)
+    # The pemda name, address, logo and service hours are in every cached page's header
+    # and footer. (A first read creates an empty settings row: that changes nothing.)
     post_save.connect(
         site_settings_changed, sender=SiteSettings, dispatch_uid="service_catalog_site"
     )
+    # A kecamatan office's own service hours are on its service pages and PDFs.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            catalog_changed,
+            sender=KecamatanOffice,
+            dispatch_uid=f"service_catalog_office_{signal is post_save}",
+        )
 
 
 def site_settings_changed(*, created: bool = False, **kwargs) -> None:

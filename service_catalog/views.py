@@ -33,8 +33,10 @@ from .selectors import (
     FEE_PAID,
     PER_PAGE,
     catalog_entries,
+    catalog_entries_for,
     catalog_filters_from,
     catalog_generation,
+    catalog_hits,
     duration_label,
     fee_label,
     kecamatan_by_code,
@@ -66,20 +68,22 @@ def catalog_context(*, request: HttpRequest, index_page: ServiceIndexPage) -> di
     everywhere = installation_kecamatan()
     categories = list(ServiceCategory.objects.all())
     filters = catalog_filters_from(request.GET, all_kecamatan=everywhere, categories=categories)
-    entries = catalog_entries(filters=filters, all_kecamatan=everywhere)
+    hits = catalog_hits(filters=filters, all_kecamatan=everywhere)
     # get_page clamps: a page number that is not a number gives page 1, one past
     # the end gives the last page (never an error).
-    page_obj = Paginator(entries, PER_PAGE).get_page(request.GET.get("halaman"))
+    page_obj = Paginator(hits, PER_PAGE).get_page(request.GET.get("halaman"))
+    # Only the shown page's services are read from the database.
+    entries = catalog_entries_for(page_obj.object_list, filters=filters, all_kecamatan=everywhere)
     params = filters.as_params()
-    for entry in page_obj:
+    for entry in entries:
         entry.url = entry.service.get_url(request=request)
         if filters.kecamatan:
             entry.url += "?" + urlencode({"kecamatan": filters.kecamatan.code})
     return {
         "filters": filters,
-        "entries": page_obj,
+        "entries": entries,
         "page_obj": page_obj,
-        "result_count": len(entries),
+        "result_count": len(hits),
         "all_kecamatan": everywhere,
         "categories": categories,
         "field_choices": ServiceField.choices,

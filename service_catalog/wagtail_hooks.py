@@ -44,6 +44,7 @@ from .models import (
 )
 from .resources import RESOURCE_BY_SHEET
 from .services import catalog_import, catalog_workbook_export
+from .viewsets import SearchSynonymViewSet
 
 IMPORT_URL_NAME = "service_catalog_import"
 EXPORT_URL_NAME = "service_catalog_export"
@@ -372,6 +373,7 @@ class CatalogMenuGroup(SnippetViewSetGroup):
         DelegatedAuthorityViewSet,
         ServiceCategoryViewSet,
         MaklumatViewSet,
+        SearchSynonymViewSet,
     )
 
 

@@ -50,6 +50,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "service_catalog.view_maklumat",
         "service_catalog.add_maklumat",
         "service_catalog.change_maklumat",
+        # Their office's address, service hours and signature block (own kecamatan only).
+        "paten_site.view_kecamatanoffice",
+        "paten_site.add_kecamatanoffice",
+        "paten_site.change_kecamatanoffice",
         # Satisfaction survey (SKM), scoped to the kecamatan: see responses and
         # kiosks, enter and import paper questionnaires.
         "reporting.view_surveyresponse",

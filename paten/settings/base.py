@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from paten.regions.timezones import time_zone_for_region
+
 # =============================================================================
 # PATHS
 # =============================================================================
@@ -32,9 +34,12 @@ LANGUAGE_CODE = env.str("PATEN_LANGUAGE_CODE", default="id")
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 # The second fills the strings Wagtail's own Indonesian catalogue lacks (paten/wagtail_catalogue.py).
 LOCALE_PATHS = [PATEN_DIR / "locale", PATEN_DIR / "locale_wagtail"]
-# One installation, one time zone: WIB (Asia/Jakarta), WITA (Asia/Makassar, e.g.
-# Kota Bontang) or WIT (Asia/Jayapura).
-TIME_ZONE = env.str("PATEN_TIME_ZONE", default="Asia/Jakarta")
+# The kabupaten/kota this installation serves (Kemendagri code, e.g. "64.74").
+# import_regions installs only this subtree unless told otherwise.
+PATEN_KABUPATEN_KOTA = env.str("PATEN_KABUPATEN_KOTA", default="64.74")
+# One installation, one time zone: by default the zone of its kabupaten/kota
+# (Keppres 41/1987; paten/regions/timezones.py), e.g. Asia/Makassar (WITA) for Kota Bontang.
+TIME_ZONE = env.str("PATEN_TIME_ZONE", default=time_zone_for_region(PATEN_KABUPATEN_KOTA))
 USE_I18N = True
 USE_TZ = True
 
@@ -90,6 +95,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Trigram lookups for the catalog search on PostgreSQL (does nothing on SQLite).
+    "django.contrib.postgres",
 ]
 
 MIDDLEWARE = [
@@ -317,9 +324,6 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # =============================================================================
 # PATEN
 # =============================================================================
-# The kabupaten/kota this installation serves (Kemendagri code, e.g. "64.74").
-# import_regions installs only this subtree unless told otherwise.
-PATEN_KABUPATEN_KOTA = env.str("PATEN_KABUPATEN_KOTA", default="64.74")
 # Counter closing time: an application received after it counts from the next
 # working day (paten.workdays.calendar explains the rule).
 PATEN_COUNTER_CLOSES_AT = env.str("PATEN_COUNTER_CLOSES_AT", default="16:00")

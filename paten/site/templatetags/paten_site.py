@@ -3,6 +3,9 @@ from django.conf import settings
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from paten.site.models import SiteSettings
+from paten.site.selectors import service_hours
+
 register = template.Library()
 
 
@@ -62,3 +65,13 @@ def path_in_language(context, language_code: str) -> str:
     if language_code == settings.LANGUAGE_CODE:
         return path
     return f"/{language_code}{path}"
+
+
+@register.simple_tag(takes_context=True)
+def service_hours_for(context, kecamatan=None):
+    """The service hours to show (``paten.site.selectors.service_hours``): one
+    kecamatan's, or the site's with the offices that differ."""
+    request = context.get("request")
+    site_settings = SiteSettings.for_request(request) if request is not None else None
+    code = getattr(kecamatan, "code", kecamatan) or None
+    return service_hours(site_settings=site_settings, kecamatan_code=code)

@@ -1,0 +1,109 @@
+"""Reads for the public site: kecamatan offices and their service hours.
+
+Service hours have one source so that no two pages disagree: the site settings' hours,
+replaced for one kecamatan by its office's own hours when the office sets them. The
+time zone shown with them is the installation's (WIB, WITA or WIT; Keppres 41/1987,
+``paten/regions/timezones.py``).
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .models import KecamatanOffice, SiteSettings
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def time_zone_label() -> str:
+    """WIB, WITA or WIT: the abbreviation people use for the installation's zone."""
+    return timezone.localtime().tzname() or ""
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    lines: list[str]
+    zone: str
+    kecamatan_name: str = ""
+    # Kecamatan offices keeping other hours than ``lines`` (shown beside the default).
+    exceptions: list["ServiceHours"] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+def kecamatan_office(code: str | None) -> KecamatanOffice | None:
+    if not code:
+        return None
+    return KecamatanOffice.objects.select_related("kecamatan").filter(kecamatan_id=code).first()
+
+
+def service_hours(
+    *, site_settings: SiteSettings | None, kecamatan_code: str | None = None
+) -> ServiceHours:
+    """The hours of one kecamatan office, or (without ``kecamatan_code``) the site's hours
+    with every office that keeps other hours listed as an exception."""
+    zone = time_zone_label()
+    default = _lines(site_settings.service_hours) if site_settings else []
+    if kecamatan_code:
+        office = kecamatan_office(kecamatan_code)
+        own = _lines(office.service_hours) if office else []
+        name = office.kecamatan.name if office else ""
+        return ServiceHours(lines=own or default, zone=zone, kecamatan_name=name)
+    exceptions = [
+        ServiceHours(
+            lines=_lines(office.service_hours), zone=zone, kecamatan_name=office.kecamatan.name
+        )
+        for office in KecamatanOffice.objects.select_related("kecamatan").exclude(service_hours="")
+        if _lines(office.service_hours) != default
+    ]
+    return ServiceHours(lines=default, zone=zone, exceptions=exceptions)
+
+
+POPULAR_CACHE_SECONDS = 60 * 60
+
+
+def popular_services(*, limit: int = 6, days: int = 365) -> list:
+    """The live services most applied for in the last ``days`` days, most first; the
+    catalog's first services fill the list while there are fewer applications.
+
+    Cached for an hour per catalog generation, so a publish shows at once.
+    """
+    from django.core.cache import cache
+    from django.db.models import Count
+
+    from forms_builder.models import Application
+    from service_catalog.models import ServicePage
+    from service_catalog.selectors import catalog_generation
+
+    key = f"paten_site:popular:{catalog_generation()}:{limit}:{days}"
+    ids = cache.get(key)
+    if ids is None:
+        since = timezone.now() - timezone.timedelta(days=days)
+        # Superseded services (no longer in effect) are never suggested.
+        live = ServicePage.objects.live().public().exclude(effective_until__lt=timezone.localdate())
+        counted = (
+            Application.objects.filter(submitted_at__gte=since, service__in=live)
+            .values("service")
+            .annotate(n=Count("id"))
+            .order_by("-n", "service")
+            .values_list("service", flat=True)[:limit]
+        )
+        ids = list(counted)
+        if len(ids) < limit:
+            ids += list(
+                live.exclude(pk__in=ids)
+                .order_by("path")
+                .values_list("pk", flat=True)[: limit - len(ids)]
+            )
+        cache.set(key, ids, POPULAR_CACHE_SECONDS)
+    by_id = {
+        service.pk: service
+        for service in ServicePage.objects.live()
+        .public()
+        .filter(pk__in=ids)
+        .select_related("category")
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]
