@@ -29,6 +29,7 @@ PROCESSES = 4
 THREADS_PER_PROCESS = 2
 MAX_REQUESTS = 200_000  # per URL; the clock stops the run long before
 TARGET = "ratio ≥ 0.5"
+SEQUENTIAL = 10
 
 
 def _env(database_url: str, var_dir: Path) -> dict:
@@ -205,10 +206,17 @@ def _serve_and_measure(env: dict) -> dict:
         for _ in range(20):  # warm both workers' connections and the page cache
             _get(port, "/layanan/")
             _get(port, "/healthz")
+        # Sequential requests, one at a time: the time a citizen waits for a page.
         started = time.perf_counter()
-        for _ in range(5):
-            _get(port, "/layanan/?q=surat")
-        search_ms = (time.perf_counter() - started) / 5 * 1000
+        for _ in range(SEQUENTIAL):
+            _get(port, "/layanan/")
+        index_ms = (time.perf_counter() - started) / SEQUENTIAL * 1000
+        started = time.perf_counter()
+        for _ in range(SEQUENTIAL):
+            status, _body = _get(port, "/layanan/?q=surat")
+            if status != 200:
+                raise RuntimeError(f"/layanan/?q=surat answered {status}")
+        search_ms = (time.perf_counter() - started) / SEQUENTIAL * 1000
         # Alternate the two URLs and keep each one's best run: the load generator
         # shares the machine with gunicorn, so single runs are noisy.
         rates = {"minimal": [], "healthz": [], "catalog": []}
@@ -222,6 +230,7 @@ def _serve_and_measure(env: dict) -> dict:
             "healthz": max(rates["healthz"]),
             "catalog": max(rates["catalog"]),
             "search_ms": search_ms,
+            "index_ms": index_ms,
             "page_bytes": len(body),
         }
     finally:
@@ -262,10 +271,18 @@ def _one(report, label: str, database_url: str, var_dir: Path) -> None:
         f"{label}: /healthz {m['healthz']:,.0f} req/s (it runs inside ATOMIC_REQUESTS, "
         "so every request opens a database transaction; the minimal view above does not)"
     )
+    report.figure(
+        f"{label}: search /layanan/?q=surat, {built['services']} services (never page-cached)",
+        m["search_ms"],
+        "ms",
+        reference=m["index_ms"],
+        reference_name="cached catalog index page",
+        target="< 100 ms",
+        higher_is_better=False,
+    )
     report.note(
-        f"{label}: uncached search /layanan/?q=surat {m['search_ms']:.0f} ms per request; "
-        f"index page {m['page_bytes'] / 1024:.0f} KiB; building {built['services']} services "
-        f"took {built['build_s']:.0f} s"
+        f"{label}: index page {m['page_bytes'] / 1024:.0f} KiB; building "
+        f"{built['services']} services took {built['build_s']:.0f} s"
     )
 
 

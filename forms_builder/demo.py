@@ -434,13 +434,12 @@ FORMS: dict[str, tuple[str, list[DemoField], str, int | None]] = {
     ),
 }
 
+# Only the body: the letterhead, title, number, signature block, validity and QR code
+# are laid out around it by forms_builder/pdf.py.
 TEMPLATE = (
-    "<h1>{{{{ service }}}}</h1>\n"
-    "<p>Nomor: {{{{ number }}}}</p>\n"
     "<p>Camat {{{{ kecamatan }}}} menerangkan bahwa {{{{ applicant_name }}}} "
     "(NIK {{{{ data.nik_pemohon }}}}) {line}.</p>\n"
-    "<p>Surat ini berlaku sampai {{{{ valid_until }}}}.</p>\n"
-    "<p>Bontang, {{{{ issued_on }}}}</p>"
+    "<p>Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.</p>"
 )
 
 # The states the demo applications of each kecamatan end in, one application each.

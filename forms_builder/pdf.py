@@ -15,6 +15,7 @@ import segno
 import weasyprint
 
 from paten.dates import long_date
+from paten.site.selectors import letterhead_for
 
 from .constants import FieldType
 from .models import Application, IssuanceSettings
@@ -62,7 +63,9 @@ def render_placeholders(template: str, values: dict[str, str]) -> str:
 
 
 def result_pdf(*, application: Application, verify_url: str) -> bytes:
-    """The issued document: the admin template filled in, the number and a QR code."""
+    """The issued document: the letterhead (kop surat) of the pemda and the kecamatan
+    office, the title and number once, the admin template filled in, the camat's
+    signature block and a QR code to the verification page."""
     template = (
         IssuanceSettings.objects.filter(service_id=application.service_id)
         .values_list("template", flat=True)
@@ -72,6 +75,7 @@ def result_pdf(*, application: Application, verify_url: str) -> bytes:
         "forms_builder/result_pdf.html",
         {
             "application": application,
+            "letterhead": letterhead_for(application.kecamatan),
             "body": render_placeholders(template, result_placeholders(application)),
             "issued_on": long_date(application.issued_at),
             "valid_until": long_date(application.valid_until),

@@ -305,8 +305,13 @@ def rank(
     index: CatalogIndex,
     *,
     typo_candidates: Callable[[str], Iterable[str]] | None = None,
+    typo_batch: Callable[[list[str]], dict[str, list[str]]] | None = None,
 ) -> list[tuple[IndexedService, float]]:
-    """The services matching ``text``, best first, superseded ones last."""
+    """The services matching ``text``, best first, superseded ones last.
+
+    ``typo_candidates`` gives the vocabulary words that may be typos of a word (by
+    default the in-memory trigram index); ``typo_batch`` answers that for several words
+    at once (one database round trip on PostgreSQL)."""
     query = query_words(text)
     if not query:
         return []
@@ -321,6 +326,18 @@ def rank(
         return memo[word]
 
     units = _units(query, index)
+    if typo_batch is not None:
+        unknown = sorted(
+            {
+                word
+                for alternatives in units
+                for phrase, _quality in alternatives
+                for word in phrase
+                if word not in index.postings
+            }
+        )
+        if unknown:
+            memo.update(typo_batch(unknown))
     matched: set[str] = set()
     totals: dict[int, float] = defaultdict(float)
     found_units: dict[int, int] = defaultdict(int)

@@ -357,13 +357,25 @@ def catalog_search_index(
 
 def _typo_candidates_postgres(word: str) -> list[str]:
     """Vocabulary words within pg_trgm's similarity threshold of ``word`` (GIN index)."""
+    return _typo_batch_postgres([word]).get(word, [])
+
+
+def _typo_batch_postgres(query_words: list[str]) -> dict[str, list[str]]:
+    """For several words at once, the vocabulary words pg_trgm finds similar (``%``
+    operator, served by the GIN trigram index): one round trip."""
+    found: dict[str, list[str]] = {word: [] for word in query_words}
     try:
-        with transaction.atomic():
-            return list(
-                SearchWord.objects.filter(word__trigram_similar=word).values_list("word", flat=True)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT q.word, w.word FROM unnest(%s::text[]) AS q(word) "
+                "JOIN service_catalog_searchword w ON w.word %% q.word",
+                [query_words],
             )
+            for asked, word in cursor.fetchall():
+                found[asked].append(word)
     except DatabaseError:
-        return []
+        pass
+    return found
 
 
 def catalog_hits(
@@ -374,8 +386,14 @@ def catalog_hits(
     is built."""
     index = catalog_search_index(on=on, all_kecamatan=all_kecamatan)
     if filters.q:
-        typo = _typo_candidates_postgres if connection.vendor == "postgresql" else None
-        services = [service for service, _score in rank(filters.q, index, typo_candidates=typo)]
+        postgres = connection.vendor == "postgresql"
+        ranked = rank(
+            filters.q,
+            index,
+            typo_candidates=_typo_candidates_postgres if postgres else None,
+            typo_batch=_typo_batch_postgres if postgres else None,
+        )
+        services = [service for service, _score in ranked]
     else:
         services = sorted(index.services, key=lambda s: s.category_key)
     kecamatan = filters.kecamatan.code if filters.kecamatan else ""

@@ -6,9 +6,11 @@ time zone shown with them is the installation's (WIB, WITA or WIT; Keppres 41/19
 ``paten/regions/timezones.py``).
 """
 
+import base64
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from wagtail.models import Site
 
 from .models import KecamatanOffice, SiteSettings
 
@@ -107,3 +109,56 @@ def popular_services(*, limit: int = 6, days: int = 365) -> list:
         .select_related("category")
     }
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The kop surat and signature block of a document a kecamatan issues."""
+
+    pemda_name: str  # "Pemerintah Kota Bontang"
+    kecamatan_name: str
+    address: str
+    phone: str
+    email: str
+    place: str  # written before the date: "Bontang, 3 Desember 2026"
+    camat_name: str
+    camat_nip: str
+    camat_rank: str
+    logo_data_uri: str = ""
+
+
+def _logo_data_uri(image) -> str:
+    """The logo embedded in the document (a PDF fetches nothing from outside)."""
+    if image is None:
+        return ""
+    try:
+        rendition = image.get_rendition("max-240x240")
+        with rendition.file.open("rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError):
+        return ""
+    mime = {"png": "image/png", "gif": "image/gif", "webp": "image/webp"}.get(
+        rendition.file.name.rsplit(".", 1)[-1].lower(), "image/jpeg"
+    )
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def letterhead_for(kecamatan) -> Letterhead:
+    """Letterhead and signature block for documents of ``kecamatan`` (a Region): the
+    pemda from the default site's settings, the office and camat from the kecamatan
+    office; whatever is not set stays empty."""
+    site = Site.objects.filter(is_default_site=True).first()
+    settings = SiteSettings.for_site(site) if site else None
+    office = kecamatan_office(kecamatan.code)
+    return Letterhead(
+        pemda_name=(settings.pemda_name if settings else "") or "",
+        kecamatan_name=kecamatan.name,
+        address=office.address if office else "",
+        phone=office.phone if office else "",
+        email=office.email if office else "",
+        place=(settings.letter_place if settings else "") or "",
+        camat_name=office.camat_name if office else "",
+        camat_nip=office.camat_nip if office else "",
+        camat_rank=office.camat_rank if office else "",
+        logo_data_uri=_logo_data_uri(settings.logo) if settings else "",
+    )

@@ -96,8 +96,10 @@ class TestSurveyByCode:
         assert finished.display_code in content
 
     def test_no_personal_data_on_the_page(self, client, finished):
+        # The survey says it is anonymous: not even the applicant's initials are shown.
         content = text(client.get(survey_url(finished)))
-        assert finished.applicant_initials in content
+        assert finished.applicant_initials not in content
+        assert "Pemohon" not in content
         assert finished.applicant_name not in content
         assert finished.applicant_email not in content
 

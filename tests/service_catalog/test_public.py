@@ -419,3 +419,23 @@ class TestLegalBasisLinks:
         )
         html = client.get("/layanan/surat-keterangan-usaha/").content.decode()
         assert f'href="{document.url}"' in html
+
+
+@pytest.mark.django_db
+class TestServiceWithoutOnlineForm:
+    """20 of the demo's 27 services are applied for at the counter only."""
+
+    def test_says_how_to_apply_at_the_counter_and_what_to_bring(self, client):
+        from tests.service_catalog.factories import bontang_regions, make_service
+
+        bontang_regions()
+        service = make_service(title="Pengantar SKCK", code="skck", documents=2)
+        html = client.get(service.url + "?kecamatan=64.74.01").content.decode()
+        howto = html[html.index('id="s-counter"') :]
+        assert "Cara mengajukan" in html
+        assert "loket PATEN kantor kecamatan" in howto
+        assert "Surat pengantar desa/kelurahan: bawa aslinya" in howto
+        assert "Fotokopi KTP: 2 lembar fotokopi" in howto
+        assert "Kantor Kecamatan Bontang Utara" in howto
+        assert 'href="/lacak/"' in howto
+        assert "/ajukan/skck/" not in html

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from paten.site.models import SiteSettings
-from paten.site.selectors import service_hours
+from paten.site.selectors import kecamatan_office, service_hours
 
 register = template.Library()
 
@@ -75,3 +75,9 @@ def service_hours_for(context, kecamatan=None):
     site_settings = SiteSettings.for_request(request) if request is not None else None
     code = getattr(kecamatan, "code", kecamatan) or None
     return service_hours(site_settings=site_settings, kecamatan_code=code)
+
+
+@register.simple_tag
+def office_for(kecamatan):
+    """The kecamatan office (address, phone, camat) of a kecamatan, or None."""
+    return kecamatan_office(getattr(kecamatan, "code", kecamatan) or None)
