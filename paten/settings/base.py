@@ -106,6 +106,9 @@ MIDDLEWARE = [
     # Refuses a body over PATEN_MAX_REQUEST_MB before anything reads it (paten/middleware.py).
     "paten.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for public pages only, never for one holding a CSRF token or a signed-in
+    # user's data (BREACH; paten/compression.py explains the rule).
+    "paten.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

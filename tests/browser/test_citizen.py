@@ -1,0 +1,148 @@
+"""A citizen on a phone (390×844): finds the tracker from the home page, searches with a
+typo; every public page passes axe-core with no critical or serious violation; the
+service page stays under 200 KB over the wire."""
+
+from django.utils import timezone
+from wagtail.models import Site
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from forms_builder.services.applications import Applicant
+from paten.accounts.constants import Role
+from paten.accounts.services import staff_create
+from paten.site.models import KecamatanOffice, SiteSettings
+from reporting.services.survey import survey_period_create
+from service_catalog.models import Maklumat
+from tests.forms_builder.factories import advance, form_version_for, submit
+from tests.service_catalog.factories import bontang_regions, make_service
+
+from .axe import axe_violations, describe
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+UTARA = "64.74.01"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def citizen_world(db, settings):
+    settings.PATEN_KABUPATEN_KOTA = "64.74"
+    settings.FORMS_BUILDER_LOOKUP_RATE = (500, 600)
+    regions = {region.code: region for region in bontang_regions()}
+    utara = regions[UTARA]
+    site = Site.objects.get(is_default_site=True)
+    SiteSettings.objects.update_or_create(
+        site=site,
+        defaults={
+            "pemda_name": "Pemerintah Kota Bontang",
+            "service_hours": "Senin–Kamis 07.30–16.00\nJumat 07.30–16.30",
+            "letter_place": "Bontang",
+        },
+    )
+    KecamatanOffice.objects.create(
+        kecamatan=utara, address="Jl. Letjen S. Parman No. 1", camat_name="Drs. Andi Rahman"
+    )
+    Maklumat.objects.create(
+        kecamatan=utara,
+        text="<p>Kami sanggup melayani sesuai standar pelayanan.</p>",
+        camat_name="Drs. Andi Rahman",
+        signed_on=timezone.localdate(),
+    )
+    staff = {
+        role: staff_create(username=f"{role}.utara", password="x", roles=[r], kecamatan=[UTARA])
+        for role, r in (
+            ("loket", Role.PETUGAS_LOKET),
+            ("back_office", Role.BACK_OFFICE),
+            ("camat", Role.CAMAT),
+        )
+    }
+    domicile = make_service(title="Surat keterangan domisili penduduk", code="skd", steps=2)
+    form_version_for(domicile)
+    make_service(title="Pengantar SKCK", code="skck")
+    open_application = submit(
+        domicile, utara, applicant=Applicant(name="Siti Rahmawati", email="siti@example.id")
+    )
+    finished = advance(
+        submit(domicile, utara, applicant=Applicant(name="Budi Santoso", email="budi@example.id")),
+        **staff,
+        until="selesai",
+    )
+    today = timezone.localdate()
+    survey_period_create(kind="triwulan", year=today.year, number=(today.month - 1) // 3 + 1)
+    return {"open": open_application, "finished": finished, "service": domicile}
+
+
+def test_a_citizen_on_a_phone_finds_the_tracker_from_the_home_page(
+    page: Page, live_server, citizen_world
+):
+    application = citizen_world["open"]
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/")
+    # The tracker is on the home page itself, and in the menu of every page.
+    expect(page.get_by_role("heading", name="Lacak permohonan")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Menu utama").get_by_role(
+            "link", name="Lacak permohonan"
+        )
+    ).to_be_visible()
+    page.get_by_label("Kode lacak").fill(application.display_code.lower())
+    page.get_by_role("button", name="Lihat status").click()
+    expect(page).to_have_url(f"{live_server.url}/lacak/?kode={application.display_code.lower()}")
+    expect(page.locator("#status-heading")).to_contain_text("Diajukan")
+    expect(page.locator("main")).to_contain_text("Perkiraan selesai")
+    expect(page.locator("main")).to_contain_text("Dokumen asli yang dibawa ke kantor kecamatan")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_typo_in_the_home_search_still_finds_the_service(page: Page, live_server, citizen_world):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox", name="Cari layanan").fill("domisli")
+    page.get_by_role("button", name="Cari", exact=True).click()
+    first = page.locator(".service-card__title").first
+    expect(first).to_have_text("Surat keterangan domisili penduduk")
+
+
+def _public_pages(world) -> list[str]:
+    finished = world["finished"]
+    return [
+        "/",
+        "/layanan/",
+        "/layanan/?q=domisli",
+        "/layanan/surat-keterangan-domisili-penduduk/?kecamatan=64.74.01",
+        "/layanan/pengantar-skck/",
+        f"/maklumat/{UTARA}/",
+        "/ajukan/skd/",
+        "/lacak/",
+        f"/lacak/?kode={world['open'].display_code}",
+        f"/verifikasi/{finished.verification_token}/",
+        f"/survei/{finished.tracking_code}/",
+        "/ikm/",
+        "/evaluasi/",
+    ]
+
+
+def test_every_public_page_passes_axe_on_a_phone(page: Page, live_server, citizen_world):
+    page.set_viewport_size(PHONE)
+    failures = []
+    for path in _public_pages(citizen_world):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status < 400, path
+        found = axe_violations(page)
+        if found:
+            failures.append(f"{path}\n{describe(found)}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_service_page_weighs_less_than_200_kb_over_the_wire(page: Page, live_server, citizen_world):
+    sizes: list[int] = []
+    page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/layanan/surat-keterangan-domisili-penduduk/")
+    page.wait_for_load_state("networkidle")
+    assert sizes, "no request was recorded"
+    assert sum(sizes) < 200 * 1024, sizes
