@@ -1,4 +1,4 @@
-"""Gzip for public HTML, never for a response that carries a secret (BREACH).
+"""Gzip for public HTML pages, never for a response that carries a secret (BREACH).
 
 BREACH recovers a secret from the compressed size of responses that contain both the
 secret and text the attacker controls (a search term echoed on the page). So a response
@@ -17,6 +17,8 @@ from django.middleware.gzip import GZipMiddleware
 
 
 def response_may_be_compressed(request, response) -> bool:
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False  # pages only: PDFs and images are compressed already
     if request.META.get("CSRF_COOKIE_USED"):
         return False
     if response.cookies:
