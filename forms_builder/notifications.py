@@ -58,9 +58,15 @@ def channels() -> list[NotificationChannel]:
     return [import_string(path)() for path in paths]
 
 
+def tracker_path(display_code: str) -> str:
+    """The tracker of one application: the code is a path segment the logs redact
+    (paten/log_redaction.py), never a query parameter."""
+    return reverse("forms_builder:track_code", args=[display_code])
+
+
 def tracker_url(application: Application) -> str:
     base = getattr(settings, "FORMS_BUILDER_PUBLIC_BASE_URL", settings.WAGTAILADMIN_BASE_URL)
-    return f"{base.rstrip('/')}{reverse('forms_builder:track')}?kode={application.display_code}"
+    return f"{base.rstrip('/')}{tracker_path(application.display_code)}"
 
 
 def message_for(event: ApplicationEvent) -> Message:

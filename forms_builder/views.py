@@ -10,11 +10,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paten.network import client_ip
 from service_catalog.models import ServicePage
@@ -23,6 +22,7 @@ from service_catalog.selectors import kecamatan_offering, standard_for
 from . import tracking
 from .forms import ApplicationFormBuilder
 from .models import FormVersion
+from .notifications import tracker_path
 from .pdf import receipt_pdf
 from .selectors import application_by_code, application_by_token
 from .services.applications import (
@@ -207,9 +207,7 @@ def receipt_download(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _tracker_url(request: HttpRequest, application) -> str:
-    return request.build_absolute_uri(
-        f"{reverse('forms_builder:track')}?kode={application.display_code}"
-    )
+    return request.build_absolute_uri(tracker_path(application.display_code))
 
 
 def _timeline(application) -> list[dict]:
@@ -231,30 +229,57 @@ def _survey_status(application) -> str:
     return "done" if hasattr(application, "survey_response") else "open"
 
 
+@require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    """The public tracker: status, timeline, due date, what is missing, next step."""
-    raw = request.GET.get("kode", "").strip()
-    form = TrackForm(request.GET or None)
+    """The tracker's lookup: the code is posted, then the status lives at /lacak/<code>/.
+
+    The code authorises cancelling and uploading, so it never travels in a query string
+    (access logs keep those); the path segment is redacted from the logs
+    (paten/log_redaction.py). Old links and printed QR codes with ``?kode=`` are sent
+    on to the same address.
+    """
+    raw = (request.POST if request.method == "POST" else request.GET).get("kode", "").strip()
+    form = TrackForm(initial={"kode": raw})
     context: dict = {"form": form}
     if not raw:
         return render(request, "forms_builder/track.html", context)
-    if not lookup_allowed(request):
-        return _too_many(request, "forms_builder/track.html", context)
     try:
         code = tracking.parse(raw)
     except tracking.TrackingCodeError as error:
-        if error.reason == "check":
-            context["error"] = _(
-                "This code has a typing mistake: one character is wrong or two are swapped. "
-                "Check it against your receipt."
-            )
-        else:
-            context["error"] = _(
-                "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
-                "Check it against your receipt."
-            )
+        # Counted like a lookup, so guessing codes here is as limited as at the tracker.
+        if not lookup_allowed(request):
+            return _too_many(request, "forms_builder/track.html", context)
+        context["error"] = _code_error(error)
         return render(request, "forms_builder/track.html", context, status=400)
-    application = application_by_code(code=code)
+    return redirect(tracker_path(tracking.display(code)), permanent=request.method == "GET")
+
+
+def _code_error(error: "tracking.TrackingCodeError") -> str:
+    if error.reason == "check":
+        return _(
+            "This code has a typing mistake: one character is wrong or two are swapped. "
+            "Check it against your receipt."
+        )
+    return _(
+        "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
+        "Check it against your receipt."
+    )
+
+
+@require_GET
+def track_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The public tracker: status, timeline, due date, what is missing, next step."""
+    context: dict = {"form": TrackForm(initial={"kode": code})}
+    if not lookup_allowed(request):
+        return _too_many(request, "forms_builder/track.html", context)
+    try:
+        normalised = tracking.parse(code)
+    except tracking.TrackingCodeError as error:
+        context["error"] = _code_error(error)
+        return render(request, "forms_builder/track.html", context, status=400)
+    if code != tracking.display(normalised):
+        return redirect(tracker_path(tracking.display(normalised)), permanent=True)
+    application = application_by_code(code=normalised)
     if application is None:
         context["error"] = _("No application has this code. Check it against your receipt.")
         return render(request, "forms_builder/track.html", context, status=404)
@@ -331,7 +356,7 @@ def track_action(request: HttpRequest) -> HttpResponse:
         application_transition(application=application, to_state=target, actor=APPLICANT)
     except (TransitionNotAllowed, ValidationError):
         pass  # the tracker shows the state as it is
-    return redirect(f"{reverse('forms_builder:track')}?kode={application.display_code}")
+    return redirect(tracker_path(application.display_code))
 
 
 @require_POST
@@ -345,7 +370,7 @@ def track_upload(request: HttpRequest) -> HttpResponse:
     if not lookup_allowed(request):
         return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
     application = _by_code_or_404(request, request.POST.get("kode", ""))
-    tracker = f"{reverse('forms_builder:track')}?kode={application.display_code}"
+    tracker = tracker_path(application.display_code)
     form = _documents_form(application, data=request.POST, files=request.FILES)
     if form is None:
         return redirect(tracker)  # no longer returned: the tracker shows the state as it is
@@ -368,7 +393,7 @@ def track_upload(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _attach_document_errors(error, form=form)
             else:
-                return redirect(f"{tracker}&terkirim=1")
+                return redirect(f"{tracker}?terkirim=1")
     context = {"form": TrackForm(initial={"kode": application.display_code})}
     context.update(_status_context(application, documents_form=form))
     return render(request, "forms_builder/track.html", context, status=400)

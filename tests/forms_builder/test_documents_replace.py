@@ -266,13 +266,15 @@ class TestService:
 class TestTracker:
     def test_upload_form_only_when_returned(self, client, two_documents, utara, staff):
         application = advance(submitted(two_documents, utara), **staff, until=S.VERIFYING)
-        content = client.get(TRACK, {"kode": application.tracking_code}).content.decode()
+        content = client.get(
+            TRACK, {"kode": application.tracking_code}, follow=True
+        ).content.decode()
         assert f'action="{UPLOAD}"' not in content
 
         application_transition(
             application=application, to_state=S.RETURNED, actor=staff["loket"], note="KTP buram"
         )
-        response = client.get(TRACK, {"kode": application.tracking_code})
+        response = client.get(TRACK, {"kode": application.tracking_code}, follow=True)
         content = response.content.decode()
         assert response.status_code == 200
         assert f'action="{UPLOAD}"' in content
@@ -287,7 +289,9 @@ class TestTracker:
     def test_no_personal_data_or_file_names(self, client, two_documents, utara, staff):
         application = returned(two_documents, utara, staff)
         attachment = application.attachments.get()
-        content = client.get(TRACK, {"kode": application.tracking_code}).content.decode()
+        content = client.get(
+            TRACK, {"kode": application.tracking_code}, follow=True
+        ).content.decode()
         for personal in (
             "Siti",
             "Rahmawati",
@@ -310,7 +314,7 @@ class TestTracker:
         )
 
         assert response.status_code == 302
-        assert response["Location"] == f"{TRACK}?kode={application.display_code}&terkirim=1"
+        assert response["Location"] == f"/lacak/{application.display_code}/?terkirim=1"
         application.refresh_from_db()
         assert application.state == S.SUBMITTED
         assert application.attachments.filter(required_document_key="doc1").count() == 1
@@ -369,7 +373,7 @@ class TestTracker:
         application = returned(two_documents, utara, staff)
         settings.FORMS_BUILDER_LOOKUP_RATE = (2, 600)
         for _ in range(2):
-            client.get(TRACK, {"kode": application.tracking_code})
+            client.get(TRACK, {"kode": application.tracking_code}, follow=True)
 
         response = client.post(
             UPLOAD, {"kode": application.tracking_code, "surat_pengantar": pdf_upload()}

@@ -132,7 +132,7 @@ class TestTracker:
     def test_status_without_personal_data(self, client, service, utara, staff):
         application = advance(submit(service, utara), **staff, until=S.PROCESSING)
         response = client.get(
-            reverse("forms_builder:track"), {"kode": application.display_code.lower()}
+            reverse("forms_builder:track"), {"kode": application.display_code.lower()}, follow=True
         )
         content = response.content.decode()
         assert response.status_code == 200
@@ -152,7 +152,7 @@ class TestTracker:
             note="Fotokopi KK belum ada",
         )
         content = client.get(
-            reverse("forms_builder:track"), {"kode": application.tracking_code}
+            reverse("forms_builder:track"), {"kode": application.tracking_code}, follow=True
         ).content.decode()
         assert "Fotokopi KK belum ada" in content
         assert 'value="ajukan_ulang"' in content
@@ -192,7 +192,7 @@ class TestTracker:
             "salah" in response.content.decode().lower()
             or "mistake" in response.content.decode().lower()
         )
-        response = client.get(reverse("forms_builder:track"), {"kode": code})
+        response = client.get(reverse("forms_builder:track"), {"kode": code}, follow=True)
         assert response.status_code == 404
 
     def test_wrong_format(self, client, bontang):
@@ -202,10 +202,42 @@ class TestTracker:
     def test_rate_limited_per_ip(self, client, bontang, settings):
         settings.FORMS_BUILDER_LOOKUP_RATE = (5, 600)
         url = reverse("forms_builder:track")
-        codes = [client.get(url, {"kode": "AAAA-AAAA-AA"}).status_code for _ in range(6)]
+        codes = [
+            client.get(url, {"kode": "AAAA-AAAA-AA"}, follow=True).status_code for _ in range(6)
+        ]
         assert codes[:5] != [429] * 5 and codes[5] == 429
-        other = client.get(url, {"kode": "AAAA-AAAA-AA"}, REMOTE_ADDR="10.0.0.9")
+        other = client.get(url, {"kode": "AAAA-AAAA-AA"}, REMOTE_ADDR="10.0.0.9", follow=True)
         assert other.status_code != 429
+
+    def test_the_lookup_posts_the_code_and_lands_on_its_path(self, client, service, utara):
+        application = submit(service, utara)
+        response = client.post(reverse("forms_builder:track"), {"kode": application.tracking_code})
+        assert response.status_code == 302
+        assert response["Location"] == f"/lacak/{application.display_code}/"
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert 'method="post" action="/lacak/"' in page.content.decode()
+
+    def test_old_links_with_the_code_in_the_query_are_sent_to_its_path(
+        self, client, service, utara
+    ):
+        application = submit(service, utara)
+        response = client.get(reverse("forms_builder:track"), {"kode": application.tracking_code})
+        assert response.status_code == 301
+        assert response["Location"] == f"/lacak/{application.display_code}/"
+
+    def test_cancel_and_the_receipt_lead_to_the_path_not_a_query(self, client, service, utara):
+        from forms_builder.notifications import tracker_url
+
+        application = submit(service, utara)
+        response = client.post(
+            reverse("forms_builder:track_action"),
+            {"kode": application.tracking_code, "aksi": "batal"},
+        )
+        assert response["Location"] == f"/lacak/{application.display_code}/"
+        receipt = client.get(reverse("forms_builder:receipt", args=[application.tracking_code]))
+        assert "kode=" not in receipt.content.decode()
+        assert tracker_url(application).endswith(f"/lacak/{application.display_code}/")
 
     def test_empty_form_is_not_counted(self, client, bontang, settings):
         settings.FORMS_BUILDER_LOOKUP_RATE = (1, 600)

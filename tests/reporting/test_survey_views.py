@@ -232,7 +232,9 @@ class TestSurveyByCode:
 
 class TestTrackerLink:
     def track(self, client, application) -> str:
-        response = client.get(reverse("forms_builder:track"), {"kode": application.display_code})
+        response = client.get(
+            reverse("forms_builder:track"), {"kode": application.display_code}, follow=True
+        )
         assert response.status_code == 200
         return text(response)
 
