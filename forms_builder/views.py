@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paten.network import client_ip
@@ -229,6 +230,9 @@ def _survey_status(application) -> str:
     return "done" if hasattr(application, "survey_response") else "open"
 
 
+# The lookup changes nothing (it reads a code and redirects), so it needs no CSRF token,
+# and the bare lookup page stays free of one and thus compressible (paten/compression.py).
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """The tracker's lookup: the code is posted, then the status lives at /lacak/<code>/.

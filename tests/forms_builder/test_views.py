@@ -209,8 +209,9 @@ class TestTracker:
         other = client.get(url, {"kode": "AAAA-AAAA-AA"}, REMOTE_ADDR="10.0.0.9", follow=True)
         assert other.status_code != 429
 
-    def test_the_lookup_posts_the_code_and_lands_on_its_path(self, client, service, utara):
+    def test_the_lookup_posts_the_code_and_lands_on_its_path(self, service, utara):
         application = submit(service, utara)
+        client = Client(enforce_csrf_checks=True)  # a lookup changes nothing: no token
         response = client.post(reverse("forms_builder:track"), {"kode": application.tracking_code})
         assert response.status_code == 302
         assert response["Location"] == f"/lacak/{application.display_code}/"
