@@ -219,6 +219,17 @@ class TestTracker:
         assert page.status_code == 200
         assert 'method="post" action="/lacak/"' in page.content.decode()
 
+    def test_no_form_sends_the_code_in_a_query_string(self, client, service, utara):
+        import re
+
+        application = submit(service, utara)
+        for url in ("/", "/lacak/", f"/lacak/{application.display_code}/"):
+            html = client.get(url).content.decode()
+            forms_ = re.findall(r"<form\b[^>]*>.*?</form>", html, re.S)
+            with_code = [f for f in forms_ if 'name="kode"' in f]
+            assert with_code, url
+            assert all('method="post"' in f.split(">", 1)[0] for f in with_code), url
+
     def test_old_links_with_the_code_in_the_query_are_sent_to_its_path(
         self, client, service, utara
     ):
