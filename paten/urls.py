@@ -46,5 +46,6 @@ urlpatterns += i18n_patterns(
 )
 urlpatterns += i18n_patterns(path("", include("forms_builder.urls")), prefix_default_language=False)
 urlpatterns += i18n_patterns(path("", include("reporting.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(path("", include("paten.ppid.urls")), prefix_default_language=False)
 # Wagtail's page serving stays last: it matches every remaining path.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     PETUGAS_LOKET = "Petugas Loket", _("Front-office clerk")
     BACK_OFFICE = "Back Office", _("Back office")
     PPID = "PPID", _("Information officer (PPID)")
+    ATASAN_PPID = "Atasan PPID", _("Superior of the PPID (answers objections)")
     EVALUATOR = "Evaluator", _("Evaluator")
     PENYUSUN_STANDAR = "Penyusun Standar", _("Service standard editor")
 
@@ -40,6 +41,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "wagtailimages.*",
         # Offline kecamatan: enrol laptops, exchange bundles (docs/sync.md).
         "sync.*",
+        # The PPID structure and deadlines of the installation (paten.ppid).
+        "ppid.change_ppidsettings",
     ),
     Role.CAMAT: (
         "wagtailadmin.access_admin",
@@ -99,7 +102,61 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "reporting.add_reportrun",
         "reporting.view_reportoutput",
     ),
-    Role.PPID: ("wagtailadmin.access_admin", "regions.view_region"),
+    # PPID utama (no kecamatan) and kecamatan PPID (pelaksana): the public information
+    # list, requests, objections filed at the desk, registers and reports; routing is
+    # the PPID utama's (a scope rule in paten.ppid.permissions). Answering objections
+    # is the atasan PPID's, never the PPID's (UU 14/2008 Pasal 36).
+    Role.PPID: (
+        "wagtailadmin.access_admin",
+        "regions.view_region",
+        "ppid.view_dipentry",
+        "ppid.add_dipentry",
+        "ppid.change_dipentry",
+        "ppid.publish_dipentry",
+        "ppid.lock_dipentry",
+        "ppid.unlock_dipentry",
+        "ppid.view_consequencetest",
+        "ppid.add_consequencetest",
+        "ppid.change_consequencetest",
+        "ppid.view_informationrequest",
+        "ppid.add_informationrequest",
+        "ppid.route_informationrequest",
+        "ppid.decide_informationrequest",
+        "ppid.view_personal_data",
+        "ppid.view_objection",
+        "ppid.add_objection",
+        "ppid.view_dispute",
+        "ppid.view_exceptionground",
+        "ppid.add_exceptionground",
+        "ppid.change_exceptionground",
+        "ppid.view_dipcategory",
+        "ppid.add_dipcategory",
+        "ppid.change_dipcategory",
+        "ppid.view_responsetemplate",
+        "ppid.change_responsetemplate",
+        "ppid.view_reportnarrative",
+        "ppid.add_reportnarrative",
+        "ppid.change_reportnarrative",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+        "reporting.view_reportrun",
+        "reporting.add_reportrun",
+        "reporting.view_reportoutput",
+    ),
+    Role.ATASAN_PPID: (
+        "wagtailadmin.access_admin",
+        "regions.view_region",
+        "ppid.view_informationrequest",
+        "ppid.view_personal_data",
+        "ppid.view_objection",
+        "ppid.decide_objection",
+        "ppid.view_dispute",
+        "ppid.view_dipentry",
+        "ppid.view_consequencetest",
+        "reporting.view_reportrun",
+        "reporting.add_reportrun",
+        "reporting.view_reportoutput",
+    ),
     Role.EVALUATOR: (
         "wagtailadmin.access_admin",
         "regions.view_region",

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "paten.audit",
     "paten.workdays",
     "paten.sync",
+    "paten.ppid",
     # domain apps
     "service_catalog",
     "forms_builder",

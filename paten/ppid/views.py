@@ -1,0 +1,498 @@
+"""Public pages of the PPID: the public information list (DIP) with its entries and CSV,
+the request form and its receipt, the tracker (status, the deadline, letters and answer
+documents to download, withdrawal, objection) and the statistics.
+
+No page shows the requester's identity, KTP, address or contact, and no URL carries
+them; files are private and reach the requester only through the tracker (a POST with
+the tracking code, so the code is not left in a URL of a file). Everything works without
+JavaScript. Lookups by tracking code are rate-limited per client address, as the
+application tracker.
+"""
+
+import csv
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from forms_builder import tracking
+
+from . import deadlines, selectors, services
+from .constants import (
+    DECISION_STATES,
+    GRANTING_STATES,
+    OPEN_STATES,
+    REQUESTER_FILE_KINDS,
+    FileKind,
+    InformationClass,
+    ObjectionState,
+    RequestChannel,
+    RequestEventKind,
+)
+from .forms import ObjectionForm, RequestForm, TrackForm
+from .models import DipCategory, PpidSettings
+from .pdf import receipt_pdf
+from .services import ActionRefused, RequestInput
+
+PER_PAGE = 50
+PAGE_CACHE_TIMEOUT = 60 * 60 * 24
+CACHED_PARAMS = ("unit", "kelas", "kategori", "tahun", "halaman")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# -- rate limit (as forms_builder's tracker) -------------------------------------------
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a client-sent X-Forwarded-For would let anyone reset the limit.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def lookup_allowed(request: HttpRequest) -> bool:
+    limit, window = getattr(settings, "PPID_LOOKUP_RATE", (20, 600))
+    key = f"ppid:lookup:{_client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    context = {
+        "form": TrackForm(),
+        "error": _("Too many lookups from your connection. Please wait ten minutes and try again."),
+    }
+    response = render(request, "ppid/track.html", context, status=429)
+    response["Retry-After"] = str(getattr(settings, "PPID_LOOKUP_RATE", (20, 600))[1])
+    return response
+
+
+# -- the public information list -------------------------------------------------------
+
+
+def _cache_key(request: HttpRequest, name: str, extra: str = "") -> str:
+    params = [(key, str(request.GET.get(key, ""))[:40]) for key in CACHED_PARAMS]
+    raw = "|".join(
+        [
+            str(selectors.dip_generation()),
+            translation.get_language() or "",
+            request.get_host(),
+            name,
+            extra,
+            urlencode(params),
+            timezone.localdate().isoformat(),  # serta-merta and flags change by date
+        ]
+    )
+    return "ppid:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET.get("q")
+        and not (request.user.is_authenticated)
+    )
+
+
+def _cached(name: str):
+    """Serve a public DIP page from the cache keyed by the DIP generation (bumped on every
+    publish, unpublish and change of what these pages show, see ``signals``)."""
+
+    def decorator(view):
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not _cacheable(request):
+                return view(request, *args, **kwargs)
+            key = _cache_key(request, name, "|".join(map(str, args + tuple(kwargs.values()))))
+            hit = cache.get(key)
+            if hit is not None:
+                content_type, body = hit
+                response = HttpResponse(body, content_type=content_type)
+                response["X-DIP-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if response.status_code == 200 and not response.cookies and not response.streaming:
+                cache.set(key, (response["Content-Type"], response.content), PAGE_CACHE_TIMEOUT)
+                response["X-DIP-Cache"] = "miss"
+            return response
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return transaction.non_atomic_requests(wrapped)
+
+    return decorator
+
+
+@require_safe
+@_cached("dip_list")
+def dip_list(request: HttpRequest) -> HttpResponse:
+    """The DIP of the pemda and every kecamatan: search and filters by class, category,
+    year and unit, working without JavaScript."""
+    kecamatan = selectors.installation_kecamatan()
+    categories = list(DipCategory.objects.all())
+    filters = selectors.dip_filters_from(request.GET, categories=categories, kecamatan=kecamatan)
+    entries = selectors.dip_public_entries(filters=filters)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("halaman"))
+    params = filters.as_params()
+    return render(
+        request,
+        "ppid/dip_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "categories": categories,
+            "kecamatan": kecamatan,
+            "years": selectors.dip_years(),
+            "classes": InformationClass.choices,
+            "utama_unit": PpidSettings.load().utama_unit,
+            "query": urlencode(params),
+            "csv_query": urlencode(params),
+            "unit_pemda": selectors.UNIT_PEMDA,
+        },
+    )
+
+
+@require_safe
+@_cached("dip_detail")
+def dip_detail(request: HttpRequest, pk) -> HttpResponse:
+    entry = selectors.dip_public_entry(pk=pk)
+    if entry is None:
+        raise Http404(_("No such public information."))
+    documents = [] if entry.is_exempt else list(entry.documents.all())
+    return render(
+        request,
+        "ppid/dip_detail.html",
+        {"entry": entry, "documents": documents, "utama_unit": PpidSettings.load().utama_unit},
+    )
+
+
+def csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas (CSV/formula injection, OWASP)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+CSV_HEADER = [
+    "Nomor",
+    "Judul",
+    "Ringkasan isi informasi",
+    "Jenis informasi",
+    "Kategori",
+    "Unit",
+    "Pejabat/unit yang menguasai informasi",
+    "Penanggung jawab pembuatan/penerbitan",
+    "Waktu pembuatan",
+    "Tempat pembuatan",
+    "Bentuk informasi",
+    "Jangka waktu penyimpanan",
+    "Tahun",
+    "Dasar pengecualian",
+    "Dikecualikan sampai",
+    "Alamat halaman",
+]
+
+
+@require_safe
+def dip_csv(request: HttpRequest) -> HttpResponse:
+    """The DIP as CSV (the minimum columns plus class, category, unit and year); an exempt
+    entry gives its exception, never its content."""
+    filters = selectors.dip_filters_from(request.GET)
+    utama = PpidSettings.load().utama_unit
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="daftar-informasi-publik-{stamp}.csv"'
+    response.write("\ufeff")  # Excel needs the BOM to read UTF-8.
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for entry in selectors.dip_public_entries(filters=filters).iterator(chunk_size=1000):
+        test = entry.consequence_test if entry.is_exempt else None
+        writer.writerow(
+            [
+                csv_safe(value)
+                for value in (
+                    entry.number,
+                    entry.title,
+                    "" if entry.is_exempt else entry.summary,
+                    entry.get_information_class_display(),
+                    entry.category.name,
+                    entry.kecamatan.name if entry.kecamatan_id else utama,
+                    entry.holding_unit,
+                    entry.responsible,
+                    entry.produced_on.isoformat() if entry.produced_on else "",
+                    entry.produced_at,
+                    entry.get_available_form_display(),
+                    entry.retention,
+                    entry.year,
+                    str(test.ground) if test else "",
+                    test.exempt_until.isoformat() if test else "",
+                    request.build_absolute_uri(reverse("ppid:dip_detail", args=[entry.pk])),
+                )
+            ]
+        )
+    return response
+
+
+# -- requests --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def request_form(request: HttpRequest) -> HttpResponse:
+    """Request information online, without an account (Perki 1/2021 form)."""
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = services.request_submit(
+                    data=RequestInput(
+                        **{key: data.get(key) or "" for key in RequestInput.__dataclass_fields__}  # noqa: SLF001
+                    ),
+                    kecamatan=data.get("kecamatan"),
+                    channel=RequestChannel.ONLINE,
+                    identity_file=data.get("identity_file"),
+                )
+            except ValidationError as error:
+                _attach(form, error)
+            else:
+                return redirect("ppid:receipt", code=item.tracking_code)
+    else:
+        form = RequestForm()
+    settings_ = PpidSettings.load()
+    return render(
+        request,
+        "ppid/request_form.html",
+        {"form": form, "ppid_settings": settings_},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _attach(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, messages in error.message_dict.items():
+        form.add_error(key if key in form.fields else None, messages)
+
+
+def _by_code_or_404(code: str):
+    try:
+        normalised = tracking.parse(code)
+    except tracking.TrackingCodeError:
+        raise Http404 from None
+    item = selectors.request_by_code(code=normalised)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _tracker_url(request: HttpRequest, item) -> str:
+    return request.build_absolute_uri(f"{reverse('ppid:track')}?kode={item.display_code}")
+
+
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    if not lookup_allowed(request):
+        return _too_many(request)
+    item = _by_code_or_404(code)
+    return render(
+        request,
+        "ppid/receipt.html",
+        {"item": item, "tracker_url": _tracker_url(request, item), "unit": _unit(item)},
+    )
+
+
+def receipt_download(request: HttpRequest, code: str) -> HttpResponse:
+    if not lookup_allowed(request):
+        return _too_many(request)
+    item = _by_code_or_404(code)
+    pdf = receipt_pdf(request=item, tracker_url=_tracker_url(request, item))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bukti-permohonan-{item.display_code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _unit(item) -> str:
+    if item.kecamatan_id:
+        return f"PPID Kecamatan {item.kecamatan.name}"
+    return PpidSettings.load().utama_unit
+
+
+PUBLIC_EVENTS = {
+    RequestEventKind.RECEIVED,
+    RequestEventKind.ROUTED,
+    RequestEventKind.EXTENDED,
+    RequestEventKind.DECIDED,
+    RequestEventKind.WITHDRAWN,
+    RequestEventKind.DOCUMENT_ADDED,
+    RequestEventKind.OBJECTION_FILED,
+    RequestEventKind.OBJECTION_ANSWERED,
+}
+
+
+def _status_context(item, *, objection_form=None, now=None) -> dict:
+    """What the tracker shows: state, deadline, timeline, the requester's files and the
+    objection; never the requester's identity or contact, nor staff notes."""
+    now = now or timezone.now()
+    files = [
+        f
+        for f in item.files.all()
+        if f.kind in REQUESTER_FILE_KINDS
+        and (f.kind != FileKind.ANSWER or item.state in GRANTING_STATES)
+    ]
+    objections = list(item.objections.all())
+    open_objection = next((o for o in objections if o.state == ObjectionState.RECEIVED), None)
+    answered = [o for o in objections if o.state == ObjectionState.ANSWERED]
+    can_object = (
+        item.state not in ("ditarik",)
+        and open_objection is None
+        and (item.state in DECISION_STATES or (item.state in OPEN_STATES and now > item.due_at))
+    )
+    objection_closes = None
+    if can_object:
+        arose = (
+            timezone.localdate(item.decided_at)
+            if item.state in DECISION_STATES
+            else timezone.localdate(item.due_at)
+        )
+        objection_closes = deadlines.objection_filing_deadline(
+            services.calendar_for(item.kecamatan_id), ground_arose_on=arose
+        )
+        if now > objection_closes:
+            can_object = False
+    return {
+        "item": item,
+        "unit": _unit(item),
+        "timeline": [
+            {"at": event.at, "label": event.get_kind_display()}
+            for event in item.events.all()
+            if event.kind in PUBLIC_EVENTS
+        ],
+        "files": files,
+        "overdue": item.is_overdue(now),
+        "can_withdraw": item.state in OPEN_STATES,
+        "can_object": can_object,
+        "objection_closes": objection_closes,
+        "objection_form": objection_form if objection_form is not None else ObjectionForm(),
+        "open_objection": open_objection,
+        "answered_objections": answered,
+        "exception_ground": item.exception_ground,
+    }
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """The public tracker: status, the deadline the PPID must keep, letters and answers."""
+    raw = request.GET.get("kode", "").strip()
+    form = TrackForm(request.GET or None)
+    context: dict = {"form": form}
+    if not raw:
+        return render(request, "ppid/track.html", context)
+    if not lookup_allowed(request):
+        return _too_many(request)
+    try:
+        code = tracking.parse(raw)
+    except tracking.TrackingCodeError as error:
+        if error.reason == "check":
+            context["error"] = _(
+                "This code has a typing mistake: one character is wrong or two are swapped. "
+                "Check it against your receipt."
+            )
+        else:
+            context["error"] = _(
+                "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
+                "Check it against your receipt."
+            )
+        return render(request, "ppid/track.html", context, status=400)
+    item = selectors.request_by_code(code=code)
+    if item is None:
+        context["error"] = _("No request has this code. Check it against your receipt.")
+        return render(request, "ppid/track.html", context, status=404)
+    context.update(_status_context(item))
+    context["objection_sent"] = request.GET.get("keberatan") == "1"
+    return render(request, "ppid/track.html", context)
+
+
+def _tracker_redirect(item, suffix: str = "") -> HttpResponse:
+    return redirect(f"{reverse('ppid:track')}?kode={item.display_code}{suffix}")
+
+
+@require_POST
+def track_download(request: HttpRequest) -> HttpResponse:
+    """A letter or answer document, for the holder of the tracking code."""
+    if not lookup_allowed(request):
+        return _too_many(request)
+    item = _by_code_or_404(request.POST.get("kode", ""))
+    wanted = request.POST.get("berkas", "")
+    record = next((f for f in _status_context(item)["files"] if str(f.pk) == wanted), None)
+    if record is None:
+        raise Http404
+    response = FileResponse(
+        record.file.open("rb"),
+        as_attachment=True,
+        filename=f"{record.get_kind_display()}-{item.display_code}{_ext(record)}".replace(" ", "-"),
+        content_type=record.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _ext(record) -> str:
+    import os
+
+    return os.path.splitext(record.file.name)[1]
+
+
+@require_POST
+def track_withdraw(request: HttpRequest) -> HttpResponse:
+    """The requester withdraws; holding the code is the authorisation."""
+    if not lookup_allowed(request):
+        return _too_many(request)
+    item = _by_code_or_404(request.POST.get("kode", ""))
+    try:
+        services.request_withdraw(request=item)
+    except ValidationError:
+        pass  # the tracker shows the state as it is
+    return _tracker_redirect(item)
+
+
+@require_POST
+def track_objection(request: HttpRequest) -> HttpResponse:
+    """File an objection from the tracker; a refusal re-shows the tracker with the reason."""
+    if not lookup_allowed(request):
+        return _too_many(request)
+    item = _by_code_or_404(request.POST.get("kode", ""))
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.objection_file(
+                request=item,
+                ground=data["ground"],
+                reasons=data["reasons"],
+                proxy_name=data.get("proxy_name", ""),
+                proxy_address=data.get("proxy_address", ""),
+            )
+        except ActionRefused as error:
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            return _tracker_redirect(item, "&keberatan=1")
+    item = selectors.request_by_code(code=item.tracking_code)
+    context = {"form": TrackForm(initial={"kode": item.display_code})}
+    context.update(_status_context(item, objection_form=form))
+    return render(request, "ppid/track.html", context, status=400)

@@ -1,0 +1,204 @@
+"""Fixtures of the PPID tests: Kota Bontang and its kecamatan, the PPID structure (PPID
+utama, kecamatan PPID of Bontang Utara and of Bontang Selatan, atasan PPID) and request
+builders that go through the services."""
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from paten.accounts.constants import Role
+from paten.accounts.services import staff_create
+from paten.ppid.constants import RequestChannel
+from paten.ppid.services import RequestInput, request_submit
+from paten.regions.models import Region
+
+UTARA, SELATAN, BARAT = "64.74.01", "64.74.02", "64.74.03"
+WIB = ZoneInfo("Asia/Jakarta")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n" + b"0" * 64
+NIK = "6474014107900001"  # kecamatan 64.74.01, a woman born 1 July 1990
+
+
+def at(*args) -> datetime:
+    """An aware datetime in WIB: ``at(2026, 2, 13, 10)``."""
+    return datetime(*args, tzinfo=WIB)
+
+
+def _region(code: str, name: str) -> Region:
+    parent = Region.objects.get(code=code.rsplit(".", 1)[0]) if "." in code else None
+    region, _created = Region.objects.get_or_create(
+        code=code, defaults={"name": name, "parent": parent}
+    )
+    return region
+
+
+@pytest.fixture
+def bontang(db, settings):
+    settings.PATEN_KABUPATEN_KOTA = "64.74"
+    settings.TIME_ZONE = "Asia/Jakarta"
+    _region("64", "Kalimantan Timur")
+    _region("64.74", "Kota Bontang")
+    for code, name in [
+        (UTARA, "Bontang Utara"),
+        (SELATAN, "Bontang Selatan"),
+        (BARAT, "Bontang Barat"),
+    ]:
+        _region(code, name)
+    return Region.objects.get(code="64.74")
+
+
+@pytest.fixture
+def utara(bontang):
+    return Region.objects.get(code=UTARA)
+
+
+@pytest.fixture
+def selatan(bontang):
+    return Region.objects.get(code=SELATAN)
+
+
+def _staff(username, role, kecamatan=None):
+    return staff_create(
+        username=username,
+        password="x",
+        roles=[role],
+        kecamatan=[kecamatan] if kecamatan else [],
+        first_name=username,
+    )
+
+
+@pytest.fixture
+def ppid_utama(bontang):
+    return _staff("ppid", Role.PPID)
+
+
+@pytest.fixture
+def ppid_utara(bontang):
+    return _staff("ppid.utara", Role.PPID, UTARA)
+
+
+@pytest.fixture
+def ppid_selatan(bontang):
+    return _staff("ppid.selatan", Role.PPID, SELATAN)
+
+
+@pytest.fixture
+def atasan(bontang):
+    return _staff("atasan", Role.ATASAN_PPID)
+
+
+@pytest.fixture
+def camat_utara(bontang):
+    return _staff("camat.utara", Role.CAMAT, UTARA)
+
+
+def upload(name="ktp.png", content=PNG):
+    handle = io.BytesIO(content)
+    handle.name = name
+    handle.size = len(content)
+    return handle
+
+
+def request_input(**overrides) -> RequestInput:
+    values = {
+        "requester_name": "Siti Rahmawati",
+        "requester_nik": NIK,
+        "requester_address": "Jl. Awang Long No. 7, Bontang",
+        "requester_phone": "0812 3456 7890",
+        "requester_email": "siti@example.org",
+        "information_requested": "Laporan realisasi anggaran kecamatan tahun 2025",
+        "purpose": "Penelitian skripsi",
+    }
+    values.update(overrides)
+    return RequestInput(**values)
+
+
+@pytest.fixture
+def make_request(bontang):
+    def make(*, kecamatan=None, received_at=None, actor=None, **overrides):
+        return request_submit(
+            data=request_input(**overrides),
+            kecamatan=kecamatan,
+            channel=RequestChannel.ONLINE,
+            identity_file=upload(),
+            actor=actor,
+            received_at=received_at,
+        )
+
+    return make
+
+
+@pytest.fixture
+def category(db):
+    from paten.ppid.models import DipCategory
+
+    return DipCategory.objects.get_or_create(name="Keuangan")[0]
+
+
+@pytest.fixture
+def make_entry(bontang, category):
+    """A DIP entry saved with a revision, published unless ``live=False``."""
+    from paten.ppid.constants import InformationClass
+    from paten.ppid.models import DipEntry
+    from paten.ppid.services import dip_number_issue
+
+    def make(*, kecamatan=None, title="Laporan keuangan", live=True, user=None, **fields):
+        from django.db import transaction
+
+        values = {
+            "information_class": InformationClass.PERIODIC,
+            "summary": "Ringkasan laporan",
+            "holding_unit": "Sekretariat",
+            "responsible": "Sekretaris Kecamatan",
+            "year": 2026,
+            "retention": "5 tahun",
+        }
+        values.update(fields)
+        with transaction.atomic():
+            entry = DipEntry(
+                title=title,
+                category=category,
+                kecamatan=kecamatan,
+                live=False,
+                **values,
+            )
+            entry.number = dip_number_issue(kecamatan_code=entry.kecamatan_id)
+            entry.full_clean()
+            entry.save()
+            revision = entry.save_revision(user=user)
+            if live:
+                revision.publish(user=user)
+        entry.refresh_from_db()
+        return entry
+
+    return make
+
+
+@pytest.fixture
+def make_test(bontang):
+    from datetime import date
+
+    from paten.ppid.models import ConsequenceTest, ExceptionGround
+    from paten.ppid.services import consequence_test_number_issue
+
+    def make(*, kecamatan=None, information="Data pribadi pemohon KTP", exempt_until=None):
+        from django.db import transaction
+
+        with transaction.atomic():
+            test = ConsequenceTest(
+                kecamatan=kecamatan,
+                information=information,
+                ground=ExceptionGround.objects.get(article__endswith="huruf h"),
+                consequence="Mengungkap rahasia pribadi warga.",
+                decided_on=date(2026, 1, 5),
+                exempt_until=exempt_until or date(2031, 1, 5),
+                decided_by="PPID Kecamatan",
+            )
+            test.number = consequence_test_number_issue(kecamatan_code=test.kecamatan_id)
+            test.full_clean()
+            test.save()
+        return test
+
+    return make
