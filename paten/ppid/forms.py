@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from paten.accounts.selectors import kecamatan_scope_for
-from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
+from paten.regions.selectors import installation_kecamatan, installation_kecamatan_for
 
 from .constants import (
     DeliveryMethod,
@@ -32,14 +32,9 @@ TEXT_MAX = 4000
 
 
 def _kecamatan_queryset(user=None):
-    from django.conf import settings
-
-    regions = Region.objects.filter(level=RegionLevel.KECAMATAN).under(
-        settings.PATEN_KABUPATEN_KOTA
-    )
     if user is not None:
-        regions = kecamatan_scope_for(user).filter(regions, field="code")
-    return regions.order_by("name")
+        return installation_kecamatan_for(user=user)
+    return installation_kecamatan()
 
 
 # -- admin: units limited to the scope ------------------------------------------------

@@ -11,13 +11,13 @@ import re
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
 import weasyprint
 
 from forms_builder.pdf import qr_data_uri, render_placeholders
+from paten import dates
 
 from .constants import RequestState, TemplateKind
 from .models import InformationRequest, Objection, PpidSettings, ResponseTemplate
@@ -26,13 +26,9 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
 
 def long_date(value) -> str:
-    """“3 Desember 2026” (the installation's language)."""
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        value = timezone.localdate(value)
+    """“3 Desember 2026” in the installation's language (letters are Indonesian)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return date_format(value, "j F Y")
+        return dates.long_date(value)
 
 
 def unit_name(request: InformationRequest, ppid_settings: PpidSettings) -> str:

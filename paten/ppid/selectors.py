@@ -10,13 +10,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from paten.regions.constants import RegionLevel
-from paten.regions.models import Region
+from paten.regions.selectors import installation_kecamatan
 
 from . import permissions
 from .constants import OPEN_STATES, InformationClass, ObjectionState, RequestState
@@ -59,14 +57,6 @@ def dip_generation_bump() -> int:
         return value
 
 
-def installation_kecamatan() -> list[Region]:
-    return list(
-        Region.objects.filter(level=RegionLevel.KECAMATAN)
-        .under(settings.PATEN_KABUPATEN_KOTA)
-        .order_by("name")
-    )
-
-
 @dataclass(frozen=True)
 class DipFilters:
     """The public filters, already checked: an unknown value is dropped, never an error."""
@@ -91,7 +81,7 @@ class DipFilters:
 
 def dip_filters_from(params, *, categories=None, kecamatan=None) -> DipFilters:
     categories = categories if categories is not None else list(DipCategory.objects.all())
-    kecamatan = kecamatan if kecamatan is not None else installation_kecamatan()
+    kecamatan = kecamatan if kecamatan is not None else list(installation_kecamatan())
     q = " ".join(str(params.get("q", "")).split())[:100]
     information_class = str(params.get("kelas", ""))
     if information_class not in InformationClass.values:

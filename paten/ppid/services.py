@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from forms_builder import tracking
 from forms_builder.validators import normalize_phone, validate_nik
 from paten.audit.services import audit_record
-from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
+from paten.regions.selectors import installation_kecamatan
 from paten.workdays.calendar import WorkingCalendar
 
 from . import deadlines
@@ -107,11 +107,6 @@ def _new_tracking_code() -> str:
         if not InformationRequest.objects.filter(tracking_code=code).exists():
             return code
     raise RuntimeError("no free tracking code after 20 attempts")
-
-
-def installation_kecamatan():
-    """The kecamatan of this installation's kabupaten/kota."""
-    return Region.objects.filter(level=RegionLevel.KECAMATAN).under(settings.PATEN_KABUPATEN_KOTA)
 
 
 def _notice_queue(record: RequestFile) -> None:

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from forms_builder import tracking
+from paten.files import private_file_response, private_headers
+from paten.regions.selectors import installation_kecamatan
 
 from . import deadlines, selectors, services
 from .constants import (
@@ -142,7 +144,7 @@ def _cached(name: str):
 def dip_list(request: HttpRequest) -> HttpResponse:
     """The DIP of the pemda and every kecamatan: search and filters by class, category,
     year and unit, working without JavaScript."""
-    kecamatan = selectors.installation_kecamatan()
+    kecamatan = list(installation_kecamatan())
     categories = list(DipCategory.objects.all())
     filters = selectors.dip_filters_from(request.GET, categories=categories, kecamatan=kecamatan)
     entries = selectors.dip_public_entries(filters=filters)
@@ -321,8 +323,7 @@ def receipt_download(request: HttpRequest, code: str) -> HttpResponse:
     pdf = receipt_pdf(request=item, tracker_url=_tracker_url(request, item))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bukti-permohonan-{item.display_code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_headers(response)
 
 
 def _unit(item) -> str:
@@ -439,15 +440,11 @@ def track_download(request: HttpRequest) -> HttpResponse:
     record = next((f for f in _status_context(item)["files"] if str(f.pk) == wanted), None)
     if record is None:
         raise Http404
-    response = FileResponse(
+    return private_file_response(
         record.file.open("rb"),
-        as_attachment=True,
         filename=f"{record.get_kind_display()}-{item.display_code}{_ext(record)}".replace(" ", "-"),
         content_type=record.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _ext(record) -> str:

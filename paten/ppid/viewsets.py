@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -38,6 +38,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetV
 
 from forms_builder.resources import mask_email, mask_name, mask_number, mask_phone
 from paten.audit.services import audit_record
+from paten.files import private_file_response
 
 from . import permissions, selectors, services
 from .constants import (
@@ -586,15 +587,11 @@ def request_file_download(request: HttpRequest, pk) -> HttpResponse:
             payload={"nomor": record.request.registration_number, "berkas": str(record.pk)},
         )
     ext = os.path.splitext(record.file.name)[1]
-    response = FileResponse(
+    return private_file_response(
         record.file.open("rb"),
-        as_attachment=True,
         filename=f"{record.request.tracking_code}-{record.kind}{ext}",
         content_type=record.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # =============================================================================
