@@ -33,6 +33,7 @@ def demo_users() -> list[DemoUser]:
         DemoUser("admin", (Role.ADMIN_PEMDA,), superuser=True, first_name="Admin Sistem"),
         DemoUser("adminpemda", (Role.ADMIN_PEMDA,), first_name="Bagian Pemerintahan"),
         DemoUser("ppid", (Role.PPID,), first_name="PPID Utama"),
+        DemoUser("atasanppid", (Role.ATASAN_PPID,), first_name="Sekretaris Daerah"),
         DemoUser("evaluator", (Role.EVALUATOR,), first_name="Tim Evaluasi"),
     ]
     per_kecamatan = (

@@ -426,3 +426,205 @@ def dip_periodic_overdue_for_user(*, user, today: date | None = None) -> list[Di
         live=True, information_class=InformationClass.PERIODIC
     )
     return [entry for entry in entries if entry.is_update_overdue(today, months)]
+
+
+# -- statistics: the public page, the reports and the evaluation metric ---------------
+
+#: Classes of the time taken from receipt to the written notice, in working days: within
+#: the statute's 10 days, within the extension (at most 17), later.
+TIME_CLASSES = (
+    ("0–3 hari kerja", 0, 3),
+    ("4–10 hari kerja", 4, 10),
+    ("11–17 hari kerja (dengan perpanjangan)", 11, 17),
+    ("lebih dari 17 hari kerja", 18, None),
+)
+
+
+def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """``[start 00:00, end+1 00:00)`` in local time: both days included."""
+    from datetime import time as clock
+    from datetime import timedelta
+
+    return (
+        timezone.make_aware(datetime.combine(start, clock.min)),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), clock.min)),
+    )
+
+
+def requests_received(*, start: date, end: date, kecamatan: str | None = None) -> QuerySet:
+    """Requests received in ``[start, end]`` (local days), of one unit when given
+    (``UNIT_PEMDA`` for the PPID utama's own)."""
+    since, until = local_bounds(start, end)
+    queryset = InformationRequest.objects.filter(received_at__gte=since, received_at__lt=until)
+    if kecamatan == UNIT_PEMDA:
+        queryset = queryset.filter(kecamatan__isnull=True)
+    elif kecamatan:
+        queryset = queryset.filter(kecamatan_id=kecamatan)
+    return queryset
+
+
+def requests_on_time(code: str | None, start: date, end: date) -> tuple:
+    """“PPID requests answered on time”: of the requests whose written notice went out in
+    the period (``decided_at`` inside it; withdrawn ones do not count), the share sent by
+    the deadline (10 working days, or the extended one; UU 14/2008 Pasal 22 ayat (7)–(8)).
+
+    Returns ``(percent or None, inputs)``; ``percent`` is ``100 × on_time / decided``
+    rounded half-up to two decimals, ``None`` when nothing was decided.
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from .constants import DECISION_STATES
+
+    since, until = local_bounds(start, end)
+    queryset = InformationRequest.objects.filter(
+        state__in=DECISION_STATES, decided_at__gte=since, decided_at__lt=until
+    )
+    if code:
+        queryset = queryset.filter(kecamatan_id=code)
+    row = queryset.aggregate(
+        decided=Count("pk"), on_time=Count("pk", filter=Q(decided_at__lte=F("due_at")))
+    )
+    decided, on_time = row["decided"], row["on_time"]
+    if not decided:
+        return None, {"diputus": 0, "tepat_waktu": 0}
+    value = (Decimal(100 * on_time) / Decimal(decided)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return value, {"diputus": decided, "tepat_waktu": on_time}
+
+
+@dataclass
+class PpidStatistics:
+    """The computed part of the PPID report and of the public statistics page."""
+
+    start: date
+    end: date
+    received: int = 0
+    by_month: list[tuple[str, int]] = field(default_factory=list)
+    by_state: dict[str, int] = field(default_factory=dict)
+    by_unit: list[dict] = field(default_factory=list)
+    decided: int = 0
+    on_time: int = 0
+    time_classes: list[tuple[str, int]] = field(default_factory=list)
+    refused_by_ground: list[tuple[str, int]] = field(default_factory=list)
+    objections: int = 0
+    objections_by_decision: dict[str, int] = field(default_factory=dict)
+    objections_answered_on_time: int = 0
+    disputes: int = 0
+    disputes_by_outcome: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def on_time_percent(self):
+        from decimal import ROUND_HALF_UP, Decimal
+
+        if not self.decided:
+            return None
+        return (Decimal(100 * self.on_time) / Decimal(self.decided)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+
+def ppid_statistics(*, start: date, end: date, kecamatan: str | None = None) -> PpidStatistics:
+    """Requests received in the period (per month, state and unit), notices on time, the
+    time taken per request in classes, refusals per ground, objections and disputes.
+
+    Grouped aggregates, plus one streamed read of (receipt, notice) pairs for the time
+    classes: the query count does not grow with the number of requests."""
+    from collections import Counter
+
+    from .constants import DECISION_STATES, RequestState
+    from .deadlines import working_days_taken
+    from .services import calendar_for
+
+    stats = PpidStatistics(start=start, end=end)
+    received = requests_received(start=start, end=end, kecamatan=kecamatan)
+    months = Counter()
+    for month in received.values_list("received_at", flat=True).iterator():
+        months[timezone.localtime(month).month] += 1
+    from django.utils.dates import MONTHS
+
+    stats.by_month = [
+        (str(MONTHS[m]), months.get(m, 0))
+        for m in range(start.month, end.month + 1 if start.year == end.year else 13)
+    ]
+    stats.received = sum(months.values())
+    stats.by_state = dict.fromkeys(RequestState.values, 0)
+    utama = PpidSettings.load().utama_unit
+    units: dict[str, dict] = {}
+    for row in (
+        received.order_by()
+        .values("kecamatan_id", "kecamatan__name", "state")
+        .annotate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(decided_at__lte=F("due_at"))),
+        )
+    ):
+        stats.by_state[row["state"]] += row["total"]
+        unit = units.setdefault(
+            row["kecamatan_id"] or UNIT_PEMDA,
+            {
+                "code": row["kecamatan_id"] or UNIT_PEMDA,
+                "name": row["kecamatan__name"] or utama,
+                "received": 0,
+                "decided": 0,
+                "on_time": 0,
+                "granted": 0,
+                "refused": 0,
+            },
+        )
+        unit["received"] += row["total"]
+        if row["state"] in DECISION_STATES:
+            unit["decided"] += row["total"]
+            unit["on_time"] += row["on_time"]
+            stats.decided += row["total"]
+            stats.on_time += row["on_time"]
+        if row["state"] in (RequestState.GRANTED, RequestState.GRANTED_IN_PART):
+            unit["granted"] += row["total"]
+        if row["state"] == RequestState.REFUSED:
+            unit["refused"] += row["total"]
+    stats.by_unit = sorted(units.values(), key=lambda u: (u["code"] != UNIT_PEMDA, u["name"]))
+
+    calendar = calendar_for(None)
+    classes = Counter()
+    for received_at, decided_at in (
+        received.filter(state__in=DECISION_STATES)
+        .values_list("received_at", "decided_at")
+        .iterator()
+    ):
+        taken = working_days_taken(calendar, received_at=received_at, done_at=decided_at)
+        for label, low, high in TIME_CLASSES:
+            if taken >= low and (high is None or taken <= high):
+                classes[label] += 1
+                break
+    stats.time_classes = [(label, classes.get(label, 0)) for label, _low, _high in TIME_CLASSES]
+    stats.refused_by_ground = [
+        (row["exception_ground__article"] or "—", row["total"])
+        for row in received.filter(state=RequestState.REFUSED)
+        .order_by()
+        .values("exception_ground__article")
+        .annotate(total=Count("pk"))
+        .order_by("exception_ground__article")
+    ]
+    since, until = local_bounds(start, end)
+    objections = Objection.objects.filter(received_at__gte=since, received_at__lt=until)
+    if kecamatan == UNIT_PEMDA:
+        objections = objections.filter(request__kecamatan__isnull=True)
+    elif kecamatan:
+        objections = objections.filter(request__kecamatan_id=kecamatan)
+    for row in (
+        objections.order_by()
+        .values("decision")
+        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(answered_at__lte=F("due_at"))))
+    ):
+        stats.objections += row["total"]
+        stats.objections_by_decision[row["decision"] or ""] = row["total"]
+        stats.objections_answered_on_time += row["on_time"]
+    for row in (
+        objections.filter(dispute__isnull=False)
+        .order_by()
+        .values("dispute__outcome")
+        .annotate(total=Count("pk"))
+    ):
+        stats.disputes += row["total"]
+        stats.disputes_by_outcome[row["dispute__outcome"]] = row["total"]
+    return stats

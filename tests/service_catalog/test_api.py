@@ -142,6 +142,8 @@ class TestOtherEndpoints:
             "/api/dasar-hukum/",
             "/api/ikm/",
             "/api/ikm/{slug}/",
+            "/api/dip/",
+            "/api/dip/{id}/",
         }
         names = {p["name"] for p in schema["paths"]["/api/layanan/"]["get"]["parameters"]}
         assert {"q", "kecamatan", "kategori", "bidang", "biaya", "halaman"} <= names

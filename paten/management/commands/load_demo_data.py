@@ -6,6 +6,7 @@ from django.db import transaction
 from forms_builder.demo import forms_demo_load
 from paten.accounts.services import staff_assign, staff_create
 from paten.demo import DEMO_PASSWORD, SEED_REGIONS, demo_users
+from paten.ppid.demo import ppid_demo_load
 from paten.site.services import site_settings_set_demo
 from reporting.demo import survey_demo_load
 from reporting.evaluation.demo import evaluation_demo_load
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(survey_demo_load().message))
         self.stdout.write(self.style.SUCCESS(evaluation_demo_load().message))
+        self.stdout.write(self.style.SUCCESS(ppid_demo_load().message))
 
     def _users(self) -> int:
         User = get_user_model()
