@@ -89,7 +89,7 @@ class RequestForm(forms.Form):
     """The online request (Perki 1/2021 form): identity, contact, information, purpose."""
 
     kecamatan = forms.ModelChoiceField(
-        label=_("To"),
+        label=_("Addressed to"),
         queryset=Region.objects.none(),
         required=False,
         empty_label=_("PPID utama (the whole pemda)"),

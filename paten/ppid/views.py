@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from forms_builder import tracking
 from paten.files import private_file_response, private_headers
+from paten.network import client_ip
 from paten.regions.selectors import installation_kecamatan
 
 from . import deadlines, selectors, services
@@ -55,14 +56,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # -- rate limit (as forms_builder's tracker) -------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a client-sent X-Forwarded-For would let anyone reset the limit.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def lookup_allowed(request: HttpRequest) -> bool:
     limit, window = getattr(settings, "PPID_LOOKUP_RATE", (20, 600))
-    key = f"ppid:lookup:{_client_ip(request)}"
+    key = f"ppid:lookup:{client_ip(request)}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

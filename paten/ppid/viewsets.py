@@ -196,7 +196,7 @@ class DipEntryViewSet(ScopedSnippetViewSet):
             label=gettext_lazy("class"),
             accessor="get_information_class_display",
         ),
-        Column("kecamatan", label=gettext_lazy("unit"), accessor="kecamatan"),
+        Column("kecamatan", label=gettext_lazy("PPID unit"), accessor="kecamatan"),
         Column("flags", label=gettext_lazy("attention"), accessor=_flags),
         UpdatedAtColumn(),
         LiveStatusTagColumn(),

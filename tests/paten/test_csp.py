@@ -42,7 +42,14 @@ def test_public_page_allows_only_this_server_and_nothing_inline(client):
 
 
 def test_public_pages_hold_no_inline_script_or_style(client):
-    for url in ("/", reverse("forms_builder:track"), reverse("reporting:ikm")):
+    for url in (
+        "/",
+        reverse("forms_builder:track"),
+        reverse("reporting:ikm"),
+        reverse("ppid:dip_list"),
+        reverse("ppid:request"),
+        reverse("ppid:track"),
+    ):
         html = client.get(url).content.decode()
         assert "<style" not in html, url
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url

@@ -9,7 +9,7 @@ import uuid
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -193,8 +193,9 @@ class ResponseTemplate(models.Model):
     title = models.CharField(_("letter title"), max_length=200)
     body = models.TextField(
         _("letter text"),
-        help_text=_("Blank lines separate paragraphs. Placeholders: %(placeholders)s.")
-        % {"placeholders": TEMPLATE_PLACEHOLDERS},
+        help_text=format_lazy(
+            "{} {}.", _("Blank lines separate paragraphs. Placeholders:"), TEMPLATE_PLACEHOLDERS
+        ),
     )
     email_subject = models.CharField(_("e-mail subject"), max_length=200, blank=True)
     email_body = models.TextField(
