@@ -16,7 +16,8 @@ REDACTED = "…"
 
 # A path segment after /lacak/ or /survei/ (optionally under a language prefix) that is
 # not one of the fixed words, and any kode= query value.
-_FIXED_SEGMENTS = ("aksi", "unggah", "kios", "terima-kasih")
+# The PPID tracker (paten.ppid.urls) adds "unduh", "tarik" and "keberatan".
+_FIXED_SEGMENTS = ("aksi", "unggah", "kios", "terima-kasih", "unduh", "tarik", "keberatan")
 SECRET_IN_URL = re.compile(
     r"(?P<path>/(?:lacak|survei)/)(?!(?:" + "|".join(_FIXED_SEGMENTS) + r")(?:[/?#\s]|$))"
     r"[^/?#\s\"']+"

@@ -2,21 +2,28 @@
 
 Filters are the public list's (``q``, ``kelas``, ``kategori``, ``tahun``, ``unit``); an
 exempt entry gives its exception (ground, article, period), never its summary or
-documents. Documented in the OpenAPI schema at ``/api/schema/``.
+documents. Documented in the OpenAPI schema at ``/api/schema/``. As the catalog API: a
+malformed parameter is refused with 400 naming it, a filter naming a category or unit
+that does not exist matches nothing, and every status an endpoint answers is documented.
 """
 
-from django.http import Http404
+import uuid
+
 from django.urls import path, reverse
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.generics import GenericAPIView
+from rest_framework.exceptions import NotFound
 from rest_framework.mixins import ListModelMixin
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+
+from service_catalog.api import (
+    BAD_PARAMETERS,
+    NOT_FOUND,
+    CatalogPagination,
+    PublicApi,
+    validated_query,
+)
 
 from .constants import InformationClass
 from .models import PpidSettings
@@ -26,19 +33,6 @@ from .selectors import (
     dip_public_entries,
     dip_public_entry,
 )
-
-
-class PublicApi(GenericAPIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
-
-
-class DipPagination(PageNumberPagination):
-    page_size = 50
-    page_query_param = "halaman"
-    max_page_size = 200
-    page_size_query_param = "per_halaman"
 
 
 class UnitSerializer(serializers.Serializer):
@@ -113,28 +107,63 @@ class DipEntryDetailSerializer(DipEntryListSerializer):
         return DocumentSerializer(entry.documents.all(), many=True, context=self.context).data
 
 
+UNIT_PATTERN = r"^([0-9]{2}\.[0-9]{2}\.[0-9]{2}|pemda)$"
+
+
+class DipQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    kelas = serializers.ChoiceField(InformationClass.values, required=False, allow_blank=True)
+    kategori = serializers.SlugField(required=False, allow_blank=True, max_length=140)
+    tahun = serializers.IntegerField(required=False, min_value=1945, max_value=2100)
+    unit = serializers.RegexField(UNIT_PATTERN, required=False, allow_blank=True)
+
+
 FILTER_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Search text"),
-    OpenApiParameter("kelas", OpenApiTypes.STR, enum=InformationClass.values),
-    OpenApiParameter("kategori", OpenApiTypes.STR, description="Category address name"),
-    OpenApiParameter("tahun", OpenApiTypes.INT, description="Year of the information"),
+    OpenApiParameter("q", {"type": "string", "maxLength": 100}, description="Search text"),
     OpenApiParameter(
-        "unit", OpenApiTypes.STR, description="Kemendagri code of a kecamatan, or 'pemda'"
+        "kelas",
+        {"type": "string", "enum": ["", *InformationClass.values]},
+        description="Class of information (UU 14/2008)",
+    ),
+    OpenApiParameter(
+        "kategori",
+        {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$", "maxLength": 140},
+        description="Category address name",
+    ),
+    OpenApiParameter(
+        "tahun",
+        {"type": "integer", "minimum": 1945, "maximum": 2100},
+        description="Year of the information",
+    ),
+    OpenApiParameter(
+        "unit",
+        {"type": "string", "pattern": f"{UNIT_PATTERN}|^$"},
+        description="Kemendagri code of a kecamatan, or 'pemda'",
     ),
 ]
 
 
 class DipListApi(ListModelMixin, PublicApi):
     serializer_class = DipEntryListSerializer
-    pagination_class = DipPagination
+    pagination_class = CatalogPagination
 
     def get_queryset(self):
-        return dip_public_entries(filters=dip_filters_from(self.request.query_params))
+        query = validated_query(self.request, DipQuerySerializer)
+        filters = dip_filters_from(query)
+        unknown_category = query.get("kategori") and filters.category is None
+        unknown_unit = query.get("unit") and not filters.unit
+        if unknown_category or unknown_unit:
+            return []  # a filter naming nothing that exists matches nothing
+        return dip_public_entries(filters=filters)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "utama_unit": PpidSettings.load().utama_unit}
 
-    @extend_schema(parameters=FILTER_PARAMETERS, operation_id="dip_list")
+    @extend_schema(
+        parameters=FILTER_PARAMETERS,
+        operation_id="dip_list",
+        responses={200: DipEntryListSerializer(many=True), 400: BAD_PARAMETERS, 404: NOT_FOUND},
+    )
     def get(self, request):
         return self.list(request)
 
@@ -145,15 +174,27 @@ class DipDetailApi(PublicApi):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "utama_unit": PpidSettings.load().utama_unit}
 
-    @extend_schema(operation_id="dip_retrieve")
-    def get(self, request, pk):
-        entry = dip_public_entry(pk=pk)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "id", {"type": "string"}, OpenApiParameter.PATH, description="Entry id (UUID)"
+            )
+        ],
+        operation_id="dip_retrieve",
+        responses={200: DipEntryDetailSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, pk: str):
+        try:
+            entry = dip_public_entry(pk=uuid.UUID(pk))
+        except ValueError:
+            entry = None
         if entry is None:
-            raise Http404
+            raise NotFound
         return Response(self.get_serializer(entry).data)
 
 
 data_patterns = [
     path("dip/", DipListApi.as_view(), name="api_dip"),
-    path("dip/<uuid:pk>/", DipDetailApi.as_view(), name="api_dip_entry"),
+    # Any text up to the next slash: an id that is no UUID gets the API's JSON 404.
+    path("dip/<str:pk>/", DipDetailApi.as_view(), name="api_dip_entry"),
 ]

@@ -98,38 +98,12 @@ def may_view_register(user) -> bool:
 # -- Wagtail permission policies (registered in ``apps.PpidConfig.ready``) --------------
 
 
-def _policies():
+def _by_unit(scope: KecamatanScope, queryset: QuerySet) -> QuerySet:
+    return scope.filter(queryset, field="kecamatan")
+
+
+def _pemda_wide_edit_policy(model):
     from wagtail.permission_policies import ModelPermissionPolicy
-
-    class KecamatanScopedPolicy(ModelPermissionPolicy):
-        """The model permission AND the object's unit in the user's scope: used by every
-        Wagtail surface that asks about one object (edit links in usage listings, the
-        admin URL finder, workflow and lock reports)."""
-
-        def __init__(self, model, field: str = "kecamatan"):
-            super().__init__(model)
-            self.field = field
-
-        def _unit(self, instance) -> str | None:
-            value = instance
-            for part in self.field.split("__"):
-                value = getattr(value, part, None)
-                if value is None:
-                    return None
-            return getattr(value, "pk", value)
-
-        def user_has_permission_for_instance(self, user, action, instance):
-            return self.user_has_permission(user, action) and in_scope(user, self._unit(instance))
-
-        def user_has_any_permission_for_instance(self, user, actions, instance):
-            return self.user_has_any_permission(user, actions) and in_scope(
-                user, self._unit(instance)
-            )
-
-        def instances_user_has_any_permission_for(self, user, actions):
-            if not self.user_has_any_permission(user, actions):
-                return self.model._default_manager.none()
-            return scoped(user, self.model._default_manager.all(), field=self.field)
 
     class PemdaWideEditPolicy(ModelPermissionPolicy):
         """Configuration shared by the whole installation (exception grounds, categories,
@@ -146,12 +120,17 @@ def _policies():
         def user_has_any_permission(self, user, actions):
             return any(self.user_has_permission(user, action) for action in actions)
 
-    return KecamatanScopedPolicy, PemdaWideEditPolicy
+    return PemdaWideEditPolicy(model)
 
 
 def policies_register() -> None:
-    """Register the PPID models' permission policies with Wagtail (once, at start-up)."""
+    """Register the PPID models' permission policies with Wagtail (once, at start-up):
+    the kecamatan scope on the models a unit owns (``paten.accounts.policies``: edit links,
+    previews, editing sessions, bulk actions and the site history ask it), and pemda-wide
+    editing of the shared configuration."""
     from wagtail.permissions import register_permission_policy
+
+    from paten.accounts.policies import register_scoped_policy
 
     from .models import (
         ConsequenceTest,
@@ -162,11 +141,10 @@ def policies_register() -> None:
         ResponseTemplate,
     )
 
-    scoped_policy, pemda_policy = _policies()
     for model in (DipEntry, ConsequenceTest, ReportNarrative):
-        register_permission_policy(model, scoped_policy(model), exact_class=True)
+        register_scoped_policy(model, _by_unit)
     for model in (ExceptionGround, DipCategory, ResponseTemplate):
-        register_permission_policy(model, pemda_policy(model), exact_class=True)
+        register_permission_policy(model, _pemda_wide_edit_policy(model), exact_class=True)
 
 
 def bulk_objects_in_scope(user, objects) -> bool:

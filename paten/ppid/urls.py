@@ -15,7 +15,11 @@ urlpatterns = [
     path("permohonan-informasi/lacak/unduh/", views.track_download, name="track_download"),
     path("permohonan-informasi/lacak/tarik/", views.track_withdraw, name="track_withdraw"),
     path("permohonan-informasi/lacak/keberatan/", views.track_objection, name="track_objection"),
-    path("permohonan-informasi/<str:code>/bukti/", views.receipt, name="receipt"),
-    path("permohonan-informasi/<str:code>/bukti.pdf", views.receipt_download, name="receipt_pdf"),
+    path("permohonan-informasi/lacak/<str:code>/bukti/", views.receipt, name="receipt"),
+    path(
+        "permohonan-informasi/lacak/<str:code>/bukti.pdf",
+        views.receipt_download,
+        name="receipt_pdf",
+    ),
     path("api/", include(api.data_patterns)),
 ]

@@ -489,3 +489,53 @@ def track_objection(request: HttpRequest) -> HttpResponse:
     context = {"form": TrackForm(initial={"kode": item.display_code})}
     context.update(_status_context(item, objection_form=form))
     return render(request, "ppid/track.html", context, status=400)
+
+
+# -- statistics ------------------------------------------------------------------------
+
+
+@require_safe
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Requests, the on-time rate and the outcomes per year and per unit, with charts
+    drawn by the server; counts only (no request is identifiable)."""
+    from datetime import date
+
+    from .charts import count_chart, on_time_chart
+    from .constants import RequestState
+
+    today = timezone.localdate()
+    raw_year = str(request.GET.get("tahun", "")).strip()
+    year = (
+        int(raw_year) if raw_year.isdigit() and 2008 <= int(raw_year) <= today.year else today.year
+    )
+    kecamatan = list(installation_kecamatan())
+    unit = str(request.GET.get("unit", "")).strip()
+    if unit != selectors.UNIT_PEMDA and unit not in {k.code for k in kecamatan}:
+        unit = ""
+    stats = selectors.ppid_statistics(
+        start=date(year, 1, 1), end=min(date(year, 12, 31), today), kecamatan=unit or None
+    )
+    outcomes = [
+        (RequestState(state).label, stats.by_state.get(state, 0)) for state in RequestState.values
+    ]
+    return render(
+        request,
+        "ppid/statistics.html",
+        {
+            "year": year,
+            "years": list(range(today.year, max(2008, today.year - 6) - 1, -1)),
+            "unit": unit,
+            "kecamatan": kecamatan,
+            "unit_pemda": selectors.UNIT_PEMDA,
+            "utama_unit": PpidSettings.load().utama_unit,
+            "stats": stats,
+            "outcomes": outcomes,
+            "on_time_chart": on_time_chart(stats),
+            "month_chart": count_chart(
+                stats.by_month, title=_("Requests per month"), chart_id="ppid-bulan"
+            ),
+            "outcome_chart": count_chart(
+                outcomes, title=_("Requests by state"), chart_id="ppid-keputusan"
+            ),
+        },
+    )

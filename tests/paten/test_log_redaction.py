@@ -23,6 +23,15 @@ CODE = "ABCD-EFGH-JK"
         # Fixed words of the same URLs stay readable.
         ("POST /lacak/aksi/ HTTP/1.1", "POST /lacak/aksi/ HTTP/1.1"),
         ("POST /lacak/unggah/ HTTP/1.1", "POST /lacak/unggah/ HTTP/1.1"),
+        (f"/permohonan-informasi/lacak/{CODE}/bukti/", "/permohonan-informasi/lacak/…/bukti/"),
+        (
+            "POST /permohonan-informasi/lacak/unduh/ HTTP/1.1",
+            "POST /permohonan-informasi/lacak/unduh/ HTTP/1.1",
+        ),
+        (
+            "POST /permohonan-informasi/lacak/keberatan/ HTTP/1.1",
+            "POST /permohonan-informasi/lacak/keberatan/ HTTP/1.1",
+        ),
         ("/survei/terima-kasih/", "/survei/terima-kasih/"),
         ("/lacak/", "/lacak/"),
     ],

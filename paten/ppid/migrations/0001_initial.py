@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('registration_number', models.CharField(max_length=60, unique=True, verbose_name='registration number')),
-                ('tracking_code', models.CharField(max_length=10, unique=True, verbose_name='tracking code')),
+                ('tracking_code', models.CharField(max_length=11, unique=True, verbose_name='tracking code')),
                 ('channel', models.CharField(choices=[('online', 'Online form'), ('loket', 'In person at the desk'), ('surat', 'Letter'), ('email', 'Email')], default='online', max_length=8, verbose_name='channel')),
                 ('requester_kind', models.CharField(choices=[('perorangan', 'Individual'), ('kelompok', 'Group of people'), ('badan_hukum', 'Legal entity')], default='perorangan', max_length=12, verbose_name='requester')),
                 ('requester_name', models.CharField(max_length=150, verbose_name='requester name')),

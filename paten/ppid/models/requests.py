@@ -47,7 +47,7 @@ def request_file_upload_to(instance: "RequestFile", filename: str) -> str:
 class InformationRequest(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     registration_number = models.CharField(_("registration number"), max_length=60, unique=True)
-    tracking_code = models.CharField(_("tracking code"), max_length=10, unique=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=11, unique=True)
     channel = models.CharField(
         _("channel"), max_length=8, choices=RequestChannel.choices, default=RequestChannel.ONLINE
     )
