@@ -920,8 +920,14 @@ def notice_email_send(*, file_id: str) -> bool:
     return True
 
 
-def tracker_url(request: InformationRequest) -> str:
+def tracker_path(display_code: str) -> str:
+    """The tracker of one request: the code is a path segment the logs redact
+    (paten/log_redaction.py), never a query parameter."""
     from django.urls import reverse
 
+    return reverse("ppid:track_code", args=[display_code])
+
+
+def tracker_url(request: InformationRequest) -> str:
     base = getattr(settings, "PPID_PUBLIC_BASE_URL", settings.WAGTAILADMIN_BASE_URL)
-    return f"{base.rstrip('/')}{reverse('ppid:track')}?kode={request.display_code}"
+    return f"{base.rstrip('/')}{tracker_path(request.display_code)}"

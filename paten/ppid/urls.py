@@ -15,6 +15,7 @@ urlpatterns = [
     path("permohonan-informasi/lacak/unduh/", views.track_download, name="track_download"),
     path("permohonan-informasi/lacak/tarik/", views.track_withdraw, name="track_withdraw"),
     path("permohonan-informasi/lacak/keberatan/", views.track_objection, name="track_objection"),
+    path("permohonan-informasi/lacak/<str:code>/", views.track_code, name="track_code"),
     path("permohonan-informasi/lacak/<str:code>/bukti/", views.receipt, name="receipt"),
     path(
         "permohonan-informasi/lacak/<str:code>/bukti.pdf",

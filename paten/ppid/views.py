@@ -23,7 +23,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from forms_builder import tracking
 from paten.files import private_file_response, private_headers
@@ -45,7 +51,7 @@ from .constants import (
 from .forms import ObjectionForm, RequestForm, TrackForm
 from .models import DipCategory, PpidSettings
 from .pdf import receipt_pdf
-from .services import ActionRefused, RequestInput
+from .services import ActionRefused, RequestInput, tracker_path
 
 PER_PAGE = 50
 PAGE_CACHE_TIMEOUT = 60 * 60 * 24
@@ -298,7 +304,7 @@ def _by_code_or_404(code: str):
 
 
 def _tracker_url(request: HttpRequest, item) -> str:
-    return request.build_absolute_uri(f"{reverse('ppid:track')}?kode={item.display_code}")
+    return request.build_absolute_uri(tracker_path(item.display_code))
 
 
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
@@ -390,30 +396,56 @@ def _status_context(item, *, objection_form=None, now=None) -> dict:
     }
 
 
+# The lookup changes nothing (it reads a code and redirects), so it needs no CSRF token,
+# and the bare lookup page stays compressible (paten/compression.py), as the application
+# tracker's.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    """The public tracker: status, the deadline the PPID must keep, letters and answers."""
-    raw = request.GET.get("kode", "").strip()
-    form = TrackForm(request.GET or None)
-    context: dict = {"form": form}
+    """The tracker's lookup: the code is posted, then the status lives at
+    /permohonan-informasi/lacak/<code>/, a path segment the logs redact
+    (paten/log_redaction.py); an old ``?kode=`` link is sent on to the same address."""
+    raw = (request.POST if request.method == "POST" else request.GET).get("kode", "").strip()
+    context: dict = {"form": TrackForm(initial={"kode": raw})}
     if not raw:
         return render(request, "ppid/track.html", context)
-    if not lookup_allowed(request):
-        return _too_many(request)
     try:
         code = tracking.parse(raw)
     except tracking.TrackingCodeError as error:
-        if error.reason == "check":
-            context["error"] = _(
-                "This code has a typing mistake: one character is wrong or two are swapped. "
-                "Check it against your receipt."
-            )
-        else:
-            context["error"] = _(
-                "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
-                "Check it against your receipt."
-            )
+        # Counted like a lookup, so guessing codes here is as limited as at the tracker.
+        if not lookup_allowed(request):
+            return _too_many(request)
+        context["error"] = _code_error(error)
         return render(request, "ppid/track.html", context, status=400)
-    item = selectors.request_by_code(code=code)
+    return redirect(tracker_path(tracking.display(code)), permanent=request.method == "GET")
+
+
+def _code_error(error) -> str:
+    if error.reason == "check":
+        return _(
+            "This code has a typing mistake: one character is wrong or two are swapped. "
+            "Check it against your receipt."
+        )
+    return _(
+        "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
+        "Check it against your receipt."
+    )
+
+
+@require_GET
+def track_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The public tracker: status, the deadline the PPID must keep, letters and answers."""
+    context: dict = {"form": TrackForm(initial={"kode": code})}
+    if not lookup_allowed(request):
+        return _too_many(request)
+    try:
+        normalised = tracking.parse(code)
+    except tracking.TrackingCodeError as error:
+        context["error"] = _code_error(error)
+        return render(request, "ppid/track.html", context, status=400)
+    if code != tracking.display(normalised):
+        return redirect(tracker_path(tracking.display(normalised)), permanent=True)
+    item = selectors.request_by_code(code=normalised)
     if item is None:
         context["error"] = _("No request has this code. Check it against your receipt.")
         return render(request, "ppid/track.html", context, status=404)
@@ -423,7 +455,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 def _tracker_redirect(item, suffix: str = "") -> HttpResponse:
-    return redirect(f"{reverse('ppid:track')}?kode={item.display_code}{suffix}")
+    return redirect(f"{tracker_path(item.display_code)}{suffix}")
 
 
 @require_POST
@@ -484,7 +516,7 @@ def track_objection(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         else:
-            return _tracker_redirect(item, "&keberatan=1")
+            return _tracker_redirect(item, "?keberatan=1")
     item = selectors.request_by_code(code=item.tracking_code)
     context = {"form": TrackForm(initial={"kode": item.display_code})}
     context.update(_status_context(item, objection_form=form))

@@ -135,7 +135,7 @@ def test_request_route_extend_grant_in_part_object_answer_report(
 
     # 4. The citizen downloads the answer from the tracker and files an objection.
     context.clear_cookies()
-    page.goto(f"{base}/permohonan-informasi/lacak/?kode={code}")
+    page.goto(f"{base}/permohonan-informasi/lacak/{code}/")
     expect(page.locator("[data-request-status]")).to_contain_text("Dikabulkan sebagian")
     with page.expect_download() as download:
         page.locator("button[data-download=jawaban]").click()
@@ -156,7 +156,7 @@ def test_request_route_extend_grant_in_part_object_answer_report(
     objection.refresh_from_db()
     assert objection.state == ObjectionState.ANSWERED
     context.clear_cookies()
-    page.goto(f"{base}/permohonan-informasi/lacak/?kode={code}")
+    page.goto(f"{base}/permohonan-informasi/lacak/{code}/")
     expect(page.locator("[data-dispute-route]")).to_contain_text("Komisi Informasi")
 
     # 6. Another kecamatan's PPID cannot open the request.

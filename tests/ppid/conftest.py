@@ -202,3 +202,14 @@ def make_test(bontang):
         return test
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The DIP's cached pages and serta-merta list are keyed by a generation that a test's
+    rollback does not undo: start and end every test with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -168,15 +168,25 @@ class TestRequestForm:
 class TestTracker:
     def test_tracker_states_the_deadline_and_hides_personal_data(self, client, make_request):
         item = make_request(received_at=at(2026, 2, 13, 10))
-        response = client.get(reverse("ppid:track"), {"kode": item.display_code})
+        response = client.get(reverse("ppid:track_code", args=[item.display_code]))
         body = response.content.decode()
         assert "3 Maret 2026" in body
         _no_personal_data(body)
 
+    def test_the_code_never_stays_in_a_query_string(self, client, make_request):
+        item = make_request()
+        status_url = reverse("ppid:track_code", args=[item.display_code])
+        response = client.post(reverse("ppid:track"), {"kode": item.tracking_code.lower()})
+        assert response.status_code == 302 and response["Location"] == status_url
+        response = client.get(reverse("ppid:track"), {"kode": item.display_code})
+        assert response.status_code == 301 and response["Location"] == status_url
+        receipt = client.get(reverse("ppid:receipt", args=[item.tracking_code])).content.decode()
+        assert status_url in receipt and "kode=" not in receipt
+
     def test_mistyped_code_is_explained(self, client, make_request):
         item = make_request()
         wrong = item.tracking_code[:-1] + ("0" if item.tracking_code[-1] != "0" else "1")
-        response = client.get(reverse("ppid:track"), {"kode": wrong})
+        response = client.get(reverse("ppid:track_code", args=[wrong]))
         assert response.status_code in (400, 404)
         assert "data-error" in response.content.decode()
 
@@ -192,7 +202,7 @@ class TestTracker:
             files=[upload("jawaban.pdf", b"%PDF-1.4\n" + b"1" * 80)],
             now=at(2026, 2, 20, 9),
         )
-        page = client.get(reverse("ppid:track"), {"kode": item.display_code}).content.decode()
+        page = client.get(reverse("ppid:track_code", args=[item.display_code])).content.decode()
         assert 'data-download="pemberitahuan"' in page and 'data-download="jawaban"' in page
         assert 'data-download="ktp"' not in page
         ktp = item.files.get(kind="ktp")
@@ -256,7 +266,7 @@ class TestTracker:
         objection_answer(
             objection=objection, decision="ditolak", answer="Tetap dikecualikan.", actor=atasan
         )
-        body = client.get(reverse("ppid:track"), {"kode": item.display_code}).content.decode()
+        body = client.get(reverse("ppid:track_code", args=[item.display_code])).content.decode()
         assert "data-dispute-route" in body and "Komisi Informasi" in body
         assert 'data-download="tanggapan_keberatan"' in body
 
