@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
+# Test processes (pytest-xdist): one per CPU core by default; TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint format check bench translations clean-var help
 
@@ -28,8 +30,10 @@ translations: $(STAMP)
 run: $(STAMP) translations
 	$(PY) scripts/run.py
 
+# Tests that share an outside service run on one worker (xdist_group, tests/conftest.py);
+# -rs lists every skipped test with its reason (a missing service, say).
 test: $(STAMP) translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -rs $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -2,6 +2,14 @@
 
 A test marked ``postgres`` or ``redis`` skips with a clear reason when the service
 is missing, except under CI (``CI=true``), where a missing service fails the test.
+
+``make test`` runs the suite on several processes (pytest-xdist, ``--dist
+loadgroup``). Each process has its own test database (pytest-django appends the
+worker id: ``test_paten_gw0``, ``var/test.sqlite3_gw0``) and its own temporary media,
+private and static folders (``paten/settings/test.py``). What the processes would
+share is grouped onto one of them here: the browser tests (one Chromium and one live
+server at a time) and the tests that use Redis or a real Celery worker (one broker
+database, queues that another test's worker would drain).
 """
 
 import os
@@ -35,7 +43,43 @@ def redis_available(url: str | None = None) -> bool:
         return False
 
 
-def pytest_collection_modifyitems(items):
+#: Fixtures through which a test reaches the database (pytest-django's, and the
+#: live server's, whose pages read it).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    | {"live_server"}
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-only",
+        action="store_true",
+        default=False,
+        help=(
+            "Run only the tests that use the database. The SQLite pass of .ci/run uses it: "
+            "a test that never touches the database proves the same thing on either one, "
+            "and the PostgreSQL pass has already run it."
+        ),
+    )
+
+
+def uses_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or bool(
+        DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("database_only"):
+        kept = [item for item in items if uses_database(item)]
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = kept
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("redis") or item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.xdist_group("services"))
     # Every transactional test restores the migrated data (Wagtail's root and home
     # pages, role groups, content types) with serialized rollback. Mixing the two
     # kinds breaks the next restore: a plain flush re-creates content types and

@@ -44,10 +44,13 @@ def _sqlite_test_file_claim() -> str:
     ``var/test.sqlite3``; another session started meanwhile (a second terminal, an
     editor's test runner) uses ``var/test-<pid>.sqlite3`` and removes it on exit, so the
     two never flush each other's tables. Child processes inherit the choice through
-    ``PATEN_TEST_SQLITE_FILE``.
+    ``PATEN_TEST_SQLITE_FILE``; pytest-xdist workers are such children, and pytest-django
+    gives each its own file by appending the worker id (``var/test.sqlite3_gw0``), which
+    the exit clean-up of a ``test-<pid>`` session removes too.
     """
     import atexit
     import fcntl
+    import glob
 
     chosen = os.environ.get("PATEN_TEST_SQLITE_FILE")
     if chosen:
@@ -64,9 +67,10 @@ def _sqlite_test_file_claim() -> str:
         chosen = str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
 
         def _remove():
-            for suffix in ("", "-wal", "-shm", "-journal"):
+            # The file, its -wal/-shm/-journal companions and the xdist workers' copies.
+            for path in glob.glob(glob.escape(chosen) + "*"):
                 with contextlib.suppress(FileNotFoundError):
-                    os.remove(chosen + suffix)
+                    os.remove(path)
 
         atexit.register(_remove)
     os.environ["PATEN_TEST_SQLITE_FILE"] = chosen
