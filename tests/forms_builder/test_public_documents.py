@@ -85,7 +85,7 @@ class TestReceiptAndTracker:
     def test_receipt_names_the_originals_and_how_long_it_takes(self, client, service, utara):
         application = submit(service, utara)
         html = client.get(
-            reverse("forms_builder:receipt", args=[application.tracking_code])
+            reverse("forms_builder:receipt", args=[application.display_code])
         ).content.decode()
         assert "Perkiraan selesai" in html
         assert "Dokumen asli yang dibawa ke kantor kecamatan" in html
@@ -96,7 +96,7 @@ class TestReceiptAndTracker:
         application = advance(submit(service, utara), **staff, until=S.PROCESSING)
         assert application.due_at is not None
         html = client.get(
-            reverse("forms_builder:track") + f"?kode={application.display_code}"
+            reverse("forms_builder:track_code", args=[application.display_code])
         ).content.decode()
         section = html[html.index("Perkiraan selesai") :]
         with translation.override("id"):
