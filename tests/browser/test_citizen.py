@@ -124,6 +124,9 @@ def _public_pages(world) -> list[str]:
         f"/survei/{finished.tracking_code}/",
         "/ikm/",
         "/evaluasi/",
+        "/informasi-publik/",
+        "/permohonan-informasi/",
+        "/permohonan-informasi/lacak/",
     ]
 
 
