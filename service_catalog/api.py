@@ -74,9 +74,29 @@ def validated_query(request, serializer_class) -> dict:
     return serializer.validated_data
 
 
+class QueryIntegerField(serializers.IntegerField):
+    """An integer query parameter: absent is fine, present but empty is malformed.
+
+    DRF reads an empty value of an optional field from a QueryDict as absent; here
+    ``?halaman=`` is refused like ``?halaman=abc``.
+    """
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
+class QueryTextField(serializers.CharField):
+    """Free search text: control characters (NUL included) are dropped, not refused,
+    as the public index does (``selectors.catalog_filters_from``)."""
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        return "".join(ch for ch in text if ch.isprintable())
+
+
 class PageQuerySerializer(serializers.Serializer):
-    halaman = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
-    per_halaman = serializers.IntegerField(required=False, min_value=1, max_value=200)
+    halaman = QueryIntegerField(required=False, min_value=1, max_value=1_000_000)
+    per_halaman = QueryIntegerField(required=False, min_value=1, max_value=200)
 
 
 class CatalogPagination(PageNumberPagination):
@@ -285,9 +305,7 @@ class KecamatanQuerySerializer(serializers.Serializer):
 
 
 class CatalogQuerySerializer(KecamatanQuerySerializer):
-    q = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, help_text="Search text"
-    )
+    q = QueryTextField(required=False, allow_blank=True, max_length=100, help_text="Search text")
     kategori = serializers.SlugField(
         required=False,
         allow_blank=True,

@@ -72,6 +72,7 @@ class TestServiceApi:
             ("kategori=bukan slug", "kategori"),
             ("halaman=abc", "halaman"),
             ("halaman=0", "halaman"),
+            ("halaman=", "halaman"),
             ("per_halaman=500", "per_halaman"),
         ],
     )
