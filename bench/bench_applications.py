@@ -81,8 +81,8 @@ def _measure(database_url: str) -> dict:
 
     call_command("migrate", verbosity=0)
     from forms_builder.models import Application
-    from forms_builder.numbering import number_issue
     from forms_builder.services.applications import Applicant, application_submit
+    from forms_builder.services.numbering import number_issue
     from paten.regions.models import Region
     from tests.forms_builder.factories import PDF_BYTES, form_version_for
     from tests.service_catalog.factories import make_service

@@ -28,7 +28,7 @@ from service_catalog.selectors import (
     service_queryset,
 )
 
-from .constants import FieldType
+from .constants import QUEUE_OPEN, QUEUE_WAITING, FieldType
 from .forms import ApplicationFormBuilder
 from .models import FormVersion
 from .pdf import result_pdf
@@ -51,12 +51,6 @@ def _is_loket(user) -> bool:
 
 
 # -- work queue ---------------------------------------------------------------------
-
-
-#: Groups of states the state filter offers besides the states themselves (the numbers
-#: of the admin home link to them).
-QUEUE_OPEN = "belum-selesai"
-QUEUE_WAITING = "giliran-saya"
 
 
 class QueueFilterForm(forms.Form):

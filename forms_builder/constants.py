@@ -31,3 +31,9 @@ PERSONAL_DATA_TYPES = frozenset({FieldType.NIK, FieldType.NO_KK, FieldType.NPWP}
 class RegionScope(models.TextChoices):
     KECAMATAN = "kecamatan", _("Desa/kelurahan of the chosen kecamatan")
     KABUPATEN = "kabupaten", _("Any desa/kelurahan of the kabupaten/kota")
+
+
+# Groups of states the work queue's state filter offers besides the states themselves
+# (the numbers of the admin home link to them).
+QUEUE_OPEN = "belum-selesai"
+QUEUE_WAITING = "giliran-saya"

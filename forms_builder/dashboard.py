@@ -19,7 +19,7 @@ from wagtail.admin.ui.components import Component
 from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 
-from .admin_views import QUEUE_OPEN, QUEUE_WAITING
+from .constants import QUEUE_OPEN, QUEUE_WAITING
 from .permissions import WORKFLOW_ROLES
 from .selectors import application_list_for_user, overdue_q
 from .workflow import OPEN_STATES, ApplicationState, states_waiting_for

@@ -42,6 +42,7 @@ from .models import (
     ServiceLegalBasis,
     ServicePage,
 )
+from .services import catalog_index_ensure, service_slug
 
 ALL_KECAMATAN = "semua"
 LIST_SEPARATOR = ";"
@@ -554,11 +555,9 @@ class ServiceResource(CatalogResource):
         return wanted != current
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        from .services import _service_slug, catalog_index_ensure
-
         if is_create:
             index = catalog_index_ensure()
-            instance.slug = _service_slug(instance, index)
+            instance.slug = service_slug(service=instance, parent=index)
             instance.live = True
             index.add_child(instance=instance)
         else:

@@ -5,19 +5,14 @@ demo data, imports and tests pass the same validation as the admin editor
 (``ServicePage.clean`` + the cross-panel checks of ``ServicePageForm``).
 """
 
-from dataclasses import dataclass, field
-from io import BytesIO
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Revision
 
-import openpyxl
-import tablib
-
-from paten.admin_import import ImportSummary
+from paten.audit.services import audit_record
+from paten.site.models import HomePage
 
 from .durations import office_minutes, steps_fit_total
 from .models import ServiceIndexPage, ServicePage
@@ -28,14 +23,9 @@ CATALOG_TITLE = "Layanan"
 
 def catalog_index_parent() -> Page:
     """The home page (the root's child) under which the catalog sits."""
-    try:
-        from paten.site.models import HomePage
-    except ImportError:  # pragma: no cover - the site app always ships it
-        HomePage = None
-    if HomePage is not None:
-        home = HomePage.objects.order_by("path").first()
-        if home is not None:
-            return home
+    home = HomePage.objects.order_by("path").first()
+    if home is not None:
+        return home
     root = Page.get_first_root_node()
     return root.get_first_child() or root
 
@@ -98,7 +88,8 @@ def service_validate(*, service: ServicePage) -> None:
         raise ValidationError(errors)
 
 
-def _service_slug(service: ServicePage, parent: Page) -> str:
+def service_slug(*, service: ServicePage, parent: Page) -> str:
+    """A free slug under ``parent``: the title's, else the title's with the service code."""
     base = slugify(service.title)[:70] or service.code
     if Page._slug_is_available(base, parent, service):
         return base
@@ -112,13 +103,11 @@ def service_save(*, service: ServicePage, user=None, publish: bool = True) -> Re
     With ``publish`` the revision goes live at once; without it the service keeps its
     live version and the revision waits as a draft (see ``service_submit``).
     """
-    from paten.audit.services import audit_record
-
     is_new = service.pk is None
     if is_new:
         index = catalog_index_ensure(user=user)
         if not service.slug:
-            service.slug = _service_slug(service, index)
+            service.slug = service_slug(service=service, parent=index)
     service_validate(service=service)
     if is_new:
         if not publish:
@@ -172,196 +161,3 @@ def service_approve(*, service: ServicePage, user, comment: str = "") -> None:
     if "approve" not in {name for name, _label, _modal in task.get_actions(page, user)}:
         raise PermissionDenied(_("You may not approve this change."))
     task.on_action(task_state, user, "approve", comment=comment)
-
-
-# -----------------------------------------------------------------------------
-# Catalog import and export (the XLSX workbook, one sheet per resource)
-# -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SheetError:
-    sheet: str
-    line: int | None  # line in the sheet (the header is line 1); None: the whole sheet
-    messages: list[str]
-
-    def __str__(self) -> str:
-        where = self.sheet if self.line is None else f"{self.sheet} baris {self.line}"
-        return f"{where}: {'; '.join(self.messages)}"
-
-
-@dataclass
-class CatalogImportReport:
-    dry_run: bool
-    summaries: dict[str, ImportSummary] = field(default_factory=dict)
-    errors: list[SheetError] = field(default_factory=list)
-    published: list[str] = field(default_factory=list)
-
-    @property
-    def committed(self) -> bool:
-        return not self.dry_run and not self.errors
-
-
-def catalog_workbook_read(*, content: bytes) -> dict[str, tablib.Dataset]:
-    """One dataset per sheet of an XLSX workbook, keyed by sheet name (lower case).
-
-    Rows that are entirely empty are dropped; a sheet without a header row is skipped.
-    """
-    try:
-        workbook = openpyxl.load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds
-        raise ValidationError(_("The file is not a readable XLSX workbook.")) from e
-    datasets = {}
-    for sheet in workbook.worksheets:
-        rows = list(sheet.iter_rows(values_only=True))
-        if not rows or not any(rows[0]):
-            continue
-        headers = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
-        width = len(headers)
-        while width and not headers[width - 1]:
-            width -= 1
-        dataset = tablib.Dataset(headers=headers[:width])
-        for row in rows[1:]:
-            values = list(row[:width]) + [None] * (width - len(row[:width]))
-            dataset.append(values)
-        datasets[sheet.title.strip().lower()] = dataset
-    workbook.close()
-    return datasets
-
-
-def _drop_empty_rows(dataset: tablib.Dataset) -> tuple[tablib.Dataset, list[int]]:
-    """The dataset without blank rows, and the sheet line of each remaining row."""
-    kept = tablib.Dataset(headers=dataset.headers)
-    lines = []
-    for number, row in enumerate(dataset, start=2):
-        if any(value not in (None, "") and str(value).strip() for value in row):
-            kept.append(row)
-            lines.append(number)
-    return kept, lines
-
-
-def catalog_import(
-    *, datasets: dict[str, tablib.Dataset], dry_run: bool = False, user=None
-) -> CatalogImportReport:
-    """Import catalog sheets in dependency order inside one transaction.
-
-    Sheets are named as ``resources.CATALOG_RESOURCES`` (``instrumen_hukum``,
-    ``kewenangan``, ``kategori``, ``layanan``, ``persyaratan``, ``prosedur``); any may be
-    missing. The ``persyaratan`` and ``prosedur`` sheets give *all* the rows of each
-    service they mention: rows of those services missing from the sheet are deleted.
-    Every new or changed service is then validated as a whole and published as a new
-    page revision by ``user``. If any row of any sheet is wrong nothing is written,
-    and every bad row is reported with its sheet and line; ``dry_run`` reports
-    without writing.
-    """
-    from paten.admin_import import import_summary_from_result
-    from paten.audit.services import audit_record
-
-    from .resources import CATALOG_RESOURCES, RESOURCE_BY_SHEET, ServiceChildResource
-
-    report = CatalogImportReport(dry_run=dry_run)
-    unknown = sorted(set(datasets) - set(RESOURCE_BY_SHEET))
-    for name in unknown:
-        report.errors.append(
-            SheetError(
-                name,
-                None,
-                [
-                    str(
-                        _("Unknown sheet; the sheets are: %(sheets)s")
-                        % {"sheets": ", ".join(RESOURCE_BY_SHEET)}
-                    )
-                ],
-            )
-        )
-    touched: set[str] = set()
-    service_lines: dict[str, int] = {}
-    with transaction.atomic():
-        for resource_class in CATALOG_RESOURCES:
-            sheet = resource_class.sheet
-            if sheet not in datasets:
-                continue
-            dataset, lines = _drop_empty_rows(datasets[sheet])
-            expected = {f.column_name for f in resource_class().fields.values()}
-            missing = sorted(expected - set(dataset.headers or []))
-            if missing:
-                report.errors.append(
-                    SheetError(
-                        sheet,
-                        1,
-                        [str(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})],
-                    )
-                )
-                continue
-            resource = resource_class(touched_services=touched)
-            result = resource.import_data(
-                dataset, dry_run=False, use_transactions=False, raise_errors=False
-            )
-
-            def line_for(number, lines=lines):
-                return lines[number - 1] if number and 0 < number <= len(lines) else None
-
-            summary = import_summary_from_result(result, dry_run=dry_run, line_for=line_for)
-            report.summaries[sheet] = summary
-            report.errors.extend(SheetError(sheet, e.line, e.messages) for e in summary.errors)
-            if sheet == "layanan":
-                codes = [str(row.get("kode") or "").strip() for row in dataset.dict]
-                service_lines = dict(zip(codes, lines, strict=True))
-            if isinstance(resource, ServiceChildResource) and not summary.has_errors:
-                resource.delete_missing(dry_run=dry_run)
-        if not report.errors:
-            for code in sorted(touched):
-                service = ServicePage.objects.get(code=code)
-                try:
-                    service_publish(service=service, user=user)
-                except ValidationError as e:
-                    messages = [f"{code}: {m}" for m in e.messages]
-                    report.errors.append(SheetError("layanan", service_lines.get(code), messages))
-                else:
-                    report.published.append(code)
-        if report.errors or dry_run:
-            transaction.set_rollback(True)
-        else:
-            audit_record(
-                actor=user,
-                action="service_catalog.catalog_import",
-                payload={
-                    "sheets": {
-                        sheet: {"new": s.new, "updated": s.updated, "unchanged": s.skipped}
-                        for sheet, s in report.summaries.items()
-                    },
-                    "published": report.published,
-                },
-            )
-    report.errors.sort(
-        key=lambda e: (
-            list(RESOURCE_BY_SHEET).index(e.sheet) if e.sheet in RESOURCE_BY_SHEET else -1,
-            e.line or 0,
-        )
-    )
-    return report
-
-
-def catalog_workbook_export(*, example: bool = False) -> bytes:
-    """The catalog as an XLSX workbook with one sheet per resource (the import template).
-
-    With ``example`` the sheets hold a small worked example instead of the database
-    contents (``export_catalog_template``).
-    """
-    from .resources import CATALOG_RESOURCES
-
-    book = tablib.Databook()
-    for resource_class in CATALOG_RESOURCES:
-        resource = resource_class()
-        if example:
-            from .demo import TEMPLATE_EXAMPLE
-
-            headers = resource.get_export_headers()
-            dataset = tablib.Dataset(headers=headers)
-            for row in TEMPLATE_EXAMPLE.get(resource_class.sheet, []):
-                dataset.append([row.get(h, "") for h in headers])
-        else:
-            dataset = resource.export()
-        dataset.title = resource_class.sheet
-        book.add_sheet(dataset)
-    return book.export("xlsx")

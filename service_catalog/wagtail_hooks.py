@@ -43,8 +43,8 @@ from .models import (
     ServicePage,
 )
 from .resources import RESOURCE_BY_SHEET
-from .services import catalog_import, catalog_workbook_export
 from .viewsets import SearchSynonymViewSet
+from .workbook import catalog_import, catalog_workbook_export
 
 IMPORT_URL_NAME = "service_catalog_import"
 EXPORT_URL_NAME = "service_catalog_export"

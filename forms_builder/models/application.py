@@ -8,18 +8,19 @@ import os
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils._os import safe_join
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
 from .. import tracking
+from ..numbering import DEFAULT_NUMBER_PATTERN, format_number
 from ..workflow import DONE_STATES, ApplicationState, Channel
-
-DEFAULT_NUMBER_PATTERN = "{seq:03}/{service_code}/{kecamatan_code}/{year}"
 
 
 @deconstructible
@@ -42,8 +43,6 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(str(settings.PATEN_PRIVATE_ROOT))
 
     def path(self, name):
-        from django.utils._os import safe_join
-
         return safe_join(self.location, name)
 
     def url(self, name):
@@ -305,10 +304,6 @@ class IssuanceSettings(models.Model):
         return str(self.service)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from ..numbering import format_number
-
         try:
             format_number(
                 self.number_pattern,

@@ -18,7 +18,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.forms.models import AbstractFormField
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
-from wagtail.signals import published
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -230,14 +229,3 @@ class FormVersion(models.Model):
     @property
     def fields(self) -> list[dict]:
         return list(self.schema)
-
-
-def _publish_form_version(sender, instance, **kwargs):
-    from ..services.forms import form_version_publish_on_signal
-
-    form_version_publish_on_signal(service_form=instance)
-
-
-# Connected here rather than in a hooks module so that every publish (admin, scheduled
-# publishing, services, tests) snapshots a version.
-published.connect(_publish_form_version, sender=ServiceForm, dispatch_uid="forms_builder_version")

@@ -25,8 +25,20 @@ from service_catalog.models import ServicePage
 from service_catalog.selectors import kecamatan_offering, standard_for
 
 from .. import tracking
+from ..forms import DEFAULT_FILE_TYPES, DEFAULT_MAX_FILE_SIZE_MB, ApplicationFormBuilder
 from ..models import Application, ApplicationEvent, Attachment, FormVersion, IssuanceSettings
-from ..workflow import APPLICANT, ApplicationState, Channel, transition_for
+from ..models.application import private_storage
+from ..notifications import notifications_are_paused
+from ..tasks import application_notify as application_notify_task
+from ..validators import (
+    SNIFF_BYTES,
+    content_type_for,
+    normalize_phone,
+    sniff_file_type,
+    validate_upload,
+)
+from ..workflow import APPLICANT, ApplicationState, Channel, transition_for, transitions_from
+from .numbering import number_issue
 
 S = ApplicationState
 
@@ -43,9 +55,6 @@ class Applicant:
 
 
 def _queue_notification(event: ApplicationEvent) -> None:
-    from ..notifications import notifications_are_paused
-    from ..tasks import application_notify as application_notify_task
-
     if notifications_are_paused():
         return
     event_id = str(event.pk)
@@ -62,8 +71,6 @@ def _clean_applicant(applicant: Applicant, *, channel: str) -> Applicant:
     phone = (applicant.phone or "").strip()
     email = (applicant.email or "").strip()
     if phone:
-        from ..validators import normalize_phone
-
         try:
             phone = normalize_phone(phone)
         except ValidationError as error:
@@ -110,8 +117,6 @@ def _due_at(*, service: ServicePage, kecamatan: Region, start: datetime) -> date
 
 
 def _build_form(*, form_version: FormVersion, service, kecamatan, form_data, files):
-    from ..forms import ApplicationFormBuilder
-
     builder = ApplicationFormBuilder.for_version(form_version, kecamatan=kecamatan)
     return builder.get_form_class()(data=form_data, files=files)
 
@@ -124,9 +129,6 @@ def _check_files(
     ``known_keys``: documents of an older form version that the service has dropped
     since; they are checked with the form's defaults, as ``DocumentFileField`` does.
     """
-    from ..forms import DEFAULT_FILE_TYPES, DEFAULT_MAX_FILE_SIZE_MB
-    from ..validators import validate_upload
-
     documents = {doc.key: doc for doc in service.required_documents.all()}
     known_keys = set(known_keys)
     errors = {}
@@ -152,8 +154,6 @@ def _check_files(
 
 
 def _store_attachment(*, application: Application, key: str, uploaded, written: list) -> Attachment:
-    from ..validators import SNIFF_BYTES, content_type_for, sniff_file_type
-
     digest = hashlib.sha256()
     uploaded.seek(0)
     head = uploaded.read(SNIFF_BYTES)
@@ -301,8 +301,6 @@ def application_submit(
                 )
             _record_event(application=application, from_state="", actor=actor)
     except BaseException:
-        from ..models.application import private_storage
-
         for name in written:
             private_storage.delete(name)
         raise
@@ -405,8 +403,6 @@ def application_documents_replace(
         raise TransitionNotAllowed(
             _("You may not do “%(action)s” on this application.") % {"action": edge.label}
         )
-    from ..forms import ApplicationFormBuilder
-
     form = ApplicationFormBuilder.for_documents(
         application.form_version, kecamatan=application.kecamatan
     ).get_form_class()(data={}, files=files)
@@ -468,8 +464,6 @@ def application_documents_replace(
                 application=locked, to_state=S.SUBMITTED, actor=actor, note=note
             )
     except BaseException:
-        from ..models.application import private_storage
-
         for name in written:
             private_storage.delete(name)
         raise
@@ -477,8 +471,6 @@ def application_documents_replace(
 
 
 def _issue(*, application: Application, now: datetime) -> None:
-    from ..numbering import number_issue
-
     application.result_number = number_issue(application=application, now=now)
     application.issued_at = now
     application.finished_at = now
@@ -493,8 +485,6 @@ def _issue(*, application: Application, now: datetime) -> None:
 
 def application_transitions_for(*, application: Application, actor) -> list:
     """The edges ``actor`` may take from the application's state now (for buttons)."""
-    from ..workflow import transitions_from
-
     allowed = []
     step_count = None
     for edge in transitions_from(application.state):

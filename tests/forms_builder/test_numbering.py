@@ -8,8 +8,9 @@ from django.db import connection, transaction
 import pytest
 
 from forms_builder.models import Application, IssuanceSettings, NumberSequence
-from forms_builder.numbering import format_number, number_issue
+from forms_builder.numbering import format_number
 from forms_builder.services.applications import application_transition
+from forms_builder.services.numbering import number_issue
 from forms_builder.workflow import ApplicationState
 
 from .factories import advance, submit

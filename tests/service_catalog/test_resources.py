@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 import tablib
 
-from service_catalog.demo import TEMPLATE_EXAMPLE
 from service_catalog.models import (
     DelegatedAuthority,
     LegalInstrument,
@@ -23,7 +22,8 @@ from service_catalog.resources import (
     plain_to_richtext,
     richtext_to_plain,
 )
-from service_catalog.services import catalog_import, catalog_workbook_export, catalog_workbook_read
+from service_catalog.workbook import catalog_import, catalog_workbook_export, catalog_workbook_read
+from service_catalog.workbook_example import TEMPLATE_EXAMPLE
 
 from .factories import bontang_regions
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from service_catalog.services import catalog_workbook_export
+from service_catalog.workbook import catalog_workbook_export
 
 DEFAULT = Path(__file__).resolve().parents[2] / "data" / "katalog_template.xlsx"
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from service_catalog.services import catalog_import, catalog_workbook_read
+from service_catalog.workbook import catalog_import, catalog_workbook_read
 
 
 class Command(BaseCommand):

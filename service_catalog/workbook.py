@@ -1,0 +1,203 @@
+"""The catalog workbook: a whole catalog imported from one XLSX file (one sheet per
+resource, in dependency order, in one transaction) and the template to fill in.
+
+Built on the django-import-export resources of ``resources.py``; services that are
+new or changed are published through ``services.service_publish``.
+"""
+
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+import openpyxl
+import tablib
+
+from paten.admin_import import ImportSummary, import_summary_from_result
+from paten.audit.services import audit_record
+
+from .models import ServicePage
+from .resources import CATALOG_RESOURCES, RESOURCE_BY_SHEET, ServiceChildResource
+from .services import service_publish
+from .workbook_example import TEMPLATE_EXAMPLE
+
+
+@dataclass(frozen=True)
+class SheetError:
+    sheet: str
+    line: int | None  # line in the sheet (the header is line 1); None: the whole sheet
+    messages: list[str]
+
+    def __str__(self) -> str:
+        where = self.sheet if self.line is None else f"{self.sheet} baris {self.line}"
+        return f"{where}: {'; '.join(self.messages)}"
+
+
+@dataclass
+class CatalogImportReport:
+    dry_run: bool
+    summaries: dict[str, ImportSummary] = field(default_factory=dict)
+    errors: list[SheetError] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+
+    @property
+    def committed(self) -> bool:
+        return not self.dry_run and not self.errors
+
+
+def catalog_workbook_read(*, content: bytes) -> dict[str, tablib.Dataset]:
+    """One dataset per sheet of an XLSX workbook, keyed by sheet name (lower case).
+
+    Rows that are entirely empty are dropped; a sheet without a header row is skipped.
+    """
+    try:
+        workbook = openpyxl.load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds
+        raise ValidationError(_("The file is not a readable XLSX workbook.")) from e
+    datasets = {}
+    for sheet in workbook.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        if not rows or not any(rows[0]):
+            continue
+        headers = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
+        width = len(headers)
+        while width and not headers[width - 1]:
+            width -= 1
+        dataset = tablib.Dataset(headers=headers[:width])
+        for row in rows[1:]:
+            values = list(row[:width]) + [None] * (width - len(row[:width]))
+            dataset.append(values)
+        datasets[sheet.title.strip().lower()] = dataset
+    workbook.close()
+    return datasets
+
+
+def _drop_empty_rows(dataset: tablib.Dataset) -> tuple[tablib.Dataset, list[int]]:
+    """The dataset without blank rows, and the sheet line of each remaining row."""
+    kept = tablib.Dataset(headers=dataset.headers)
+    lines = []
+    for number, row in enumerate(dataset, start=2):
+        if any(value not in (None, "") and str(value).strip() for value in row):
+            kept.append(row)
+            lines.append(number)
+    return kept, lines
+
+
+def catalog_import(
+    *, datasets: dict[str, tablib.Dataset], dry_run: bool = False, user=None
+) -> CatalogImportReport:
+    """Import catalog sheets in dependency order inside one transaction.
+
+    Sheets are named as ``resources.CATALOG_RESOURCES`` (``instrumen_hukum``,
+    ``kewenangan``, ``kategori``, ``layanan``, ``persyaratan``, ``prosedur``); any may be
+    missing. The ``persyaratan`` and ``prosedur`` sheets give *all* the rows of each
+    service they mention: rows of those services missing from the sheet are deleted.
+    Every new or changed service is then validated as a whole and published as a new
+    page revision by ``user``. If any row of any sheet is wrong nothing is written,
+    and every bad row is reported with its sheet and line; ``dry_run`` reports
+    without writing.
+    """
+    report = CatalogImportReport(dry_run=dry_run)
+    unknown = sorted(set(datasets) - set(RESOURCE_BY_SHEET))
+    for name in unknown:
+        report.errors.append(
+            SheetError(
+                name,
+                None,
+                [
+                    str(
+                        _("Unknown sheet; the sheets are: %(sheets)s")
+                        % {"sheets": ", ".join(RESOURCE_BY_SHEET)}
+                    )
+                ],
+            )
+        )
+    touched: set[str] = set()
+    service_lines: dict[str, int] = {}
+    with transaction.atomic():
+        for resource_class in CATALOG_RESOURCES:
+            sheet = resource_class.sheet
+            if sheet not in datasets:
+                continue
+            dataset, lines = _drop_empty_rows(datasets[sheet])
+            expected = {f.column_name for f in resource_class().fields.values()}
+            missing = sorted(expected - set(dataset.headers or []))
+            if missing:
+                report.errors.append(
+                    SheetError(
+                        sheet,
+                        1,
+                        [str(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})],
+                    )
+                )
+                continue
+            resource = resource_class(touched_services=touched)
+            result = resource.import_data(
+                dataset, dry_run=False, use_transactions=False, raise_errors=False
+            )
+
+            def line_for(number, lines=lines):
+                return lines[number - 1] if number and 0 < number <= len(lines) else None
+
+            summary = import_summary_from_result(result, dry_run=dry_run, line_for=line_for)
+            report.summaries[sheet] = summary
+            report.errors.extend(SheetError(sheet, e.line, e.messages) for e in summary.errors)
+            if sheet == "layanan":
+                codes = [str(row.get("kode") or "").strip() for row in dataset.dict]
+                service_lines = dict(zip(codes, lines, strict=True))
+            if isinstance(resource, ServiceChildResource) and not summary.has_errors:
+                resource.delete_missing(dry_run=dry_run)
+        if not report.errors:
+            for code in sorted(touched):
+                service = ServicePage.objects.get(code=code)
+                try:
+                    service_publish(service=service, user=user)
+                except ValidationError as e:
+                    messages = [f"{code}: {m}" for m in e.messages]
+                    report.errors.append(SheetError("layanan", service_lines.get(code), messages))
+                else:
+                    report.published.append(code)
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+        else:
+            audit_record(
+                actor=user,
+                action="service_catalog.catalog_import",
+                payload={
+                    "sheets": {
+                        sheet: {"new": s.new, "updated": s.updated, "unchanged": s.skipped}
+                        for sheet, s in report.summaries.items()
+                    },
+                    "published": report.published,
+                },
+            )
+    report.errors.sort(
+        key=lambda e: (
+            list(RESOURCE_BY_SHEET).index(e.sheet) if e.sheet in RESOURCE_BY_SHEET else -1,
+            e.line or 0,
+        )
+    )
+    return report
+
+
+def catalog_workbook_export(*, example: bool = False) -> bytes:
+    """The catalog as an XLSX workbook with one sheet per resource (the import template).
+
+    With ``example`` the sheets hold a small worked example instead of the database
+    contents (``export_catalog_template``).
+    """
+    book = tablib.Databook()
+    for resource_class in CATALOG_RESOURCES:
+        resource = resource_class()
+        if example:
+            headers = resource.get_export_headers()
+            dataset = tablib.Dataset(headers=headers)
+            for row in TEMPLATE_EXAMPLE.get(resource_class.sheet, []):
+                dataset.append([row.get(h, "") for h in headers])
+        else:
+            dataset = resource.export()
+        dataset.title = resource_class.sheet
+        book.add_sheet(dataset)
+    return book.export("xlsx")
