@@ -33,6 +33,8 @@ import tablib
 from import_export.formats.base_formats import XLSX
 from import_export.results import Result, RowResult
 
+from .permissions import user_may_import_rows
+
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
 PREVIEW_ROWS = 20
 MAX_LISTED_ERRORS = 200
@@ -185,14 +187,8 @@ class AdminImportView(WagtailAdminTemplateMixin, FormView):
 
     @classmethod
     def user_may_import(cls, user) -> bool:
-        """Importing creates and changes rows: both model permissions are needed."""
-        opts = cls.model._meta
-        return user.has_perms(
-            [
-                f"{opts.app_label}.add_{opts.model_name}",
-                f"{opts.app_label}.change_{opts.model_name}",
-            ]
-        )
+        """The rule this import asks (``paten.permissions`` unless a subclass says)."""
+        return user_may_import_rows(user, model=cls.model)
 
     # -- plumbing ------------------------------------------------------------------
 

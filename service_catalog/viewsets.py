@@ -1,9 +1,226 @@
-"""Admin viewsets of the catalog's search set-up."""
+"""Admin viewsets of the service catalog: one "Katalog layanan" menu group.
 
+Legal instruments, delegated authorities, categories and maklumat are snippets; services
+are pages, listed flat with a ``PageListingViewSet`` (as bakerydemo's breads). Each list
+offers import and export of its sheet (``admin_views``); the whole catalog workbook is
+exported from the services list.
+"""
+
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.pages.listing import IndexView as PageIndexView
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
-from .models import SearchSynonym
+import django_filters
+
+from paten.regions.selectors import installation_kecamatan, installation_kecamatan_for
+
+from .admin_views import WORKBOOK_URL_NAME, ImportExportButtonsMixin
+from .constants import ServiceField
+from .models import (
+    DelegatedAuthority,
+    LegalInstrument,
+    Maklumat,
+    SearchSynonym,
+    ServiceCategory,
+    ServicePage,
+)
+from .selectors import maklumat_list_for_user
+
+
+class LegalInstrumentIndexView(ImportExportButtonsMixin, IndexView):
+    sheets = ("instrumen_hukum",)
+
+
+class LegalInstrumentViewSet(SnippetViewSet):
+    model = LegalInstrument
+    icon = "doc-full"
+    menu_label = _("Legal instruments")
+    index_view_class = LegalInstrumentIndexView
+    list_display = [
+        "__str__",
+        "title",
+        Column("status", label=_("status"), accessor="get_status_display"),
+        DateColumn("effective_until", label=_("effective until")),
+    ]
+    list_filter = ["kind", "year", "status"]
+    search_fields = ["title", "number"]
+    search_backend_name = None  # plain icontains on the number, which is not a word
+    ordering = ["-year", "kind", "number"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class DelegatedAuthorityFilterSet(WagtailFilterSet):
+    field = django_filters.ChoiceFilter(choices=ServiceField.choices, label=_("field"))
+    instrument = django_filters.ModelChoiceFilter(
+        queryset=LegalInstrument.objects.all(), label=_("delegation instrument")
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        queryset=lambda request: installation_kecamatan(),
+        method="filter_kecamatan",
+        label=_("kecamatan"),
+    )
+
+    class Meta:
+        model = DelegatedAuthority
+        fields = ["field", "instrument", "revoked"]
+
+    def filter_kecamatan(self, queryset, name, value):
+        # Delegated to every kecamatan, or to this one by name.
+        return queryset.filter(
+            django_filters.filters.Q(all_kecamatan=True) | django_filters.filters.Q(kecamatan=value)
+        ).distinct()
+
+
+class DelegatedAuthorityIndexView(ImportExportButtonsMixin, IndexView):
+    sheets = ("kewenangan",)
+
+
+class DelegatedAuthorityViewSet(SnippetViewSet):
+    model = DelegatedAuthority
+    icon = "key"
+    menu_label = _("Delegated authorities")
+    index_view_class = DelegatedAuthorityIndexView
+    filterset_class = DelegatedAuthorityFilterSet
+    list_display = [
+        "code",
+        "authority",
+        Column("field", label=_("field"), accessor="get_field_display"),
+        "instrument",
+        DateColumn("effective_until", label=_("effective until")),
+    ]
+    search_fields = ["code", "authority"]
+    search_backend_name = None
+    ordering = ["code"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return DelegatedAuthority.objects.select_related("instrument")
+
+
+class ServiceCategoryIndexView(ImportExportButtonsMixin, IndexView):
+    sheets = ("kategori",)
+
+
+class ServiceCategoryViewSet(SnippetViewSet):
+    model = ServiceCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Service categories")
+    index_view_class = ServiceCategoryIndexView
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+    ordering = ["sort_order", "name"]
+    copy_view_enabled = False
+
+
+# -- Maklumat: scoped to the user's kecamatan --------------------------------------
+
+
+class MaklumatFormMixin:
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        field = form.fields.get("kecamatan")
+        if field is not None:
+            field.queryset = installation_kecamatan_for(user=self.request.user)
+        return form
+
+
+class MaklumatCreateView(MaklumatFormMixin, CreateView):
+    pass
+
+
+class MaklumatEditView(MaklumatFormMixin, EditView):
+    def get_object(self, queryset=None):
+        return super().get_object(
+            maklumat_list_for_user(user=self.request.user, queryset=Maklumat.objects.all())
+        )
+
+
+class MaklumatDeleteView(DeleteView):
+    def get_object(self, queryset=None):
+        return super().get_object(
+            maklumat_list_for_user(user=self.request.user, queryset=Maklumat.objects.all())
+        )
+
+
+class MaklumatViewSet(SnippetViewSet):
+    model = Maklumat
+    icon = "openquote"
+    menu_label = _("Maklumat pelayanan")
+    add_view_class = MaklumatCreateView
+    edit_view_class = MaklumatEditView
+    delete_view_class = MaklumatDeleteView
+    list_display = ["kecamatan", "camat_name", DateColumn("signed_on", label=_("date signed"))]
+    list_filter = ["kecamatan"]
+    ordering = ["kecamatan", "-signed_on"]
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return maklumat_list_for_user(
+            user=request.user, queryset=Maklumat.objects.select_related("kecamatan")
+        )
+
+
+# -----------------------------------------------------------------------------
+# Services (pages)
+# -----------------------------------------------------------------------------
+
+
+class ServicePageFilterSet(WagtailFilterSet):
+    category = django_filters.ModelChoiceFilter(
+        queryset=ServiceCategory.objects.all(), label=_("category")
+    )
+    field = django_filters.ChoiceFilter(choices=ServiceField.choices, label=_("field"))
+
+    class Meta:
+        model = ServicePage
+        fields = ["category", "field", "live"]
+
+
+class ServicePageIndexView(ImportExportButtonsMixin, PageIndexView):
+    sheets = ("layanan", "persyaratan", "prosedur")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        buttons.append(
+            HeaderButton(
+                _("Export whole catalog"), url=reverse(WORKBOOK_URL_NAME), icon_name="download"
+            )
+        )
+        return buttons
+
+
+class ServicePageListingViewSet(PageListingViewSet):
+    model = ServicePage
+    icon = "list-ul"
+    menu_label = _("Services")
+    add_to_admin_menu = False
+    index_view_class = ServicePageIndexView
+    filterset_class = ServicePageFilterSet
+    columns = [
+        *PageListingViewSet.columns,
+        Column("code", label=_("service code")),
+        Column("category", label=_("category")),
+        Column("field", label=_("field"), accessor="get_field_display"),
+    ]
+
+
+service_page_listing_viewset = ServicePageListingViewSet("service_pages")
 
 
 class SearchSynonymViewSet(SnippetViewSet):
@@ -17,3 +234,17 @@ class SearchSynonymViewSet(SnippetViewSet):
     search_fields = ["terms", "note"]
     ordering = ["terms"]
     copy_view_enabled = False
+
+
+class CatalogMenuGroup(SnippetViewSetGroup):
+    menu_label = _("Service catalog")
+    menu_icon = "list-ul"
+    menu_order = 210
+    items = (
+        service_page_listing_viewset,
+        LegalInstrumentViewSet,
+        DelegatedAuthorityViewSet,
+        ServiceCategoryViewSet,
+        MaklumatViewSet,
+        SearchSynonymViewSet,
+    )

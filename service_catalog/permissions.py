@@ -1,0 +1,47 @@
+"""Who may do what in the service catalog.
+
+Access is the role's permission AND the kecamatan scope
+(``paten.accounts.selectors.kecamatan_scope_for``).
+"""
+
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from paten.accounts.selectors import kecamatan_scope_for
+from paten.permissions import user_may_import_rows
+
+from .resources import RESOURCE_BY_SHEET
+
+# Sheets whose rows are service pages (or their inline lists).
+PAGE_SHEETS = ("layanan", "persyaratan", "prosedur")
+
+
+def sheet_model(sheet: str):
+    """The model whose rows the catalog sheet ``sheet`` holds."""
+    return RESOURCE_BY_SHEET[sheet]._meta.model
+
+
+def _page_permission(user, permissions: set[str]) -> bool:
+    return PagePermissionPolicy().user_has_any_permission(user, permissions)
+
+
+def user_may_import_catalog_sheet(user, sheet: str) -> bool:
+    """Imports change the whole catalog: pemda-wide users only.
+
+    Imported services are published at once, so service sheets need the page
+    publish permission; the other sheets need add and change on their model.
+    """
+    if not kecamatan_scope_for(user).is_pemda_wide:
+        return False
+    if sheet in PAGE_SHEETS:
+        return _page_permission(user, {"publish"})
+    return user_may_import_rows(user, model=sheet_model(sheet))
+
+
+def user_may_export_catalog_sheet(user, sheet: str) -> bool:
+    """Exports show what the user may see in the admin: view or change on the sheet's rows."""
+    if sheet in PAGE_SHEETS:
+        return _page_permission(user, {"add", "change", "publish"})
+    opts = sheet_model(sheet)._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
+        f"{opts.app_label}.change_{opts.model_name}"
+    )
