@@ -15,18 +15,9 @@ from paten.regions.models import Region
 
 from .constants import Role
 from .models import StaffProfile
-from .selectors import kecamatan_scope_for, roles_of
+from .permissions import user_may_export_users
 
 LIST_SEPARATOR = ";"
-
-
-def user_may_export_users(user) -> bool:
-    """Superusers, and Admin Pemda with a pemda-wide scope."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return Role.ADMIN_PEMDA in roles_of(user) and kecamatan_scope_for(user).is_pemda_wide
 
 
 class UserResource(resources.ModelResource):
