@@ -12,14 +12,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from paten.accounts.constants import Role
-from paten.accounts.selectors import kecamatan_scope_for, roles_of
+from paten.accounts.selectors import kecamatan_scope_for
 from paten.files import private_file_response, private_headers
 from paten.regions.selectors import installation_kecamatan
 from service_catalog.models import ServicePage
@@ -29,25 +28,20 @@ from service_catalog.selectors import (
 )
 
 from .constants import QUEUE_OPEN, QUEUE_WAITING, FieldType
-from .forms import ApplicationFormBuilder
 from .models import FormVersion
 from .pdf import result_pdf
+from .permissions import actor_roles, user_may_register_at_counter
 from .selectors import application_get_for_user, application_list_for_user, attachment_get_for_user
 from .services.applications import (
-    Applicant,
     TransitionNotAllowed,
-    application_submit,
     application_transition,
     application_transitions_for,
 )
+from .submission import CounterApplicantForm, application_form_submit
 from .validators import extension_for
 from .workflow import OPEN_STATES, ApplicationState, Channel, states_waiting_for
 
 PER_PAGE = 50
-
-
-def _is_loket(user) -> bool:
-    return user.is_superuser or Role.PETUGAS_LOKET in roles_of(user)
 
 
 # -- work queue ---------------------------------------------------------------------
@@ -86,7 +80,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         state, states = None, OPEN_STATES
     elif state == QUEUE_WAITING:
         # As ``application_transition``: a superuser may act in every role.
-        roles = set(Role.values) if request.user.is_superuser else roles_of(request.user)
+        roles = actor_roles(request.user)
         state, states = None, states_waiting_for(roles)
     queryset = application_list_for_user(
         user=request.user,
@@ -116,7 +110,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "can_intake": _is_loket(request.user),
+            "can_intake": user_may_register_at_counter(request.user),
             "query_string": _query_without_page(request),
         },
     )
@@ -266,24 +260,9 @@ def result_download(request: HttpRequest, pk) -> HttpResponse:
 # -- counter intake -----------------------------------------------------------------
 
 
-class IntakeApplicantForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Applicant name"), max_length=150)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=20, required=False)
-    email = forms.EmailField(label=gettext_lazy("Email"), required=False)
-    originals_checked = forms.MultipleChoiceField(
-        label=gettext_lazy("Originals checked"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, documents=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["originals_checked"].choices = [(d.key, d.name) for d in documents]
-
-
 def intake(request: HttpRequest) -> HttpResponse:
     """Counter intake by a petugas loket: choose service (and kecamatan), then the form."""
-    if not _is_loket(request.user):
+    if not user_may_register_at_counter(request.user):
         raise Http404
     scope = kecamatan_scope_for(request.user)
     everywhere = installation_kecamatan()
@@ -316,39 +295,35 @@ def intake(request: HttpRequest) -> HttpResponse:
     if kecamatan is None or form_version is None:
         return TemplateResponse(request, "forms_builder/admin/intake.html", context)
     documents = list(service.required_documents.all())
-    form_class = ApplicationFormBuilder.for_version(
-        form_version, kecamatan=kecamatan
-    ).get_form_class()
-    if request.method == "POST":
-        applicant_form = IntakeApplicantForm(request.POST, prefix="pemohon", documents=documents)
-        form = form_class(request.POST, request.FILES)
-        if applicant_form.is_valid() and form.is_valid():
-            try:
-                application = application_submit(
-                    service=service,
-                    kecamatan=kecamatan,
-                    form_data=request.POST,
-                    files=request.FILES,
-                    applicant=Applicant(
-                        name=applicant_form.cleaned_data["name"],
-                        phone=applicant_form.cleaned_data["phone"],
-                        email=applicant_form.cleaned_data["email"],
-                    ),
-                    channel=Channel.COUNTER,
-                    actor=request.user,
-                    originals_checked=applicant_form.cleaned_data["originals_checked"],
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(
-                    request,
-                    _("Registered. Tracking code: %(code)s") % {"code": application.display_code},
-                )
-                return redirect("forms_builder_admin:detail", pk=application.pk)
-    else:
-        applicant_form = IntakeApplicantForm(prefix="pemohon", documents=documents)
-        form = form_class()
-    context.update(applicant_form=applicant_form, form=form)
+    submission = application_form_submit(
+        request,
+        service=service,
+        kecamatan=kecamatan,
+        form_version=form_version,
+        applicant_form_class=CounterApplicantForm,
+        applicant_form_kwargs={"documents": documents},
+        channel=Channel.COUNTER,
+        actor=request.user,
+    )
+    if submission.error is not None:
+        for message in submission.error.messages:
+            messages.error(request, message)
+    elif submission.application is not None:
+        messages.success(
+            request,
+            _("Registered. Tracking code: %(code)s")
+            % {"code": submission.application.display_code},
+        )
+        return redirect("forms_builder_admin:detail", pk=submission.application.pk)
+    context.update(applicant_form=submission.applicant_form, form=submission.form)
     return TemplateResponse(request, "forms_builder/admin/intake.html", context)
+
+
+admin_urlpatterns = [
+    path("", queue, name="queue"),
+    path("loket/", intake, name="intake"),
+    path("<uuid:pk>/", detail, name="detail"),
+    path("<uuid:pk>/transisi/", transition, name="transition"),
+    path("<uuid:pk>/hasil.pdf", result_download, name="result_pdf"),
+    path("lampiran/<uuid:pk>/", attachment_download, name="attachment"),
+]

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
 
-from paten.accounts.constants import Role
-from paten.accounts.selectors import kecamatan_scope_for, roles_of
+from paten.accounts.selectors import kecamatan_scope_for
 
 from .constants import QUEUE_OPEN, QUEUE_WAITING
-from .permissions import WORKFLOW_ROLES
+from .permissions import actor_roles, user_may_work_on_applications
 from .selectors import application_list_for_user, overdue_q
 from .workflow import OPEN_STATES, ApplicationState, states_waiting_for
 
@@ -155,9 +154,9 @@ class ApplicationsPanel(Component):
 def applications_panel_for(request) -> ApplicationsPanel | None:
     """The panel, for the users the work queue is shown to (its menu item's rule)."""
     user = request.user
-    scope = kecamatan_scope_for(user)
-    # As ``application_transition``: a superuser may act in every role.
-    roles = set(Role.values) if user.is_superuser else roles_of(user)
-    if scope.is_empty or not (user.is_superuser or roles & WORKFLOW_ROLES):
+    if not user_may_work_on_applications(user):
         return None
-    return ApplicationsPanel(user=user, roles=roles, pemda_wide=scope.is_pemda_wide)
+    # As ``application_transition``: a superuser may act in every role.
+    return ApplicationsPanel(
+        user=user, roles=actor_roles(user), pemda_wide=kecamatan_scope_for(user).is_pemda_wide
+    )

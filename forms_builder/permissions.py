@@ -5,6 +5,55 @@ Access is the role's permission AND the kecamatan scope
 """
 
 from paten.accounts.constants import KECAMATAN_ROLES, Role
+from paten.accounts.selectors import kecamatan_scope_for, roles_of
+
+from .workflow import APPLICANT
+
+# Seeing NIK, No. KK and contact details unmasked (exports, the application detail).
+UNMASK_PERMISSION = "forms_builder.view_personal_data"
 
 # Roles that work on applications: the kecamatan's staff and the pemda administrator.
 WORKFLOW_ROLES = frozenset(KECAMATAN_ROLES | {Role.ADMIN_PEMDA})
+
+
+def user_may_work_on_applications(user) -> bool:
+    """The applications menu, queue and admin home panel: staff of a workflow role with a
+    kecamatan scope (superusers always)."""
+    if user.is_superuser:
+        return True
+    return bool(roles_of(user) & WORKFLOW_ROLES) and not kecamatan_scope_for(user).is_empty
+
+
+def user_may_register_at_counter(user) -> bool:
+    """Counter intake is the petugas loket's (superusers too)."""
+    return user.is_superuser or Role.PETUGAS_LOKET in roles_of(user)
+
+
+def actor_roles(actor) -> set[str]:
+    """The workflow roles ``actor`` acts in: the applicant's own, every role for a
+    superuser, nothing for an anonymous or inactive user."""
+    if actor is APPLICANT:
+        return {APPLICANT}
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return set()
+    if actor.is_superuser:
+        return set(Role.values)
+    return roles_of(actor)
+
+
+def user_may_act(actor, *, kecamatan_code: str, roles: set[str]) -> bool:
+    """Whether ``actor`` holds one of ``roles`` in the kecamatan (a workflow transition,
+    or registering an application there)."""
+    if actor is APPLICANT:
+        return APPLICANT in roles
+    return bool(actor_roles(actor) & roles) and kecamatan_scope_for(actor).allows(kecamatan_code)
+
+
+def user_may_unmask(user) -> bool:
+    """Whether ``user`` may see NIK, No. KK and contact details in exports."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(UNMASK_PERMISSION)
+    )

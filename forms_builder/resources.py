@@ -35,11 +35,11 @@ from service_catalog.models import ServicePage
 
 from .constants import PERSONAL_DATA_TYPES, FieldType
 from .models import Application, Attachment, FormVersion
+from .permissions import user_may_unmask
 from .selectors import application_list_for_user
 from .workflow import ApplicationState, Channel
 
 #: The explicit permission to see personal data unmasked in exports.
-UNMASK_PERMISSION = "forms_builder.view_personal_data"
 #: Field types masked in exports: identity numbers and contact details.
 MASKED_FIELD_TYPES = frozenset({*PERSONAL_DATA_TYPES, FieldType.PHONE, FieldType.EMAIL})
 #: Rows fetched per query while streaming (attachments are prefetched per chunk).
@@ -66,16 +66,6 @@ EXPORTED_FIELDS = (
 )
 MASK = "*"
 YES, NO = "ya", "tidak"
-
-
-def user_may_unmask(user) -> bool:
-    """Whether ``user`` may see NIK, No. KK and contact details in exports."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.has_perm(UNMASK_PERMISSION)
-    )
 
 
 # -- masking --------------------------------------------------------------------------

@@ -28,32 +28,15 @@ from .pdf import receipt_pdf
 from .selectors import application_by_code, application_by_token
 from .services.applications import (
     APPLICANT,
-    Applicant,
     TransitionNotAllowed,
     application_documents_replace,
-    application_submit,
     application_transition,
 )
+from .submission import application_form_submit
 from .validators import FILE_TYPE_LABELS
 from .workflow import ApplicationState, next_state_hint
 
 S = ApplicationState
-APPLICANT_PREFIX = "pemohon"
-
-
-class ApplicantForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Your full name"), max_length=150)
-    phone = forms.CharField(
-        label=gettext_lazy("Mobile phone number"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-    )
-    email = forms.EmailField(
-        label=gettext_lazy("Email"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
 
 
 class TrackForm(forms.Form):
@@ -124,33 +107,20 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         context["unknown_kecamatan"] = bool(chosen_code)
         return render(request, "forms_builder/apply_choose.html", context)
 
-    form_class = ApplicationFormBuilder.for_version(
-        form_version, kecamatan=kecamatan
-    ).get_form_class()
-    if request.method == "POST":
-        applicant_form = ApplicantForm(request.POST, prefix=APPLICANT_PREFIX)
-        form = form_class(request.POST, request.FILES)
-        if applicant_form.is_valid() and form.is_valid():
-            try:
-                application = application_submit(
-                    service=service,
-                    kecamatan=kecamatan,
-                    form_data=request.POST,
-                    files=request.FILES,
-                    applicant=Applicant(**applicant_form.cleaned_data),
-                )
-            except ValidationError as error:
-                _attach_errors(error, applicant_form=applicant_form, form=form)
-            else:
-                return redirect("forms_builder:receipt", code=application.tracking_code)
-    else:
-        applicant_form = ApplicantForm(prefix=APPLICANT_PREFIX)
-        form = form_class()
+    submission = application_form_submit(
+        request, service=service, kecamatan=kecamatan, form_version=form_version
+    )
+    if submission.application is not None:
+        return redirect("forms_builder:receipt", code=submission.application.tracking_code)
+    if submission.error is not None:
+        _attach_errors(
+            submission.error, applicant_form=submission.applicant_form, form=submission.form
+        )
     standard = standard_for(service, kecamatan)
     context.update(
         kecamatan=kecamatan,
-        form=form,
-        applicant_form=applicant_form,
+        form=submission.form,
+        applicant_form=submission.applicant_form,
         standard=standard,
         documents=list(service.required_documents.all()),
     )

@@ -1,77 +1,25 @@
-"""Admin for application form definitions: the "Formulir layanan" snippet menu.
-
-Only the form definition lives here; the application admin is registered from its
-own module. Each service's page header links to its form.
-"""
-
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
-from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
-from service_catalog.models import ServicePage
-
+from .admin_views import admin_urlpatterns
 from .dashboard import applications_panel_for
-from .models import ServiceForm
-
-
-class ServiceFormCreateView(CreateView):
-    def get_initial_form_instance(self):
-        # "?service=<page id>" from the service's page header preselects the service.
-        service_id = self.request.GET.get("service", "")
-        if service_id.isdigit():
-            service = ServicePage.objects.filter(pk=int(service_id)).first()
-            if service is not None and not ServiceForm.objects.filter(service=service).exists():
-                return ServiceForm(service=service)
-        return super().get_initial_form_instance()
-
-
-class ServiceFormViewSet(SnippetViewSet):
-    model = ServiceForm
-    icon = "form"
-    menu_label = _("Service forms")
-    menu_name = "service_forms"
-    menu_order = 310
-    add_to_admin_menu = True
-    add_view_class = ServiceFormCreateView
-    # Plain ORM search on the service title: works on SQLite and PostgreSQL alike.
-    search_backend_name = None
-    search_fields = ["service__title", "service__code"]
-    ordering = ["service__title"]
-    list_display = [
-        "service",
-        Column("published_version", label=_("Published version"), accessor="published_version"),
-        UpdatedAtColumn(),
-        LiveStatusTagColumn(),
-    ]
-    list_per_page = 50
-    inspect_view_enabled = True
-
-    def get_queryset(self, request):
-        return ServiceForm.objects.select_related("service")
-
+from .viewsets import (
+    ApplicationsMenuItem,
+    IssuanceSettingsViewSet,
+    ServiceFormViewSet,
+    service_form_header_button,
+)
 
 register_snippet(ServiceFormViewSet)
 
 
 @hooks.register("register_page_header_buttons")
-def service_form_header_button(page, user, view_name, next_url=None):
-    """ "Application form" on a service page: edit its form, or create one for it."""
-    if page.specific_class is not ServicePage:
-        return
-    existing = ServiceForm.objects.filter(service_id=page.pk).values_list("pk", flat=True).first()
-    if existing is not None:
-        if not user.has_perm("forms_builder.change_serviceform"):
-            return
-        url = reverse("wagtailsnippets_forms_builder_serviceform:edit", args=[existing])
-    else:
-        if not user.has_perm("forms_builder.add_serviceform"):
-            return
-        url = reverse("wagtailsnippets_forms_builder_serviceform:add") + f"?service={page.pk}"
-    yield Button(_("Application form"), url, icon_name="form", priority=35)
+def add_service_form_header_button(page, user, view_name, next_url=None):
+    button = service_form_header_button(page, user)
+    if button is not None:
+        yield button
 
 
 @hooks.register("construct_homepage_panels")
@@ -82,4 +30,27 @@ def add_applications_panel(request, panels):
         panels.append(panel)
 
 
-from . import application_hooks  # noqa: E402, F401  (applications admin)
+@hooks.register("register_admin_urls")
+def register_application_urls():
+    return [
+        path(
+            "permohonan/",
+            include((admin_urlpatterns, "forms_builder_admin"), namespace="forms_builder_admin"),
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_applications_menu_item():
+    return ApplicationsMenuItem(
+        _("Applications"),
+        reverse("forms_builder_admin:queue"),
+        name="applications",
+        icon_name="form",
+        order=205,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_issuance_settings_viewset():
+    return IssuanceSettingsViewSet("issuance_settings")

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paten.accounts.constants import Role
-from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from paten.audit.services import audit_record
 from paten.regions.models import Region
 from paten.workdays.calendar import WorkingCalendar
@@ -29,6 +28,7 @@ from ..forms import DEFAULT_FILE_TYPES, DEFAULT_MAX_FILE_SIZE_MB, ApplicationFor
 from ..models import Application, ApplicationEvent, Attachment, FormVersion, IssuanceSettings
 from ..models.application import private_storage
 from ..notifications import notifications_are_paused
+from ..permissions import user_may_act
 from ..tasks import application_notify as application_notify_task
 from ..validators import (
     SNIFF_BYTES,
@@ -90,24 +90,8 @@ def _clean_applicant(applicant: Applicant, *, channel: str) -> Applicant:
 
 
 def _check_staff(actor, kecamatan: Region, roles: Iterable[str]) -> None:
-    if not _may_act(actor, kecamatan.code, set(roles)):
+    if not user_may_act(actor, kecamatan_code=kecamatan.code, roles=set(roles)):
         raise ValidationError(_("You may not register applications for this kecamatan."))
-
-
-def _actor_roles(actor) -> set[str]:
-    if actor is APPLICANT:
-        return {APPLICANT}
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return set()
-    if actor.is_superuser:
-        return set(Role.values)
-    return roles_of(actor)
-
-
-def _may_act(actor, kecamatan_code: str, roles: set[str]) -> bool:
-    if actor is APPLICANT:
-        return APPLICANT in roles
-    return bool(_actor_roles(actor) & roles) and kecamatan_scope_for(actor).allows(kecamatan_code)
 
 
 def _due_at(*, service: ServicePage, kecamatan: Region, start: datetime) -> datetime:
@@ -331,7 +315,7 @@ def application_transition(
                     "target": S(to_state).label if to_state in S.values else to_state,
                 }
             )
-        if not _may_act(actor, locked.kecamatan_id, set(edge.roles)):
+        if not user_may_act(actor, kecamatan_code=locked.kecamatan_id, roles=set(edge.roles)):
             raise TransitionNotAllowed(
                 _("You may not do “%(action)s” on this application.") % {"action": edge.label}
             )
@@ -399,7 +383,7 @@ def application_documents_replace(
     edge = transition_for(S.RETURNED, S.SUBMITTED)
     if application.state != S.RETURNED:
         raise _not_returned()
-    if not _may_act(actor, application.kecamatan_id, set(edge.roles)):
+    if not user_may_act(actor, kecamatan_code=application.kecamatan_id, roles=set(edge.roles)):
         raise TransitionNotAllowed(
             _("You may not do “%(action)s” on this application.") % {"action": edge.label}
         )
@@ -488,7 +472,7 @@ def application_transitions_for(*, application: Application, actor) -> list:
     allowed = []
     step_count = None
     for edge in transitions_from(application.state):
-        if not _may_act(actor, application.kecamatan_id, set(edge.roles)):
+        if not user_may_act(actor, kecamatan_code=application.kecamatan_id, roles=set(edge.roles)):
             continue
         if application.state == S.PROCESSING:
             if step_count is None:
