@@ -45,6 +45,7 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
