@@ -3,9 +3,9 @@
 Public pages get ``CONTENT_SECURITY_POLICY`` as it is: scripts and styles only from
 this server, nothing inline. Two exceptions, each as narrow as it can be:
 
-- The self-contained error pages (``404.html``, ``500.html``…) carry their own small
-  ``<style>`` so they render when nothing else works; error responses allow exactly
-  those style blocks by their SHA-256 hash.
+- The self-contained error pages (``error_page.html``, which ``404.html`` and
+  ``500.html`` extend) carry their own small ``<style>`` so they render when nothing
+  else works; error responses allow exactly those style blocks by their SHA-256 hash.
 - Wagtail's admin (under ``/admin/``) is not yet written for a strict policy: it gets
   ``ADMIN_ALLOWANCES``, each with the reason, and only there.
 """
@@ -21,8 +21,9 @@ from django.urls import reverse
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 
-# Templates rendered for error responses that inline their stylesheet on purpose.
-SELF_CONTAINED_TEMPLATES = ("400.html", "404.html", "413.html", "500.html")
+# Templates rendered for error responses that inline their stylesheet on purpose: the
+# error pages extend error_page.html, which holds the one style block.
+SELF_CONTAINED_TEMPLATES = ("error_page.html", "400.html", "404.html", "413.html", "500.html")
 
 ADMIN_ALLOWANCES: dict[str, list[str]] = {
     # Wagtail 8 renders inline <script> elements to start InlinePanel and
