@@ -11,7 +11,6 @@ single-row INSERTs, each in its own transaction.
 """
 
 import json
-import os
 import statistics
 import sys
 import threading
@@ -66,15 +65,10 @@ def _p95(values: list[float]) -> float:
 
 
 def _measure(database_url: str) -> dict:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paten.settings.test")
     sys.path.insert(0, str(ROOT))
-    import logging
+    from bench.common import django_start
 
-    import django
-
-    django.setup()
-    logging.disable(logging.WARNING)
+    django_start(database_url)
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
     from django.db import connection, transaction

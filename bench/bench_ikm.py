@@ -26,7 +26,6 @@ hand-written SQL results, for the year and for every kecamatan.
 """
 
 import json
-import os
 import statistics
 import sys
 import time
@@ -194,15 +193,10 @@ def _load(connection, *, version_id: int, kecamatan: list[str], services: list[i
 
 
 def _measure(database_url: str) -> dict:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paten.settings.test")
     sys.path.insert(0, str(ROOT))
-    import logging
+    from bench.common import django_start
 
-    import django
-
-    django.setup()
-    logging.disable(logging.WARNING)
+    django_start(database_url)
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone

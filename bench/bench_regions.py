@@ -7,7 +7,6 @@ dropped here) when ``BENCH_POSTGRES_URL`` is set or a server answers on 127.0.0.
 
 import csv
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -24,12 +23,10 @@ def _check(ok: bool, message: str) -> None:
 
 def _measure(database_url: str) -> dict:
     """Run in a subprocess: configure Django for ``database_url`` and time both imports."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paten.settings.test")
     sys.path.insert(0, str(ROOT))
-    import django
+    from bench.common import django_start
 
-    django.setup()
+    django_start(database_url)
     from django.db import connection, transaction
 
     from paten.regions.constants import kind_for, parent_code_for

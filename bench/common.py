@@ -18,6 +18,19 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 
 
+def django_start(database_url: str) -> None:
+    """In a measuring subprocess: start Django (test settings) on ``database_url``,
+    with log records below warnings silenced so they do not mix with the figures."""
+    import logging
+
+    import django
+
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "paten.settings.test")
+    django.setup()
+    logging.disable(logging.WARNING)
+
+
 def postgres_server_url() -> str | None:
     """``BENCH_POSTGRES_URL``, or the local server when one answers on 5432."""
     url = os.environ.get("BENCH_POSTGRES_URL")

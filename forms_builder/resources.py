@@ -39,7 +39,6 @@ from .permissions import user_may_unmask
 from .selectors import application_list_for_user
 from .workflow import ApplicationState, Channel
 
-#: The explicit permission to see personal data unmasked in exports.
 #: Field types masked in exports: identity numbers and contact details.
 MASKED_FIELD_TYPES = frozenset({*PERSONAL_DATA_TYPES, FieldType.PHONE, FieldType.EMAIL})
 #: Rows fetched per query while streaming (attachments are prefetched per chunk).

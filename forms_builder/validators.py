@@ -107,6 +107,16 @@ def _check_serial(digits: str, *, label: str) -> None:
         )
 
 
+def _check_date_part(
+    day: datetime.date | None, *, digits: str, today: datetime.date, not_a_date, in_future
+) -> None:
+    """Digits 7–12 must be a real date (``day``, None if not) that has already come."""
+    if day is None:
+        raise ValidationError(not_a_date, code="date", params={"part": digits[6:12]})
+    if day > today:
+        raise ValidationError(in_future, code="future", params={"date": day.strftime("%d-%m-%Y")})
+
+
 def nik_parse(
     value: str, *, check_region: bool = True, today: datetime.date | None = None
 ) -> NikInfo:
@@ -126,21 +136,16 @@ def nik_parse(
     female = dd > 40
     day = dd - 40 if female else dd
     birth = _date_from_parts(day, mm, yy, today) if 1 <= day <= 31 else None
-    if birth is None:
-        raise ValidationError(
-            _(
-                "Digits 7–12 of the NIK (%(part)s) are not a real date of birth "
-                "(day 01–31, or 41–71 for women; month 01–12)."
-            ),
-            code="date",
-            params={"part": digits[6:12]},
-        )
-    if birth > today:
-        raise ValidationError(
-            _("The date of birth in the NIK (%(date)s) is in the future."),
-            code="future",
-            params={"date": birth.strftime("%d-%m-%Y")},
-        )
+    _check_date_part(
+        birth,
+        digits=digits,
+        today=today,
+        not_a_date=_(
+            "Digits 7–12 of the NIK (%(part)s) are not a real date of birth "
+            "(day 01–31, or 41–71 for women; month 01–12)."
+        ),
+        in_future=_("The date of birth in the NIK (%(date)s) is in the future."),
+    )
     _check_serial(digits, label=label)
     code = _check_area(digits, label=label, check_region=check_region)
     return NikInfo(nik=digits, kecamatan_code=code, birth_date=birth, female=female)
@@ -178,18 +183,13 @@ def validate_no_kk(
     _check_sixteen(digits, label=label)
     dd, mm, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     issued = _date_from_parts(dd, mm, yy, today)
-    if issued is None:
-        raise ValidationError(
-            _("Digits 7–12 of the No. KK (%(part)s) are not a real date (ddmmyy)."),
-            code="date",
-            params={"part": digits[6:12]},
-        )
-    if issued > today:
-        raise ValidationError(
-            _("The date in the No. KK (%(date)s) is in the future."),
-            code="future",
-            params={"date": issued.strftime("%d-%m-%Y")},
-        )
+    _check_date_part(
+        issued,
+        digits=digits,
+        today=today,
+        not_a_date=_("Digits 7–12 of the No. KK (%(part)s) are not a real date (ddmmyy)."),
+        in_future=_("The date in the No. KK (%(date)s) is in the future."),
+    )
     _check_serial(digits, label=label)
     _check_area(digits, label=label, check_region=check_region)
     return digits

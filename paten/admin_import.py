@@ -15,12 +15,13 @@ between the preview and the confirmation, and deleted after the real import.
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -52,6 +53,18 @@ IMPORT_TYPE_LABELS = {
 # -----------------------------------------------------------------------------
 # Reading files and summarising results (also used by services and commands)
 # -----------------------------------------------------------------------------
+
+
+def field_errors_of(call: Callable[[], object]) -> dict[str, list]:
+    """Run ``call`` (a resource's field import); the field errors it raised, or {}.
+
+    A resource then adds its own row checks to the same dict and raises them together.
+    """
+    try:
+        call()
+    except ValidationError as error:
+        return error.update_error_dict({})
+    return {}
 
 
 class ImportFileError(ValueError):

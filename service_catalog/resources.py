@@ -13,6 +13,7 @@ escaped (``plain_to_richtext``), so an import can never inject markup.
 
 import html
 import re
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from import_export import fields, resources, widgets
 
+from paten.admin_import import field_errors_of
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
 from paten.workdays.constants import DurationUnit
@@ -365,11 +367,7 @@ class DelegatedAuthorityResource(CatalogResource):
         return False, sorted(set(codes))
 
     def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as e:
-            errors = e.update_error_dict(errors)
+        errors = field_errors_of(partial(super().import_instance, instance, row, **kwargs))
         everywhere, codes = self._kecamatan(row)
         instance.all_kecamatan = everywhere
         if codes:
@@ -519,11 +517,7 @@ class ServiceResource(CatalogResource):
         return entries
 
     def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as e:
-            errors = e.update_error_dict(errors)
+        errors = field_errors_of(partial(super().import_instance, instance, row, **kwargs))
         try:
             instance._legal_basis = self._legal_basis(row)
             if not instance._legal_basis:

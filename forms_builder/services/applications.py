@@ -482,13 +482,3 @@ def application_transitions_for(*, application: Application, actor) -> list:
                 continue
         allowed.append(edge)
     return allowed
-
-
-__all__ = [
-    "Applicant",
-    "TransitionNotAllowed",
-    "application_documents_replace",
-    "application_submit",
-    "application_transition",
-    "application_transitions_for",
-]

@@ -19,6 +19,15 @@ class Role(models.TextChoices):
 # assigned to at least one kecamatan, and never gets a pemda-wide scope by default.
 KECAMATAN_ROLES = frozenset({Role.CAMAT, Role.PETUGAS_LOKET, Role.BACK_OFFICE})
 
+# Satisfaction survey (SKM) work of kecamatan staff, scoped to their kecamatan: see
+# responses and kiosks, enter and import paper questionnaires.
+SURVEY_ENTRY = (
+    "reporting.view_surveyresponse",
+    "reporting.add_surveyresponse",
+    "reporting.view_surveyperiod",
+    "reporting.view_surveykiosk",
+)
+
 # Model permissions per role, as "app_label.codename" or "app_label.*" for every
 # permission of an app. Synchronised after each migrate (accounts.services), so a
 # model added by a later app only needs a line here.
@@ -57,12 +66,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "paten_site.view_kecamatanoffice",
         "paten_site.add_kecamatanoffice",
         "paten_site.change_kecamatanoffice",
-        # Satisfaction survey (SKM), scoped to the kecamatan: see responses and
-        # kiosks, enter and import paper questionnaires.
-        "reporting.view_surveyresponse",
-        "reporting.add_surveyresponse",
-        "reporting.view_surveyperiod",
-        "reporting.view_surveykiosk",
+        *SURVEY_ENTRY,
         # The camat runs the kecamatan's kiosks and its follow-up (rencana tindak lanjut).
         "reporting.add_surveykiosk",
         "reporting.change_surveykiosk",
@@ -83,20 +87,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.PETUGAS_LOKET: (
         "wagtailadmin.access_admin",
         "regions.view_region",
-        # Satisfaction survey, as for the camat.
-        "reporting.view_surveyresponse",
-        "reporting.add_surveyresponse",
-        "reporting.view_surveyperiod",
-        "reporting.view_surveykiosk",
+        *SURVEY_ENTRY,
     ),
     Role.BACK_OFFICE: (
         "wagtailadmin.access_admin",
         "regions.view_region",
-        # Satisfaction survey, as for the camat.
-        "reporting.view_surveyresponse",
-        "reporting.add_surveyresponse",
-        "reporting.view_surveyperiod",
-        "reporting.view_surveykiosk",
+        *SURVEY_ENTRY,
         # Reports of the kecamatan; the front office requests none.
         "reporting.view_reportrun",
         "reporting.add_reportrun",

@@ -8,9 +8,13 @@ passes ``rollback_on_validation_errors=True`` (``paten.regions.services``) so th
 nothing is written when any row is wrong.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 
 from import_export import fields, resources, widgets
+
+from paten.admin_import import field_errors_of
 
 from .constants import CODE_RE, kind_for, parent_code_for
 from .models import Region
@@ -96,11 +100,7 @@ class RegionResource(resources.ModelResource):
         return instance, True
 
     def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as e:
-            errors = e.update_error_dict(errors)
+        errors = field_errors_of(partial(super().import_instance, instance, row, **kwargs))
         code = instance.code = (instance.code or "").strip()
         instance.name = " ".join((instance.name or "").split())
         line = self.line_for(kwargs.get("row_number"))
