@@ -18,6 +18,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.bontang import KABUPATEN_KOTA, SELATAN, UTARA, bontang_regions
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -202,3 +204,79 @@ def _fail_on_csp_violations(request):
         Browser.new_context = original
     if violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
+# --- Shared data: Kota Bontang, its staff per role, a clean cache -------------------------
+
+
+@pytest.fixture
+def bontang(db, settings):
+    """Kota Bontang (the installation's kabupaten/kota) with its kecamatan and desa."""
+    from paten.regions.models import Region
+
+    settings.PATEN_KABUPATEN_KOTA = KABUPATEN_KOTA
+    bontang_regions()
+    return Region.objects.get(code=KABUPATEN_KOTA)
+
+
+@pytest.fixture
+def kecamatan(bontang) -> dict:
+    """The three kecamatan of Bontang by code."""
+    from paten.regions.models import Kecamatan
+
+    return {region.code: region for region in Kecamatan.objects.filter(parent=bontang)}
+
+
+@pytest.fixture
+def utara(kecamatan):
+    return kecamatan[UTARA]
+
+
+@pytest.fixture
+def selatan(kecamatan):
+    return kecamatan[SELATAN]
+
+
+def _staff_fixture(username: str, role: str, kecamatan_code: str | None = None):
+    """A fixture creating one staff user of ``role`` (a ``Role`` member's name)."""
+
+    @pytest.fixture
+    def fixture(bontang):
+        from paten.accounts.constants import Role
+        from paten.accounts.services import staff_create
+
+        codes = [kecamatan_code] if kecamatan_code else []
+        return staff_create(
+            username=username, password="x", roles=[getattr(Role, role)], kecamatan=codes
+        )
+
+    return fixture
+
+
+admin_pemda = _staff_fixture("admin.pemda", "ADMIN_PEMDA")
+loket = _staff_fixture("loket.utara", "PETUGAS_LOKET", UTARA)
+back_office = _staff_fixture("backoffice.utara", "BACK_OFFICE", UTARA)
+camat = _staff_fixture("camat.utara", "CAMAT", UTARA)
+loket_selatan = _staff_fixture("loket.selatan", "PETUGAS_LOKET", SELATAN)
+camat_selatan = _staff_fixture("camat.selatan", "CAMAT", SELATAN)
+
+
+@pytest.fixture
+def staff(loket, back_office, camat) -> dict:
+    """The staff of Bontang Utara by role."""
+    return {"loket": loket, "back_office": back_office, "camat": camat}
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", "x")
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test (cached public pages, rate limits)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

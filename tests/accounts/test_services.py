@@ -54,19 +54,19 @@ def test_kecamatan_role_without_kecamatan_is_refused(bontang, django_user_model)
     assert not django_user_model.objects.filter(username="camat.kosong").exists()
 
 
-def test_assigning_a_desa_as_kecamatan_is_refused(camat_utara):
+def test_assigning_a_desa_as_kecamatan_is_refused(camat):
     with pytest.raises(ValidationError, match="not kecamatan"):
-        staff_assign(user=camat_utara, roles=[Role.CAMAT], kecamatan=["64.74.01.1001"])
-    assert list(camat_utara.staff_profile.kecamatan.values_list("code", flat=True)) == ["64.74.01"]
+        staff_assign(user=camat, roles=[Role.CAMAT], kecamatan=["64.74.01.1001"])
+    assert list(camat.staff_profile.kecamatan.values_list("code", flat=True)) == ["64.74.01"]
 
 
-def test_unknown_role_is_refused(camat_utara):
+def test_unknown_role_is_refused(camat):
     with pytest.raises(ValidationError, match="Unknown role"):
-        staff_assign(user=camat_utara, roles=["Bupati"], kecamatan=["64.74.01"])
+        staff_assign(user=camat, roles=["Bupati"], kecamatan=["64.74.01"])
 
 
-def test_assignment_is_recorded_in_the_audit_chain(admin_pemda, camat_utara):
-    staff_assign(user=camat_utara, roles=[Role.CAMAT], kecamatan=["64.74.02"], actor=admin_pemda)
+def test_assignment_is_recorded_in_the_audit_chain(admin_pemda, camat):
+    staff_assign(user=camat, roles=[Role.CAMAT], kecamatan=["64.74.02"], actor=admin_pemda)
     event = AuditEvent.objects.filter(action="accounts.staff_assign").order_by("sequence").last()
     assert event.actor == admin_pemda
     assert event.payload == {

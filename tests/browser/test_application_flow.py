@@ -11,24 +11,16 @@ from playwright.sync_api import Page, expect
 from forms_builder.models import Application, FormVersion
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
+from tests.bontang import bontang_regions
 from tests.forms_builder.factories import PDF_BYTES
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.service_catalog.factories import make_service
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "kata-sandi-uji-coba-123"
 NIK = "6474011203900001"  # Bontang Utara, born 12-03-1990
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(base + "/admin/")
 
 
 def add_field(page: Page, values: dict) -> None:
@@ -49,7 +41,7 @@ def transition(page: Page, base: str, pk, target: str) -> None:
 
 
 @pytest.fixture
-def setup(db):
+def setup(db, staff_password):
     bontang_regions()
     roles_sync_permissions()
     users = {
@@ -65,11 +57,11 @@ def setup(db):
             if username == "admin"
             else ["64.74.02" if username.endswith("selatan") else "64.74.01"]
         )
-        staff_create(username=username, password=PASSWORD, roles=roles, kecamatan=kecamatan)
+        staff_create(username=username, password=staff_password, roles=roles, kecamatan=kecamatan)
     return make_service(title="Surat Keterangan Domisili", code="skd", steps=1)
 
 
-def test_apply_process_track_and_verify(browser, live_server, setup, tmp_path):
+def test_apply_process_track_and_verify(sign_in, browser, live_server, setup, tmp_path):
     base = live_server.url
     service = setup
 

@@ -9,10 +9,10 @@ from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
 from service_catalog.models import ServicePage
 from service_catalog.services import catalog_index_ensure
+from tests.bontang import bontang_regions
 from tests.service_catalog.factories import (
     LegalInstrumentFactory,
     ServiceCategoryFactory,
-    bontang_regions,
 )
 
 pytestmark = [
@@ -20,16 +20,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "kata-sandi-uji-coba-123"
 TITLE = "Surat keterangan bersih lingkungan"
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(base + "/admin/")
 
 
 def add_inline(page: Page, prefix: str, values: dict) -> None:
@@ -59,11 +50,11 @@ def fill_rich_text(page: Page, field_id: str, text: str) -> None:
 
 
 @pytest.fixture
-def setup(db):
+def setup(db, staff_password):
     bontang_regions()
     roles_sync_permissions()
     for username in ("penyusun.a", "penyetuju.b"):
-        staff_create(username=username, password=PASSWORD, roles=[Role.ADMIN_PEMDA])
+        staff_create(username=username, password=staff_password, roles=[Role.ADMIN_PEMDA])
     index = catalog_index_ensure()
     category = ServiceCategoryFactory(name="Surat keterangan", slug="keterangan")
     instrument = LegalInstrumentFactory(
@@ -72,7 +63,7 @@ def setup(db):
     return {"index": index, "category": category, "instrument": instrument}
 
 
-def test_service_written_approved_and_found(browser, live_server, setup):
+def test_service_written_approved_and_found(sign_in, browser, live_server, setup):
     base = live_server.url
 
     # 1. The first admin writes the service and submits it for moderation.

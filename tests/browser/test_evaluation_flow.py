@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
@@ -29,29 +29,21 @@ from reporting.models import (
     Metric,
     Source,
 )
+from tests.bontang import bontang_regions
 from tests.forms_builder.factories import PDF_BYTES, form_version_for, pdf_upload
 from tests.reporting.factories import finished_application
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.service_catalog.factories import make_service
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "kata-sandi-uji-coba-123"
 UTARA, SELATAN = "64.74.01", "64.74.02"
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(base + "/admin/")
-
-
 @pytest.fixture
-def setup(db, settings, tmp_path):
+def setup(db, settings, tmp_path, staff_password):
     settings.PATEN_KABUPATEN_KOTA = "64.74"
     settings.PATEN_PRIVATE_ROOT = tmp_path / "private"
     bontang_regions()
@@ -66,7 +58,7 @@ def setup(db, settings, tmp_path):
         ("camat.selatan", Role.CAMAT, [SELATAN]),
     ]:
         staff[username] = staff_create(
-            username=username, password=PASSWORD, roles=[role], kecamatan=kecamatan
+            username=username, password=staff_password, roles=[role], kecamatan=kecamatan
         )
     service = make_service(title="Surat Keterangan Domisili", code="skd", steps=1)
     form_version_for(service)
@@ -81,7 +73,7 @@ def setup(db, settings, tmp_path):
     return staff
 
 
-def test_instrument_to_ranking(browser, live_server, setup, tmp_path):
+def test_instrument_to_ranking(sign_in, browser, live_server, setup, tmp_path):
     staff = setup
     base = live_server.url
     today = timezone.localdate()

@@ -8,7 +8,7 @@ import json
 import pytest
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
@@ -16,30 +16,22 @@ from paten.regions.models import Region
 from reporting.models import ReportKind, ReportRun, ReportSchedule, ReportStatus
 from reporting.services.schedules import TASK_NAME
 from reporting.tasks import report_run_generate
+from tests.bontang import bontang_regions
 from tests.forms_builder.factories import form_version_for
 from tests.reporting.factories import finished_application
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.service_catalog.factories import make_service
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "kata-sandi-uji-coba-123"
 UTARA = "64.74.01"
 SERVICE = "Surat Keterangan Domisili"
 
 
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(base + "/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(base + "/admin/")
-
-
 @pytest.fixture
-def setup(db):
+def setup(db, staff_password):
     bontang_regions()
     roles_sync_permissions()
     staff = {}
@@ -50,7 +42,7 @@ def setup(db):
         ("backoffice.utara", Role.BACK_OFFICE, [UTARA]),
     ]:
         staff[username] = staff_create(
-            username=username, password=PASSWORD, roles=[role], kecamatan=kecamatan
+            username=username, password=staff_password, roles=[role], kecamatan=kecamatan
         )
     service = make_service(title=SERVICE, code="skd", steps=1)
     form_version_for(service)
@@ -66,7 +58,7 @@ def setup(db):
 
 
 def test_camat_requests_recap_downloads_it_and_admin_schedules_it(
-    browser, live_server, setup, tmp_path
+    sign_in, browser, live_server, setup, tmp_path
 ):
     base = live_server.url
     page = browser.new_context(accept_downloads=True).new_page()

@@ -13,8 +13,9 @@ from paten.accounts.services import staff_create
 from reporting.constants import ANSWER_FIELDS
 from reporting.models import SurveyResponse
 from reporting.services.survey import survey_period_create
+from tests.bontang import bontang_regions
 from tests.forms_builder.factories import advance, form_version_for, submit
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.service_catalog.factories import make_service
 
 pytestmark = [
     pytest.mark.browser,

@@ -19,8 +19,8 @@ from forms_builder.models import Application
 from forms_builder.workflow import ApplicationState
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
+from tests.bontang import SELATAN, UTARA
 
-from .conftest import SELATAN, UTARA
 from .factories import advance, submit
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +55,6 @@ def kecamatan_row(html: str, code: str) -> dict[str, int] | None:
     if row is None:
         return None
     return {key: int(n) for key, n in re.findall(r'data-count="(\w+)">(\d+)<', row.group(1))}
-
-
-@pytest.fixture
-def pemda(bontang):
-    return staff_create(username="admin.pemda", password="x", roles=[Role.ADMIN_PEMDA])
 
 
 @pytest.fixture
@@ -141,8 +136,8 @@ class TestCounts:
             (UTARA, 4, 1, 1)
         ]
 
-    def test_pemda_counts_every_kecamatan(self, applications, pemda):
-        counts = application_counts_for_user(user=pemda)
+    def test_pemda_counts_every_kecamatan(self, applications, admin_pemda):
+        counts = application_counts_for_user(user=admin_pemda)
         assert (counts.open, counts.overdue) == (6, 2)
         assert [(k.name, k.open, k.overdue, k.finished_this_month) for k in counts.kecamatan] == [
             ("Bontang Selatan", 2, 1, 1),
@@ -161,8 +156,8 @@ class TestNumbersOpenTheirRows:
 
     @pytest.mark.parametrize("key", ["received_today", "open", "overdue", "waiting"])
     @pytest.mark.parametrize("who", ["loket", "camat", "back_office", "pemda"])
-    def test_headline_equals_the_linked_queue(self, applications, staff, pemda, key, who):
-        user = pemda if who == "pemda" else staff[who]
+    def test_headline_equals_the_linked_queue(self, applications, staff, admin_pemda, key, who):
+        user = admin_pemda if who == "pemda" else staff[who]
         client = login(user)
         html = client.get(HOME).content.decode()
         link = re.search(rf'href="([^"]+)" data-count="{key}"', html).group(1)
@@ -212,8 +207,8 @@ class TestHomePage:
         assert (headline(html, "open"), headline(html, "overdue")) == (2, 1)
         assert state_count(html, S.FINISHED) == 1 and state_count(html, S.AWAITING_SIGNATURE) == 0
 
-    def test_pemda_sees_every_kecamatan(self, applications, pemda):
-        html = login(pemda).get(HOME).content.decode()
+    def test_pemda_sees_every_kecamatan(self, applications, admin_pemda):
+        html = login(admin_pemda).get(HOME).content.decode()
         assert (headline(html, "open"), headline(html, "overdue")) == (6, 2)
         assert headline(html, "waiting") == 0
         assert kecamatan_row(html, UTARA) == {"open": 4, "overdue": 1, "finished_this_month": 1}
@@ -240,18 +235,18 @@ class TestQueries:
 
     @pytest.mark.parametrize("who", ["loket", "pemda"])
     def test_one_query_for_the_panel(
-        self, applications, loket, pemda, who, django_assert_num_queries
+        self, applications, loket, admin_pemda, who, django_assert_num_queries
     ):
-        panel, request = self._render({"loket": loket, "pemda": pemda}[who])
+        panel, request = self._render({"loket": loket, "pemda": admin_pemda}[who])
         with django_assert_num_queries(PANEL_QUERIES):
             html = panel.render_html({"request": request})
         assert "paten-applications" in html
 
     @pytest.mark.parametrize("who", ["loket", "pemda"])
     def test_home_page_cost_does_not_grow_with_the_data(
-        self, service, utara, selatan, loket, pemda, who, django_assert_max_num_queries
+        self, service, utara, selatan, loket, admin_pemda, who, django_assert_max_num_queries
     ):
-        client = login({"loket": loket, "pemda": pemda}[who])
+        client = login({"loket": loket, "pemda": admin_pemda}[who])
 
         def count_for(n):
             for _ in range(n - Application.objects.count()):

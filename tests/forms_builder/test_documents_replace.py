@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -31,7 +30,7 @@ from .factories import (
     submit,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 S = ApplicationState
 
 SCHEMA = [
@@ -50,13 +49,6 @@ SCHEMA = [
 NIK = "6474011203900001"
 TRACK = reverse("forms_builder:track")
 UPLOAD = reverse("forms_builder:track_upload")
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

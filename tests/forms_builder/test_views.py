@@ -1,6 +1,5 @@
 """Public pages: apply online, receipt, tracker (rate limit, typos), verification."""
 
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -16,15 +15,8 @@ from .factories import EXE_BYTES, advance, form_field, pdf_upload, service_form_
 
 UTARA = "64.74.01"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 S = ApplicationState
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def apply_url(service, kecamatan=None):

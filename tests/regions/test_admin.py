@@ -4,11 +4,9 @@ from django.urls import reverse
 
 import pytest
 
-from paten.accounts.constants import Role
-from paten.accounts.services import staff_create
 from paten.regions.models import Region
 
-from .conftest import BONTANG_CSV, OTHER_CSV
+from .data import BONTANG_CSV, OTHER_CSV
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +25,7 @@ def listed_codes(response) -> set[str]:
     return {region.code for region in response.context["object_list"]}
 
 
-def test_index_shows_provinsi_first(admin_client, bontang):
+def test_index_shows_provinsi_first(admin_client, bontang_imported):
     response = admin_client.get(reverse(INDEX))
 
     assert response.status_code == 200
@@ -35,7 +33,7 @@ def test_index_shows_provinsi_first(admin_client, bontang):
     assert f"{reverse(INDEX)}?parent=64" in response.content.decode()
 
 
-def test_drill_down_lists_children_with_breadcrumb(admin_client, bontang):
+def test_drill_down_lists_children_with_breadcrumb(admin_client, bontang_imported):
     response = admin_client.get(reverse(INDEX), {"parent": "64.74.01"})
 
     assert response.status_code == 200
@@ -49,20 +47,20 @@ def test_drill_down_lists_children_with_breadcrumb(admin_client, bontang):
     ("query", "codes"),
     [("64.74.02", {"64.74.02", "64.74.02.1001", "64.74.02.1002"}), ("Kuala", {"64.74.01.1001"})],
 )
-def test_search_by_code_and_name(admin_client, bontang, query, codes):
+def test_search_by_code_and_name(admin_client, bontang_imported, query, codes):
     response = admin_client.get(reverse(INDEX), {"q": query})
 
     assert response.status_code == 200
     assert listed_codes(response) == codes
 
 
-def test_filter_by_level(admin_client, bontang):
+def test_filter_by_level(admin_client, bontang_imported):
     response = admin_client.get(reverse(INDEX), {"level": "3"})
 
     assert listed_codes(response) == {"64.74.01", "64.74.02"}
 
 
-def test_add_derives_parent_from_code(admin_client, bontang):
+def test_add_derives_parent_from_code(admin_client, bontang_imported):
     url = reverse("regions:add")
     assert admin_client.get(url).status_code == 200
 
@@ -72,7 +70,7 @@ def test_add_derives_parent_from_code(admin_client, bontang):
     assert Region.objects.get(code="64.74.03").parent_id == "64.74"
 
 
-def test_add_refuses_orphan_code(admin_client, bontang):
+def test_add_refuses_orphan_code(admin_client, bontang_imported):
     response = admin_client.post(reverse("regions:add"), {"code": "64.75.01", "name": "X"})
 
     assert response.status_code == 200
@@ -86,7 +84,7 @@ def test_import_page_renders(admin_client):
     assert b'name="import_file"' in response.content
 
 
-def test_edit_renames(admin_client, bontang):
+def test_edit_renames(admin_client, bontang_imported):
     url = reverse("regions:edit", args=["64.74.01.1002"])
     assert admin_client.get(url).status_code == 200
 
@@ -96,7 +94,7 @@ def test_edit_renames(admin_client, bontang):
     assert Region.objects.get(code="64.74.01.1002").name == "Bontang Baru"
 
 
-def test_import_dry_run_then_confirm(admin_client, bontang):
+def test_import_dry_run_then_confirm(admin_client, bontang_imported):
     upload = SimpleUploadedFile(
         "wilayah.csv", (BONTANG_CSV.replace("Berbas Tengah", "Berbas Pantai") + OTHER_CSV).encode()
     )
@@ -118,7 +116,7 @@ def test_import_dry_run_then_confirm(admin_client, bontang):
     assert Region.objects.get(code="64.74.02.1002").name == "Berbas Pantai"
 
 
-def test_import_preview_lists_errors_and_offers_no_confirm(admin_client, bontang):
+def test_import_preview_lists_errors_and_offers_no_confirm(admin_client, bontang_imported):
     upload = SimpleUploadedFile("wilayah.csv", b"kode,nama\n11.01,Kabupaten Aceh Selatan\n")
 
     response = admin_client.post(reverse(IMPORT), {"import_file": upload})
@@ -137,7 +135,7 @@ def test_import_refuses_other_file_types(admin_client):
     assert response.context["form"].errors
 
 
-def test_import_needs_add_and_change_permission(client, django_user_model, bontang):
+def test_import_needs_add_and_change_permission(client, django_user_model, bontang_imported):
     user = django_user_model.objects.create_user("viewer", password="x")
     user.user_permissions.add(
         Permission.objects.get(codename="access_admin"),
@@ -153,16 +151,14 @@ def test_import_needs_add_and_change_permission(client, django_user_model, bonta
 
 
 @pytest.fixture
-def camat_utara(bontang):
-    user = staff_create(
-        username="camat.utara", password="x", roles=[Role.CAMAT], kecamatan=["64.74.01"]
-    )
-    user.user_permissions.add(Permission.objects.get(codename="change_region"))
-    return user
+def camat_editing_regions(camat):
+    """The camat of Bontang Utara, allowed to change regions."""
+    camat.user_permissions.add(Permission.objects.get(codename="change_region"))
+    return camat
 
 
-def test_kecamatan_staff_see_only_their_kecamatan(client, camat_utara):
-    client.force_login(camat_utara)
+def test_kecamatan_staff_see_only_their_kecamatan(client, camat_editing_regions):
+    client.force_login(camat_editing_regions)
 
     level4 = client.get(reverse(INDEX), {"level": "4"})
     search = client.get(reverse(INDEX), {"q": "Bontang"})
@@ -173,8 +169,8 @@ def test_kecamatan_staff_see_only_their_kecamatan(client, camat_utara):
     assert listed_codes(client.get(reverse(INDEX), {"parent": "64.74"})) == {"64.74.01"}
 
 
-def test_kecamatan_staff_cannot_edit_other_kecamatan(client, camat_utara):
-    client.force_login(camat_utara)
+def test_kecamatan_staff_cannot_edit_other_kecamatan(client, camat_editing_regions):
+    client.force_login(camat_editing_regions)
 
     own = client.get(reverse("regions:edit", args=["64.74.01.1001"]))
     other = client.get(reverse("regions:edit", args=["64.74.02.1001"]))
@@ -183,8 +179,8 @@ def test_kecamatan_staff_cannot_edit_other_kecamatan(client, camat_utara):
     assert other.status_code == 404
 
 
-def test_kecamatan_staff_cannot_import(client, camat_utara):
-    camat_utara.user_permissions.add(Permission.objects.get(codename="add_region"))
-    client.force_login(camat_utara)
+def test_kecamatan_staff_cannot_import(client, camat_editing_regions):
+    camat_editing_regions.user_permissions.add(Permission.objects.get(codename="add_region"))
+    client.force_login(camat_editing_regions)
 
     assert denied(client.get(reverse(IMPORT)))

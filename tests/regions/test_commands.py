@@ -6,7 +6,7 @@ import pytest
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
 
-from .conftest import BONTANG_CSV, OTHER_CSV
+from .data import BONTANG_CSV, OTHER_CSV
 
 pytestmark = pytest.mark.django_db
 

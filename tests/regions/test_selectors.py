@@ -5,13 +5,13 @@ from paten.accounts.services import staff_create
 from paten.regions.selectors import installation_kecamatan, installation_kecamatan_for
 from paten.regions.services import regions_import
 
-from .conftest import OTHER_CSV, csv_bytes
+from .data import OTHER_CSV, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def elsewhere(bontang):
+def elsewhere(bontang_imported):
     """A kecamatan of another kabupaten, named to sort before Bontang's."""
     summary = regions_import(content=csv_bytes("kode,nama\n" + OTHER_CSV), filename="aceh.csv")
     assert summary.committed, summary.errors

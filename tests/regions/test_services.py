@@ -7,7 +7,7 @@ from paten.regions.constants import RegionKind, RegionLevel
 from paten.regions.models import Region
 from paten.regions.services import regions_import
 
-from .conftest import BONTANG_CSV, OTHER_CSV, csv_bytes
+from .data import BONTANG_CSV, OTHER_CSV, csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_missing_parent_is_an_error():
     assert not Region.objects.exists()
 
 
-def test_parent_already_in_database_is_enough(bontang):
+def test_parent_already_in_database_is_enough(bontang_imported):
     summary = run("kode,nama\n64.74.03,Bontang Barat\n")
 
     assert summary.committed

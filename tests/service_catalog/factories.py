@@ -9,10 +9,10 @@ from datetime import date
 
 from django.utils.text import slugify
 from wagtail.models import Site
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 import factory
 
-from paten.regions.models import Region
 from service_catalog.constants import (
     DocumentForm,
     FeeKind,
@@ -31,19 +31,6 @@ from service_catalog.models import (
     ServiceLegalBasis,
     ServicePage,
 )
-
-BONTANG = [
-    ("64.74.01", "Bontang Utara"),
-    ("64.74.02", "Bontang Selatan"),
-    ("64.74.03", "Bontang Barat"),
-]
-
-
-def bontang_regions() -> list[Region]:
-    """Kalimantan Timur > Kota Bontang > its three kecamatan (docs/domain/identity-numbers.md)."""
-    for code, name in [("64", "Kalimantan Timur"), ("64.74", "Kota Bontang"), *BONTANG]:
-        Region.objects.get_or_create(code=code, defaults={"name": name})
-    return list(Region.objects.filter(code__in=[code for code, _name in BONTANG]))
 
 
 class LegalInstrumentFactory(factory.django.DjangoModelFactory):
@@ -190,3 +177,58 @@ def catalog_index() -> ServiceIndexPage:
     home.add_child(instance=index)
     index.save_revision().publish()
     return ServiceIndexPage.objects.get(pk=index.pk)
+
+
+def service_post_data(*, total=(1, "hours"), steps=((20, "minutes"), (30, "minutes"))):
+    """The admin editor's POST for a new service (one document, two steps)."""
+    category = ServiceCategoryFactory()
+    instrument = LegalInstrumentFactory()
+    return nested_form_data(
+        {
+            "title": "Surat keterangan baru",
+            "slug": "surat-keterangan-baru",
+            "code": "baru",
+            "category": category.pk,
+            "field": "non_perizinan",
+            "summary": "Ringkasan.",
+            "duration_value": total[0],
+            "duration_unit": total[1],
+            "clock_starts_when_complete": "on",
+            "fee_kind": "free",
+            "product": "Surat",
+            "complaint_channels": rich_text("Kotak pengaduan"),
+            "procedure_notes": rich_text(""),
+            "facilities": rich_text(""),
+            "staff_competence": rich_text(""),
+            "internal_supervision": rich_text(""),
+            "service_guarantee": rich_text(""),
+            "safety_guarantee": rich_text(""),
+            "performance_evaluation": rich_text(""),
+            "required_documents": inline_formset(
+                [
+                    {
+                        "key": "ktp",
+                        "name": "KTP",
+                        "form": "fotokopi",
+                        "copies": 1,
+                        "is_mandatory": "on",
+                        "max_file_size_mb": 5,
+                        "accepted_file_types": "[]",
+                    },
+                ]
+            ),
+            "procedure_steps": inline_formset(
+                [
+                    {
+                        "title": f"Langkah {i}",
+                        "role": "loket",
+                        "duration_value": v,
+                        "duration_unit": u,
+                    }
+                    for i, (v, u) in enumerate(steps)
+                ]
+            ),
+            "legal_basis": inline_formset([{"instrument": instrument.pk, "article": ""}]),
+            "kecamatan_overrides": inline_formset([]),
+        }
+    )

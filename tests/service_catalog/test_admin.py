@@ -6,15 +6,11 @@ from django.urls import reverse
 
 import pytest
 
-from paten.accounts.constants import Role
-from paten.accounts.services import staff_create
-
 from .factories import (
     DelegatedAuthorityFactory,
     LegalInstrumentFactory,
     MaklumatFactory,
     ServiceCategoryFactory,
-    bontang_regions,
     make_service,
 )
 
@@ -22,26 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kecamatan(db):
-    return {r.code: r for r in bontang_regions()}
-
-
-@pytest.fixture
-def admin_pemda(kecamatan):
-    return staff_create(username="adminpemda", password="x", roles=[Role.ADMIN_PEMDA])
-
-
-@pytest.fixture
 def admin_client(client, admin_pemda):
     client.force_login(admin_pemda)
     return client
-
-
-@pytest.fixture
-def camat_utara(kecamatan):
-    return staff_create(
-        username="camat.utara", password="x", roles=[Role.CAMAT], kecamatan=["64.74.01"]
-    )
 
 
 SNIPPETS = [
@@ -97,10 +76,10 @@ def test_maklumat_pages_render(admin_client, kecamatan):
         assert admin_client.get(url).status_code == 200, url
 
 
-def test_camat_sees_only_their_maklumat(client, camat_utara, kecamatan):
+def test_camat_sees_only_their_maklumat(client, camat, kecamatan):
     own = MaklumatFactory(kecamatan=kecamatan["64.74.01"], camat_name="Camat Utara")
     other = MaklumatFactory(kecamatan=kecamatan["64.74.02"], camat_name="Camat Selatan")
-    client.force_login(camat_utara)
+    client.force_login(camat)
     base = "wagtailsnippets_service_catalog_maklumat"
     response = client.get(reverse(f"{base}:list"))
     assert response.status_code == 200
@@ -164,8 +143,8 @@ def test_import_and_export_pages(admin_client, kecamatan):
     assert admin_client.get(reverse("service_catalog_export_workbook")).status_code == 200
 
 
-def test_camat_cannot_import(client, camat_utara):
-    client.force_login(camat_utara)
+def test_camat_cannot_import(client, camat):
+    client.force_login(camat)
     response = client.get(reverse("service_catalog_import", args=["kategori"]))
     assert response.status_code in (302, 403)
 

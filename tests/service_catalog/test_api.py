@@ -1,25 +1,16 @@
-from django.core.cache import cache
-
 import pytest
 
 from service_catalog.constants import ServiceField
+from tests.bontang import bontang_regions
 
 from .factories import (
     DelegatedAuthorityFactory,
     LegalInstrumentFactory,
     ServiceCategoryFactory,
-    bontang_regions,
     make_service,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from service_catalog.models import (
     ServicePage,
 )
 from service_catalog.selectors import kecamatan_offering
-
-from .factories import bontang_regions
+from tests.bontang import bontang_regions
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 import pytest
 
@@ -20,13 +19,13 @@ from service_catalog.models import (
     ServicePage,
 )
 from service_catalog.services import catalog_index_ensure, service_publish
+from tests.bontang import bontang_regions
 
 from .factories import (
     DelegatedAuthorityFactory,
     LegalInstrumentFactory,
-    ServiceCategoryFactory,
-    bontang_regions,
     make_service,
+    service_post_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -174,60 +173,6 @@ def admin_client(client):
     bontang_regions()
     client.force_login(staff_create(username="admin", password="x", roles=[Role.ADMIN_PEMDA]))
     return client
-
-
-def service_post_data(*, total=(1, "hours"), steps=((20, "minutes"), (30, "minutes"))):
-    category = ServiceCategoryFactory()
-    instrument = LegalInstrumentFactory()
-    return nested_form_data(
-        {
-            "title": "Surat keterangan baru",
-            "slug": "surat-keterangan-baru",
-            "code": "baru",
-            "category": category.pk,
-            "field": "non_perizinan",
-            "summary": "Ringkasan.",
-            "duration_value": total[0],
-            "duration_unit": total[1],
-            "clock_starts_when_complete": "on",
-            "fee_kind": "free",
-            "product": "Surat",
-            "complaint_channels": rich_text("Kotak pengaduan"),
-            "procedure_notes": rich_text(""),
-            "facilities": rich_text(""),
-            "staff_competence": rich_text(""),
-            "internal_supervision": rich_text(""),
-            "service_guarantee": rich_text(""),
-            "safety_guarantee": rich_text(""),
-            "performance_evaluation": rich_text(""),
-            "required_documents": inline_formset(
-                [
-                    {
-                        "key": "ktp",
-                        "name": "KTP",
-                        "form": "fotokopi",
-                        "copies": 1,
-                        "is_mandatory": "on",
-                        "max_file_size_mb": 5,
-                        "accepted_file_types": "[]",
-                    },
-                ]
-            ),
-            "procedure_steps": inline_formset(
-                [
-                    {
-                        "title": f"Langkah {i}",
-                        "role": "loket",
-                        "duration_value": v,
-                        "duration_unit": u,
-                    }
-                    for i, (v, u) in enumerate(steps)
-                ]
-            ),
-            "legal_basis": inline_formset([{"instrument": instrument.pk, "article": ""}]),
-            "kecamatan_overrides": inline_formset([]),
-        }
-    )
 
 
 def test_admin_creates_a_service(admin_client):

@@ -1,27 +1,13 @@
 import shutil
 import subprocess
 
-from django.core.cache import cache
-
 import pytest
 
 from tests.conftest import need
 
-from .factories import MaklumatFactory, bontang_regions, make_service
+from .factories import MaklumatFactory, make_service
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def kecamatan(db):
-    return {r.code: r for r in bontang_regions()}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def pdf_text(data: bytes, tmp_path) -> str:

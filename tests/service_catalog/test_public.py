@@ -15,23 +15,10 @@ from .factories import (
     LegalInstrumentFactory,
     MaklumatFactory,
     ServiceCategoryFactory,
-    bontang_regions,
     make_service,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def kecamatan(db):
-    return {r.code: r for r in bontang_regions()}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The number of queries of public pages does not grow with the catalog."""
 
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -9,27 +8,20 @@ import pytest
 from service_catalog.constants import ServiceField
 from service_catalog.models import KecamatanOverride
 from service_catalog.selectors import catalog_generation_bump
+from tests.bontang import bontang_regions
 
 from .factories import (
     DelegatedAuthorityFactory,
     ServiceCategoryFactory,
-    bontang_regions,
     make_service,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 # Upper bounds, so that a new query per page shows up in review. An uncached index
 # page also builds the search index (read once per catalog generation).
 INDEX_BUDGET = 26
 SERVICE_BUDGET = 24
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def build(count: int, regions) -> None:

@@ -24,8 +24,7 @@ from service_catalog.resources import (
 )
 from service_catalog.workbook import catalog_import, catalog_workbook_export, catalog_workbook_read
 from service_catalog.workbook_example import TEMPLATE_EXAMPLE
-
-from .factories import bontang_regions
+from tests.bontang import bontang_regions
 
 pytestmark = pytest.mark.django_db
 

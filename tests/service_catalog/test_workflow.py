@@ -9,8 +9,9 @@ from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
 from service_catalog.models import ServiceApprovalTask, ServicePage
 from service_catalog.services import service_approve, service_submit
+from tests.bontang import bontang_regions
 
-from .factories import bontang_regions, make_service
+from .factories import make_service, service_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +99,6 @@ def test_editor_submits_through_the_admin(client, service, users):
 def test_approve_from_the_edit_page_issue_3(client, users):
     """A service submitted from the admin is approved from its edit page and goes live."""
     from service_catalog.services import catalog_index_ensure
-
-    from .test_models import service_post_data
 
     index = catalog_index_ensure()
     client.force_login(users["admin1"])

@@ -4,7 +4,7 @@ import pytest
 
 from paten.site.models import HomePage, SiteSettings
 
-PEMDA_NAME = "Pemerintah Kota Bontang"
+from .data import PEMDA_NAME
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from paten.site.models import HomePage, StandardPage
 
-from .conftest import PEMDA_NAME
+from .data import PEMDA_NAME
 
 pytestmark = pytest.mark.django_db
 

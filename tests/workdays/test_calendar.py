@@ -16,7 +16,7 @@ from paten.workdays.calendar import (
 )
 from paten.workdays.constants import DurationUnit
 
-from .conftest import WIB
+from .data import WIB
 
 # SKB 3 Menteri for 2026: 17 libur nasional + 8 cuti bersama (docs/domain/working-days.md).
 HOLIDAYS_2026 = {

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 MONDAY = date(2026, 11, 23)
 
 
+@pytest.mark.usefixtures("kutai_timur")
 class TestOverrides:
     def test_without_overrides(self, bontang):
         assert calendar.add_working_days(date(2026, 11, 20), 1, region="64.74") == MONDAY

@@ -1,0 +1,1 @@
+PEMDA_NAME = "Pemerintah Kota Bontang"
