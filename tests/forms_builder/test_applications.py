@@ -167,50 +167,35 @@ class TestSubmitRefused:
 
 
 class TestCounterIntake:
-    def test_by_petugas_loket_with_originals(self, service, utara, loket):
-        application = submit(
+    @staticmethod
+    def at_counter(service, kecamatan, actor, **extra):
+        return submit(
             service,
-            utara,
+            kecamatan,
             applicant=Applicant(name="Budi Santoso"),
             channel=Channel.COUNTER,
-            actor=loket,
-            originals_checked=["doc0"],
+            actor=actor,
+            **extra,
         )
+
+    def test_by_petugas_loket_with_originals(self, service, utara, loket):
+        application = self.at_counter(service, utara, loket, originals_checked=["doc0"])
         assert application.channel == Channel.COUNTER
         assert application.created_by == loket
         assert application.originals_checked == ["doc0"]
 
     def test_refused_for_another_kecamatan(self, service, utara, loket_selatan, settings):
         with pytest.raises(ValidationError):
-            submit(
-                service,
-                utara,
-                applicant=Applicant(name="Budi"),
-                channel=Channel.COUNTER,
-                actor=loket_selatan,
-            )
+            self.at_counter(service, utara, loket_selatan)
         _nothing_saved(settings)
 
     def test_refused_for_other_roles(self, service, utara, camat):
         with pytest.raises(ValidationError):
-            submit(
-                service,
-                utara,
-                applicant=Applicant(name="Budi"),
-                channel=Channel.COUNTER,
-                actor=camat,
-            )
+            self.at_counter(service, utara, camat)
 
     def test_unknown_original_refused(self, service, utara, loket):
         with pytest.raises(ValidationError):
-            submit(
-                service,
-                utara,
-                applicant=Applicant(name="Budi"),
-                channel=Channel.COUNTER,
-                actor=loket,
-                originals_checked=["nope"],
-            )
+            self.at_counter(service, utara, loket, originals_checked=["nope"])
 
 
 def test_paused_notifications_queue_nothing(service, utara, django_capture_on_commit_callbacks):

@@ -85,29 +85,14 @@ def test_numbers_issued_for_finished_applications(loaded):
     assert not Application.objects.exclude(pk__in=finished).exclude(result_number=None).exists()
 
 
+def _row_counts() -> list[int]:
+    models = (ServiceForm, FormVersion, IssuanceSettings, Application, ApplicationEvent, Attachment)
+    return [model.objects.count() for model in models]
+
+
 def test_second_run_creates_nothing(loaded):
-    counts = [
-        m.objects.count()
-        for m in (
-            ServiceForm,
-            FormVersion,
-            IssuanceSettings,
-            Application,
-            ApplicationEvent,
-            Attachment,
-        )
-    ]
+    counts = _row_counts()
     second = forms_demo_load()
     assert second["forms_created"] == second["applications_created"] == 0
     assert second["issuance_settings_created"] == 0
-    assert counts == [
-        m.objects.count()
-        for m in (
-            ServiceForm,
-            FormVersion,
-            IssuanceSettings,
-            Application,
-            ApplicationEvent,
-            Attachment,
-        )
-    ]
+    assert counts == _row_counts()
