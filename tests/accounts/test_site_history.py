@@ -19,18 +19,18 @@ HISTORY = "/admin/reports/site-history/"
 
 
 @pytest.fixture
-def edits(camat_utara, camat_selatan, admin_pemda):
+def edits(camat, camat_selatan, admin_pemda):
     """Each camat edited their own kecamatan's staff profile; the pemda admin a region."""
-    log(StaffProfile.objects.get(user=camat_utara), "wagtail.edit", user=camat_utara)
+    log(StaffProfile.objects.get(user=camat), "wagtail.edit", user=camat)
     log(StaffProfile.objects.get(user=camat_selatan), "wagtail.edit", user=camat_selatan)
     log(Region.objects.get(code="64.74.02"), "wagtail.edit", user=admin_pemda)
     log(Region.objects.get(code="64.74.01"), "wagtail.edit", user=admin_pemda)
-    for user in (camat_utara, camat_selatan):
+    for user in (camat, camat_selatan):
         user.user_permissions.add(Permission.objects.get(codename="view_staffprofile"))
 
 
-def test_a_camat_sees_only_their_kecamatans_history(client, camat_utara, edits):
-    client.force_login(camat_utara)
+def test_a_camat_sees_only_their_kecamatans_history(client, camat, edits):
+    client.force_login(camat)
     response = client.get(HISTORY)
 
     assert response.status_code == 200
@@ -42,8 +42,8 @@ def test_a_camat_sees_only_their_kecamatans_history(client, camat_utara, edits):
     assert "camat.selatan" not in html
 
 
-def test_the_export_is_scoped_too(client, camat_utara, edits):
-    client.force_login(camat_utara)
+def test_the_export_is_scoped_too(client, camat, edits):
+    client.force_login(camat)
     response = client.get(HISTORY, {"export": "csv"})
 
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_the_pemda_admin_sees_every_kecamatan(client, admin_pemda, edits):
 
 
 def test_models_without_a_kecamatan_scope_are_hidden_from_kecamatan_staff(
-    client, camat_utara, admin_pemda, bontang
+    client, camat, admin_pemda, bontang
 ):
     # The camat may view calendar overrides, but who changed pemda-wide settings is not
     # kecamatan business: entries of models without a scope are left out.
@@ -69,7 +69,7 @@ def test_models_without_a_kecamatan_scope_are_hidden_from_kecamatan_staff(
         date=datetime.date(2026, 3, 18), name="Hari jadi Kota Bontang"
     )
     log(override, "wagtail.edit", user=admin_pemda)
-    client.force_login(camat_utara)
+    client.force_login(camat)
     assert "Hari jadi Kota Bontang" not in client.get(HISTORY).text
     client.force_login(admin_pemda)
     assert "Hari jadi Kota Bontang" in client.get(HISTORY).text
@@ -83,11 +83,11 @@ def _ping(client, profile):
     return client.post(url, {"is_editing": "1"})
 
 
-def test_editing_session_ping_refuses_another_kecamatans_object(client, camat_utara, camat_selatan):
-    camat_utara.user_permissions.add(Permission.objects.get(codename="change_staffprofile"))
-    client.force_login(camat_utara)
+def test_editing_session_ping_refuses_another_kecamatans_object(client, camat, camat_selatan):
+    camat.user_permissions.add(Permission.objects.get(codename="change_staffprofile"))
+    client.force_login(camat)
 
-    own = _ping(client, StaffProfile.objects.get(user=camat_utara))
+    own = _ping(client, StaffProfile.objects.get(user=camat))
     other = _ping(client, StaffProfile.objects.get(user=camat_selatan))
 
     assert own.status_code == 200
@@ -95,18 +95,18 @@ def test_editing_session_ping_refuses_another_kecamatans_object(client, camat_ut
 
 
 def test_editing_session_ping_names_the_other_editor_only_within_the_scope(
-    client, camat_utara, admin_pemda
+    client, camat, admin_pemda
 ):
-    profile = StaffProfile.objects.get(user=camat_utara)
+    profile = StaffProfile.objects.get(user=camat)
     client.force_login(admin_pemda)
     _ping(client, profile)
-    camat_utara.user_permissions.add(Permission.objects.get(codename="change_staffprofile"))
-    client.force_login(camat_utara)
+    camat.user_permissions.add(Permission.objects.get(codename="change_staffprofile"))
+    client.force_login(camat)
 
     response = _ping(client, profile)
 
     assert response.status_code == 200
-    assert [s["user"] for s in response.json()["other_sessions"]] == ["adminpemda"]
+    assert [s["user"] for s in response.json()["other_sessions"]] == [admin_pemda.username]
 
 
 def test_pk_as_text_matches_how_wagtail_logs_object_ids(bontang):
