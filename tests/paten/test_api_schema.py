@@ -19,10 +19,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from paten.wsgi import application
+from tests.bontang import bontang_regions
 from tests.service_catalog.factories import (
     LegalInstrumentFactory,
     ServiceCategoryFactory,
-    bontang_regions,
     make_service,
 )
 

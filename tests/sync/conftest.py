@@ -15,16 +15,9 @@ def _ownership_cache():
 
 from tests.forms_builder import conftest as _forms  # noqa: E402
 
-# The forms_builder fixtures (regions, a service, staff of each role), shared here.
-bontang = _forms.bontang
-utara = _forms.utara
-selatan = _forms.selatan
+# A service with a published form, as the forms_builder tests have it (the regions and
+# the staff of each role come from tests/conftest.py).
 service = _forms.service
-loket = _forms.loket
-loket_selatan = _forms.loket_selatan
-back_office = _forms.back_office
-camat = _forms.camat
-staff = _forms.staff
 
 
 @pytest.fixture
