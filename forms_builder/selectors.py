@@ -1,12 +1,16 @@
-"""Reads of applications: the staff work queue (scoped) and the public lookups."""
+"""Reads of applications: the staff work queue (scoped), the public lookups, and the
+services most applied for (the home page)."""
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.core.cache import cache
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from paten.accounts.selectors import kecamatan_scope_for
+from service_catalog.models import ServicePage
+from service_catalog.selectors import catalog_generation
 
 from .models import Application, ApplicationEvent, Attachment
 from .workflow import DONE_STATES
@@ -98,3 +102,43 @@ def application_by_token(*, token: str) -> Application | None:
         .filter(verification_token=token, result_number__isnull=False)
         .first()
     )
+
+
+POPULAR_CACHE_SECONDS = 60 * 60
+
+
+def popular_services(*, limit: int = 6, days: int = 365) -> list:
+    """The live services most applied for in the last ``days`` days, most first; the
+    catalog's first services fill the list while there are fewer applications.
+
+    Cached for an hour per catalog generation, so a publish shows at once.
+    """
+    key = f"paten_site:popular:{catalog_generation()}:{limit}:{days}"
+    ids = cache.get(key)
+    if ids is None:
+        since = timezone.now() - timezone.timedelta(days=days)
+        # Superseded services (no longer in effect) are never suggested.
+        live = ServicePage.objects.live().public().exclude(effective_until__lt=timezone.localdate())
+        counted = (
+            Application.objects.filter(submitted_at__gte=since, service__in=live)
+            .values("service")
+            .annotate(n=Count("id"))
+            .order_by("-n", "service")
+            .values_list("service", flat=True)[:limit]
+        )
+        ids = list(counted)
+        if len(ids) < limit:
+            ids += list(
+                live.exclude(pk__in=ids)
+                .order_by("path")
+                .values_list("pk", flat=True)[: limit - len(ids)]
+            )
+        cache.set(key, ids, POPULAR_CACHE_SECONDS)
+    by_id = {
+        service.pk: service
+        for service in ServicePage.objects.live()
+        .public()
+        .filter(pk__in=ids)
+        .select_related("category")
+    }
+    return [by_id[pk] for pk in ids if pk in by_id]

@@ -38,7 +38,8 @@ class HomePage(Page):
     template = "paten_site/home_page.html"
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import popular_services
+        # The services most applied for: forms_builder reads them (it sits above this app).
+        from forms_builder.selectors import popular_services
 
         context = super().get_context(request, *args, **kwargs)
         context["popular_services"] = popular_services()

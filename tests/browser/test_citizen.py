@@ -14,8 +14,9 @@ from paten.accounts.services import staff_create
 from paten.site.models import KecamatanOffice, SiteSettings
 from reporting.services.survey import survey_period_create
 from service_catalog.models import Maklumat
+from tests.bontang import bontang_regions
 from tests.forms_builder.factories import advance, form_version_for, submit
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.service_catalog.factories import make_service
 
 from .axe import axe_violations, describe
 

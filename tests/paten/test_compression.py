@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 
 import pytest
 
+from tests.bontang import bontang_regions
 from tests.forms_builder.factories import form_version_for
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.service_catalog.factories import make_service
 
 pytestmark = pytest.mark.django_db
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate"}

@@ -31,6 +31,7 @@ from service_catalog.models import (
     ServiceLegalBasis,
     ServicePage,
 )
+from tests.bontang import bontang_regions  # noqa: F401 (the tree builder, also reachable here)
 
 
 class LegalInstrumentFactory(factory.django.DjangoModelFactory):

@@ -414,7 +414,8 @@ class TestServiceWithoutOnlineForm:
     """20 of the demo's 27 services are applied for at the counter only."""
 
     def test_says_how_to_apply_at_the_counter_and_what_to_bring(self, client):
-        from tests.service_catalog.factories import bontang_regions, make_service
+        from tests.bontang import bontang_regions
+        from tests.service_catalog.factories import make_service
 
         bontang_regions()
         service = make_service(title="Pengantar SKCK", code="skck", documents=2)

@@ -23,7 +23,8 @@ from service_catalog.search import (
     words,
 )
 from service_catalog.selectors import CatalogFilters, catalog_hits
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.bontang import bontang_regions
+from tests.service_catalog.factories import make_service
 
 QUERIES = Path(__file__).with_name("search_queries.csv")
 TARGET = 0.9

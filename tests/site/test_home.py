@@ -7,8 +7,9 @@ from django.core.cache import cache
 import pytest
 
 from forms_builder.models import Application
+from tests.bontang import bontang_regions
 from tests.forms_builder.factories import form_version_for, submit
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.service_catalog.factories import make_service
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,8 @@
 
 import pytest
 
-from paten.accounts.constants import Role
-from paten.accounts.services import staff_create
 from paten.site.models import KecamatanOffice
-from tests.service_catalog.factories import bontang_regions
+from tests.bontang import bontang_regions
 
 pytestmark = pytest.mark.django_db
 
@@ -22,26 +20,25 @@ def offices():
 
 
 @pytest.fixture
-def camat_utara(offices):
-    return staff_create(
-        username="camat.utara", password="x", roles=[Role.CAMAT], kecamatan=["64.74.01"]
-    )
+def camat_with_offices(camat, offices):
+    """The camat of Bontang Utara, with the offices of Utara and Selatan set up."""
+    return camat
 
 
-def test_camat_lists_only_their_office(client, camat_utara, offices):
-    client.force_login(camat_utara)
+def test_camat_lists_only_their_office(client, camat_with_offices, offices):
+    client.force_login(camat_with_offices)
     html = client.get(URL).content.decode()
     assert "Camat 64.74.01" in html
     assert "Camat 64.74.02" not in html
 
 
-def test_camat_cannot_open_another_office(client, camat_utara, offices):
-    client.force_login(camat_utara)
+def test_camat_cannot_open_another_office(client, camat_with_offices, offices):
+    client.force_login(camat_with_offices)
     assert client.get(f"{URL}edit/{offices['64.74.02'].pk}/").status_code == 404
 
 
-def test_camat_edits_their_signature_block(client, camat_utara, offices):
-    client.force_login(camat_utara)
+def test_camat_edits_their_signature_block(client, camat_with_offices, offices):
+    client.force_login(camat_with_offices)
     office = offices["64.74.01"]
     response = client.post(
         f"{URL}edit/{office.pk}/",
@@ -61,8 +58,8 @@ def test_camat_edits_their_signature_block(client, camat_utara, offices):
     assert office.camat_nip == "197003121995031002"
 
 
-def test_a_nip_must_have_18_digits(client, camat_utara, offices):
-    client.force_login(camat_utara)
+def test_a_nip_must_have_18_digits(client, camat_with_offices, offices):
+    client.force_login(camat_with_offices)
     office = offices["64.74.01"]
     response = client.post(
         f"{URL}edit/{office.pk}/",
@@ -74,9 +71,9 @@ def test_a_nip_must_have_18_digits(client, camat_utara, offices):
     assert office.camat_nip == ""
 
 
-def test_camat_may_choose_only_their_kecamatan(client, camat_utara, offices):
+def test_camat_may_choose_only_their_kecamatan(client, camat_with_offices, offices):
     KecamatanOffice.objects.filter(kecamatan_id="64.74.01").delete()
-    client.force_login(camat_utara)
+    client.force_login(camat_with_offices)
     html = client.get(f"{URL}new/").content.decode()
     assert 'value="64.74.01"' in html
     assert 'value="64.74.02"' not in html

@@ -7,7 +7,8 @@ import pytest
 
 from paten.site.models import KecamatanOffice
 from paten.site.selectors import service_hours, time_zone_label
-from tests.service_catalog.factories import bontang_regions, make_service
+from tests.bontang import bontang_regions
+from tests.service_catalog.factories import make_service
 
 pytestmark = pytest.mark.django_db
 
