@@ -61,6 +61,10 @@ class TestAct:
 
 def test_unmasking_needs_the_personal_data_permission(camat):
     assert not user_may_unmask(camat)
-    camat.user_permissions.add(Permission.objects.get(codename="view_personal_data"))
+    camat.user_permissions.add(
+        Permission.objects.get(
+            codename="view_personal_data", content_type__app_label="forms_builder"
+        )
+    )
     camat = type(camat).objects.get(pk=camat.pk)  # a fresh permission cache
     assert user_may_unmask(camat)
