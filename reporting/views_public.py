@@ -245,8 +245,18 @@ class IkmPublication:
 
 def service_publishable(data: IkmSlice, *, min_respondents: int) -> bool:
     """A service's figure is public only with an adequate (Krejcie–Morgan) sample and at
-    least ``SurveySettings.public_min_respondents`` respondents (issue #5)."""
-    return data.result is not None and data.adequate and data.respondents >= min_respondents
+    least ``SurveySettings.public_min_respondents`` respondents.
+
+    A service with answers but no application finished in the period has no population
+    to size the sample against (the answers are about earlier applications), so it is
+    not adequate whatever the count (PermenPAN-RB 14/2017; docs/domain/skm-ikm.md).
+    """
+    return (
+        data.result is not None
+        and data.population > 0
+        and data.adequate
+        and data.respondents >= min_respondents
+    )
 
 
 def _profile(slice_: Slice) -> list[ProfileGroup]:

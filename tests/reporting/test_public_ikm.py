@@ -239,6 +239,16 @@ class TestServices:
         rows = csv_rows(client.get(f"/ikm/{quarter.slug}.csv"))
         assert {r["level"] for r in rows} == {"kabupaten_kota", "kecamatan"}
 
+    def test_answers_without_a_finished_application_in_the_period_are_not_a_sample(
+        self, client, quarter, service
+    ):
+        # Population 0 (nothing finished in the period) with one answer: no sample frame,
+        # so no grade from a single answer.
+        respond(4, service=service, application=None)
+        services = section(page(client), "ikm-service-heading")
+        assert "Surat Keterangan Domisili" not in services
+        assert "Krejcie–Morgan" in services
+
     def test_service_hidden_below_the_public_minimum(self, client, quarter, finished):
         respond(4, service=finished.service)
         set_survey_settings(public_min_respondents=2)
@@ -435,7 +445,10 @@ class TestQueries:
             respond(3, kecamatan=f"64.74.0{index + 4}", service=other)
             respond(2, kecamatan=UTARA, service=other)
         html = page(client)
-        assert "Kecamatan Uji 8" in html and "Layanan Uji 4" in section(html, "ikm-service-heading")
+        # The new services have answers but no finished application in the period: they
+        # are aggregated like the others, and withheld (no population to size against).
+        assert "Kecamatan Uji 8" in html
+        assert "Tidak ditampilkan: 6 layanan" in section(html, "ikm-service-heading")
         assert self._render_queries(client, "/ikm/") == few
         assert self._render_queries(client, f"/ikm/?kecamatan={UTARA}") == few_kecamatan
         with django_assert_max_num_queries(PAGE_MAX_QUERIES):
