@@ -31,7 +31,10 @@ def push(*, url: str | None = None) -> tuple[services.export.ExportResult, impor
         raise ValidationError(_("The central's address is not known; give it with --url."))
     outbox = imports.sync_dir("out")
     path = outbox / "push.paten"
-    result = services.up_export(path=path)
+    # When the central has not acknowledged our last bundle, resend from its acknowledgement.
+    result = services.up_export(
+        path=path, resend=central is not None and central.acked_sequence < central.out_sequence
+    )
     size = path.stat().st_size
     with path.open("rb") as body:
         request = urllib.request.Request(  # noqa: S310 (the admin-configured central URL)

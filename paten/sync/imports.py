@@ -686,11 +686,8 @@ class _PartitionApplier:
                 incoming[value] = key
             if not incoming:
                 continue
-            query = models.Q()
-            for value in incoming:
-                query |= models.Q(**dict(zip(group, value, strict=True)))
             mine = {str(pk) for pk in local_pks if pk is not None}
-            for row in self.model._base_manager.filter(query).values_list("pk", *group):
+            for row in self._existing(group, list(incoming)):
                 if str(row[0]) in mine:
                     continue
                 value = tuple(row[1:])
@@ -713,6 +710,21 @@ class _PartitionApplier:
                         "other": row[0],
                     },
                 )
+
+    def _existing(self, group: tuple[str, ...], values: list[tuple]):
+        """Rows here that already hold one of ``values`` in the fields of ``group``."""
+        manager = self.model._base_manager
+        if len(group) == 1:
+            yield from manager.filter(**{f"{group[0]}__in": [v[0] for v in values]}).values_list(
+                "pk", *group
+            )
+            return
+        # SQLite refuses expressions nested deeper than 1000: ask in slices.
+        for start in range(0, len(values), 100):
+            query = models.Q()
+            for value in values[start : start + 100]:
+                query |= models.Q(**dict(zip(group, value, strict=True)))
+            yield from manager.filter(query).values_list("pk", *group)
 
     # -- writing -----------------------------------------------------------------------
     def apply(self, lines: list[dict]) -> None:

@@ -40,15 +40,22 @@ def bundle_exchange(request: HttpRequest) -> HttpResponse:
         incoming.unlink(missing_ok=True)
     if outcome.status == BundleStatus.REFUSED:
         return JsonResponse(
-            {"status": outcome.status, "reason": outcome.reason, "message": outcome.message},
+            {
+                "status": str(outcome.status),
+                "reason": str(outcome.reason),
+                "message": outcome.message,
+            },
             status=400,
         )
     peer = Peer.objects.get(pk=outcome.log.peer_id)
     answer = tempfile.NamedTemporaryFile(dir=imports.sync_dir("out"), suffix=".paten", delete=False)
     answer.close()
-    result = services.down_export(peer=peer, path=answer.name)
+    # If the instance has not applied our last answer (it was lost on the way), start
+    # again from what it acknowledged: a full resend is always safe.
+    resend = peer.acked_sequence < peer.out_sequence
+    result = services.down_export(peer=peer, path=answer.name, resend=resend)
     response = FileResponse(open(answer.name, "rb"), content_type="application/octet-stream")  # noqa: SIM115
-    response["X-Paten-Bundle-Status"] = outcome.status
+    response["X-Paten-Bundle-Status"] = str(BundleStatus(outcome.status).value)
     response["X-Paten-Down-Sequence"] = str(result.log.sequence)
     response["Cache-Control"] = "no-store"
     # The file is served from an open handle: it can go from the directory now.

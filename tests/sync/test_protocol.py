@@ -43,7 +43,17 @@ class Laptop:
         identity.ownership_changed()
         self.hashes = {0: ""}
 
-    def bundle(self, path, sequence, *, previous=None, kecamatan=None, records=None, signing=None):
+    def bundle(
+        self,
+        path,
+        sequence,
+        *,
+        previous=None,
+        kecamatan=None,
+        records=None,
+        signing=None,
+        created_at="2026-12-01T01:00:00.000000+00:00",
+    ):
         previous = sequence - 1 if previous is None else previous
         writer = BundleWriter(
             path,
@@ -66,7 +76,7 @@ class Laptop:
                 "counter_from": 0,
                 "counter_to": sequence,
                 "ack": {"sequence": 0, "hash": "", "counter": 0},
-                "created_at": "2026-12-01T01:00:00.000000+00:00",
+                "created_at": created_at,
                 "final": False,
                 "records": counts,
                 "files": 0,
@@ -217,3 +227,84 @@ def test_a_good_record_is_imported_with_both_times(laptop, tmp_path, service, se
     received = ReceivedRecord.objects.get(model="forms_builder.application", key=new_id)
     assert received.claimed_at == imported.submitted_at
     assert received.received_at >= received.claimed_at
+
+
+class TestHttpsExchange:
+    """The same bundles over HTTPS: the body is the bundle, the answer the next one back."""
+
+    def test_an_accepted_bundle_is_answered_with_the_next_configuration_bundle(
+        self, client, laptop, tmp_path, service
+    ):
+        from paten.sync import container
+
+        body = laptop.bundle(tmp_path / "1.paten", 1).read_bytes()
+        response = client.post(
+            "/sinkron/bundel/", data=body, content_type="application/octet-stream"
+        )
+        assert response.status_code == 200
+        assert response["X-Paten-Bundle-Status"] == BundleStatus.APPLIED
+        answer = tmp_path / "answer.paten"
+        answer.write_bytes(b"".join(response.streaming_content))
+        central_key = keys.ed25519_public(keys.signing_public_b64())
+        bundle = container.verify(answer, key_for=lambda header: central_key)
+        assert bundle.manifest["kind"] == "down"
+        # The answer acknowledges the bundle just received.
+        assert bundle.manifest["ack"]["sequence"] == 1
+        assert bundle.manifest["ack"]["hash"] == laptop.hashes[1]
+        members = list(container.open_members(bundle, private=laptop.encryption))
+        assert any(m.label == "service_catalog.servicepage" for m in members)
+
+    def test_a_refused_bundle_gets_the_reason(self, client, laptop, tmp_path):
+        body = laptop.bundle(tmp_path / "1.paten", 1, signing=Ed25519PrivateKey.generate())
+        response = client.post(
+            "/sinkron/bundel/", data=body.read_bytes(), content_type="application/octet-stream"
+        )
+        assert response.status_code == 400
+        assert response.json()["reason"] == Refusal.BAD_SIGNATURE
+        assert response.json()["message"]
+
+    def test_only_post(self, client):
+        assert client.get("/sinkron/bundel/").status_code == 405
+
+
+class TestAnomalies:
+    """What a laptop's clock or data makes suspicious is flagged, never refused."""
+
+    def test_a_clock_going_backwards_is_flagged(self, laptop, tmp_path):
+        from paten.sync.constants import AnomalyKind
+        from paten.sync.models import SyncAnomaly
+
+        laptop.bundle(tmp_path / "1.paten", 1, created_at="2026-12-02T01:00:00.000000+00:00")
+        laptop.bundle(tmp_path / "2.paten", 2, created_at="2026-12-01T01:00:00.000000+00:00")
+        for n in (1, 2):
+            assert _status(tmp_path / f"{n}.paten").status == BundleStatus.APPLIED
+        anomaly = SyncAnomaly.objects.get()
+        assert anomaly.kind == AnomalyKind.CLOCK_BACKWARDS
+        assert anomaly.bundle.sequence == 2
+
+    def test_a_new_record_dated_before_the_previous_bundle_is_flagged(
+        self, laptop, tmp_path, service, selatan
+    ):
+        from paten.sync.constants import AnomalyKind
+        from paten.sync.models import SyncAnomaly
+
+        laptop.bundle(tmp_path / "1.paten", 1, created_at="2026-12-02T01:00:00.000000+00:00")
+        assert _status(tmp_path / "1.paten").status == BundleStatus.APPLIED
+        here = submit(service, selatan)
+        new_id = str(uuid.uuid4())
+        lines = _application_lines(
+            here,
+            id=new_id,
+            kecamatan_id="64.74.01",
+            tracking_code="00AAAAAAAA0",
+            submitted_at="2026-11-20T01:00:00.000000+00:00",
+        )
+        laptop.bundle(
+            tmp_path / "2.paten",
+            2,
+            records={"forms_builder.application": lines},
+            created_at="2026-12-03T01:00:00.000000+00:00",
+        )
+        assert _status(tmp_path / "2.paten").status == BundleStatus.APPLIED
+        anomaly = SyncAnomaly.objects.get()
+        assert (anomaly.kind, anomaly.key) == (AnomalyKind.BACKDATED, new_id)

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -182,7 +183,7 @@ result = {
     up1 = base / "up-1.paten"
     laptop.manage("sync_export", str(up1))
     out = central.manage("sync_import", str(up1)).stdout
-    assert "Imported" in out
+    assert "Diimpor" in out
 
     seen = central.python(
         f"""
@@ -219,7 +220,7 @@ result = {{
 
     # -- the same bundle twice changes nothing -----------------------------------------------
     out = central.manage("sync_import", str(up1)).stdout
-    assert "already imported" in out
+    assert "sudah diimpor" in out
 
     # -- a configuration change at the central reaches the laptop ------------------------------
     central.python(
@@ -252,7 +253,7 @@ result = CalendarOverride.objects.filter(name="Hari jadi kecamatan (uji)").count
     up3 = base / "up-3.paten"
     laptop.manage("sync_export", str(up3))
     out = central.manage("sync_import", str(up3)).stdout
-    assert "Held" in out or "waits" in out
+    assert "Ditahan" in out and "menunggu" in out
     out = central.manage("sync_import", str(up2)).stdout
     assert "held bundle" in out
     assert (
@@ -285,7 +286,7 @@ result = Application.objects.filter(tracking_code={late["codes"][0]!r}).count()
 
     # -- a replayed old bundle changes nothing --------------------------------------------------
     out = central.manage("sync_import", str(up2)).stdout
-    assert "already imported" in out
+    assert "sudah diimpor" in out
 
     # -- a bundle signed with another key, one for another kecamatan -------------------------
     forged = base / "forged.paten"
@@ -310,7 +311,7 @@ result = True
     refused = central.manage("sync_import", str(forged), check=False)
     assert refused.returncode != 0 and "bad_signature" in refused.stderr
 
-    # -- nothing was half-imported along the way -----------------------------------------------
+    # -- nothing was half-imported along the way (a revoked sender: tests/sync/test_protocol.py)
     counts = central.python(
         """
 from forms_builder.models import Application
@@ -319,18 +320,126 @@ result = Application.objects.filter(kecamatan_id="64.74.01", tracking_code__star
     )
     assert counts == 5  # 2 + 1 + 1 + 1 applications made on the laptop, each once
 
-    # -- a revoked laptop is refused ----------------------------------------------------------
-    central.python(
-        """
+    # -- over HTTPS: the same bundle format, pushed to the central's endpoint ----------------
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=central.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        _work(laptop, n=1, seed=32)
+        out = laptop.manage("sync_push", "--url", f"http://127.0.0.1:{port}").stdout
+        assert "Sent bundle" in out and "Answer" in out
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    # -- the import process killed halfway: a rerun finishes, nothing twice ------------------
+    many = laptop.python(MANY_APPLICATIONS)
+    big = base / "up-big.paten"
+    laptop.manage("sync_export", str(big))
+    blobs = central.var_dir / "private" / "sync" / "blobs"
+    before = len(list(blobs.rglob("*"))) if blobs.exists() else 0
+    importing = subprocess.Popen(
+        [sys.executable, "manage.py", "sync_import", str(big)],
+        cwd=ROOT,
+        env=central.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while importing.poll() is None and len(list(blobs.rglob("*"))) < before + 20:
+        time.sleep(0.02)
+    importing.kill()
+    importing.wait()
+    count = """
+from forms_builder.models import Application
+result = Application.objects.filter(applicant_name__startswith="Banyak ").count()
+"""
+    assert central.python(count) == 0, "the killed import must leave nothing behind"
+    central.manage("sync_import", str(big))
+    assert central.python(count) == many
+    assert "sudah diimpor" in central.manage("sync_import", str(big)).stdout
+
+    # -- hand-back: the final bundle, then the laptop is read-only -----------------------------
+    final = base / "final.paten"
+    laptop.manage("sync_export", "--final", str(final))
+    central.manage("sync_import", str(final))
+    handed = central.python(
+        f"""
+from django.contrib.auth import get_user_model
+from forms_builder.models import Application
+from forms_builder.services.applications import application_transition
 from paten.sync.models import Peer
-from paten.sync.services import instance_revoke
-peer = Peer.objects.get(kecamatan_id="64.74.01", status="active")
-instance_revoke(peer=peer, reason="Laptop hilang (uji)", actor=None)
-result = True
+app = Application.objects.get(tracking_code={work["codes"][0]!r})
+loket = get_user_model().objects.get(username="loket.bontang-utara")
+moved = application_transition(application=app, to_state="diserahkan", actor=loket)
+result = {{"status": Peer.objects.get(kecamatan_id="64.74.01").status, "state": moved.state}}
 """
     )
-    _work(laptop, n=1, seed=32)
-    up5 = base / "up-5.paten"
-    laptop.manage("sync_export", str(up5))
-    refused = central.manage("sync_import", str(up5), check=False)
-    assert refused.returncode != 0 and "revoked" in refused.stderr
+    assert handed == {"status": "returned", "state": "diserahkan"}
+    refused = laptop.python(
+        f"""
+from django.contrib.auth import get_user_model
+from forms_builder.models import Application
+from forms_builder.services.applications import application_transition
+app = Application.objects.get(tracking_code={work["codes"][1]!r})
+loket = get_user_model().objects.get(username="loket.bontang-utara")
+try:
+    application_transition(application=app, to_state="diserahkan", actor=loket)
+    result = "written"
+except Exception as error:
+    result = type(error).__name__
+"""
+    )
+    assert refused == "PartitionReadOnly"
+
+
+MANY_APPLICATIONS = """
+import uuid
+from django.core.files.base import ContentFile
+from forms_builder.models import Application, ApplicationEvent, Attachment
+template = Application.objects.filter(tracking_code__startswith="00").order_by("submitted_at").first()
+made = 0
+for i in range(150):
+    app = Application.objects.get(pk=template.pk)
+    app.pk = uuid.uuid4()
+    app.tracking_code = f"00Z{i:07d}X"[:11]
+    app.applicant_name = f"Banyak {i}"
+    app.result_number = None
+    app.verification_token = None
+    app.save(force_insert=True)
+    for n in range(2):
+        attachment = Attachment(application=app, required_document_key=f"doc{n}",
+                                content_type="application/pdf", size=0, sha256="")
+        content = (f"%PDF-1.4 banyak {i} {n}\n" * 50).encode()
+        import hashlib
+        attachment.size, attachment.sha256 = len(content), hashlib.sha256(content).hexdigest()
+        attachment.file.save("berkas.pdf", ContentFile(content), save=False)
+        attachment.save()
+    ApplicationEvent.objects.create(application=app, from_state="", to_state=app.state)
+    made += 1
+result = made
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int) -> None:
+    import socket
+
+    for _ in range(300):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError("the central's web server did not start")
