@@ -846,17 +846,19 @@ class _PartitionApplier:
         received = []
         anomalies = []
         outbox = []
+        adapt = connection.ops.adapt_datetimefield_value
+        received_at = adapt(self.now)
         for (key, values), line in zip(rows, lines, strict=True):
             claimed = values.get(claimed_attname) if claimed_attname else None
             received.append(
-                ReceivedRecord(
-                    peer=self.peer,
-                    model=self.spec.name,
-                    key=key,
-                    counter=int(line.get("v") or 0),
-                    claimed_at=claimed,
-                    received_at=self.now,
-                    bundle=self.log,
+                (
+                    self.peer.pk,
+                    self.spec.name,
+                    key,
+                    int(line.get("v") or 0),
+                    adapt(claimed) if claimed else None,
+                    received_at,
+                    self.log.pk,
                 )
             )
             if (
@@ -887,12 +889,7 @@ class _PartitionApplier:
                         counter=0,
                     )
                 )
-        ReceivedRecord.objects.bulk_create(
-            received,
-            update_conflicts=True,
-            unique_fields=["peer", "model", "key"],
-            update_fields=["counter", "bundle"],
-        )
+        _receipts_insert(received)
         SyncAnomaly.objects.bulk_create(anomalies)
         if outbox:
             OutboxRecord.objects.bulk_create(
@@ -908,6 +905,38 @@ class _PartitionApplier:
                 raise BundleRefused(
                     Refusal.MISSING_REFERENCE, f"{self.spec.label} {key}: {field_name} = {ref}"
                 )
+
+
+def _receipts_insert(rows: list[tuple]) -> None:
+    """The first receipt of each record (a record received again keeps its first one).
+
+    Plain parameterised INSERTs: the import writes one receipt per record, and building
+    model instances for them cost as much as the records themselves.
+    """
+    if not rows:
+        return
+    table = ReceivedRecord._meta.db_table
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(c)
+        for c in ("peer_id", "model", "key", "counter", "claimed_at", "received_at", "bundle_id")
+    )
+    peer_field = ReceivedRecord._meta.get_field("peer").target_field
+    bundle_field = ReceivedRecord._meta.get_field("bundle").target_field
+    prepared = [
+        (
+            peer_field.get_db_prep_value(row[0], connection),
+            *row[1:6],
+            bundle_field.get_db_prep_value(row[6], connection),
+        )
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(table)} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT ({quote('peer_id')}, {quote('model')}, {quote('key')}) DO NOTHING",
+            prepared,
+        )
 
 
 def _merge_indicator_value(applier: _PartitionApplier, rows, local_pks):

@@ -415,7 +415,7 @@ for i in range(150):
     for n in range(2):
         attachment = Attachment(application=app, required_document_key=f"doc{n}",
                                 content_type="application/pdf", size=0, sha256="")
-        content = (f"%PDF-1.4 banyak {i} {n}\n" * 50).encode()
+        content = (f"%PDF-1.4 banyak {i} {n} " * 50).encode()
         import hashlib
         attachment.size, attachment.sha256 = len(content), hashlib.sha256(content).hexdigest()
         attachment.file.save("berkas.pdf", ContentFile(content), save=False)
