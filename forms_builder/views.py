@@ -6,7 +6,6 @@ initials. Lookups by tracking code are rate-limited per client address.
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from paten.network import client_ip
+from paten.network import within_rate
 from service_catalog.models import ServicePage
 from service_catalog.selectors import kecamatan_offering, standard_for
 
@@ -54,15 +53,8 @@ class TrackForm(forms.Form):
 
 def lookup_allowed(request: HttpRequest) -> bool:
     """Count one lookup for the client; False once over the limit in the window."""
-    limit, window = getattr(settings, "FORMS_BUILDER_LOOKUP_RATE", (20, 600))
-    key = f"forms_builder:lookup:{client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    rate = getattr(settings, "FORMS_BUILDER_LOOKUP_RATE", (20, 600))
+    return within_rate(request, scope="forms_builder:lookup", rate=rate)
 
 
 def _too_many(request: HttpRequest, template: str, context: dict) -> HttpResponse:

@@ -33,7 +33,7 @@ from django.views.decorators.http import (
 
 from forms_builder import tracking
 from paten.files import private_file_response, private_headers
-from paten.network import client_ip
+from paten.network import within_rate
 from paten.regions.selectors import installation_kecamatan
 
 from . import deadlines, selectors, services
@@ -63,15 +63,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def lookup_allowed(request: HttpRequest) -> bool:
-    limit, window = getattr(settings, "PPID_LOOKUP_RATE", (20, 600))
-    key = f"ppid:lookup:{client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    rate = getattr(settings, "PPID_LOOKUP_RATE", (20, 600))
+    return within_rate(request, scope="ppid:lookup", rate=rate)
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

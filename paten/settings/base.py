@@ -248,8 +248,9 @@ LOGIN_URL = "wagtailadmin_login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 # Locked by address (one wrong password on each of many accounts) and, separately, by
-# username (one account tried from many addresses); a success resets both counts.
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# username (one account tried from many addresses); a success resets both counts. A
+# request without an address is locked by username only (paten/network.py).
+AXES_LOCKOUT_PARAMETERS = "paten.network.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "paten/lockout.html"
 AXES_VERBOSE = False

@@ -33,6 +33,16 @@ def test_client_address(settings, proxies, forwarded, expected):
     assert _ip(forwarded=forwarded) == expected
 
 
-def test_no_address_at_all_is_unknown(settings):
+@pytest.mark.parametrize("remote", ["", "unknown", "bukan-alamat"])
+def test_no_usable_address_is_none(settings, remote):
+    # None, never a word: django-axes stores the address in an inet column on PostgreSQL.
     settings.PATEN_TRUSTED_PROXY_COUNT = 0
-    assert client_ip(rf.get("/", REMOTE_ADDR="")) == "unknown"
+    assert client_ip(rf.get("/", REMOTE_ADDR=remote)) is None
+
+
+def test_a_request_without_any_address_meta_is_none(settings):
+    # The test client's force_login builds a bare HttpRequest (no REMOTE_ADDR at all).
+    from django.http import HttpRequest
+
+    settings.PATEN_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(HttpRequest()) is None

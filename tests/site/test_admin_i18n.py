@@ -118,3 +118,35 @@ class TestLockout:
         assert locked.status_code == 429
         other = _login(client, PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.4")
         assert other.status_code == 302
+
+
+class TestRequestWithoutAddress:
+    """A request with no usable address (the test client's force_login, a Unix socket that
+    leaves REMOTE_ADDR empty) is recorded without one and locked by its username only."""
+
+    @pytest.mark.postgres
+    def test_force_login_is_logged_without_an_address_on_postgresql(self, client, admin_user):
+        from axes.models import AccessLog
+
+        client.force_login(admin_user)  # an address that is no IP would break the inet column
+
+        assert _signed_in(client)
+        assert list(AccessLog.objects.values_list("username", "ip_address")) == [
+            ("admin.pemda", None)
+        ]
+
+    def test_failures_without_an_address_lock_only_their_username(
+        self, client, django_user_model, admin_user, home_page
+    ):
+        from axes.models import AccessAttempt
+
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            _login(client, "salah", ip="")
+
+        assert set(AccessAttempt.objects.values_list("username", "ip_address")) == {
+            ("admin.pemda", None)
+        }
+        assert _login(client, PASSWORD, ip="").status_code == 429
+        # Other accounts arriving without an address are not locked with it.
+        django_user_model.objects.create_user(username="petugas", password=PASSWORD)
+        assert _login(client, PASSWORD, username="petugas", ip="").status_code == 302
