@@ -109,7 +109,13 @@ def _bulk_load(cursor, tables: list[str]):
 def _load(connection, *, version_id: int, kecamatan: list[str], services: list[int]) -> dict:
     """Fill both tables with one INSERT … SELECT each; returns the load timings."""
     from forms_builder.models import FormVersion
-    from reporting.constants import ANSWER_FIELDS, Education, Gender, Occupation, SurveyChannel
+    from reporting.survey.constants import (
+        ANSWER_FIELDS,
+        Education,
+        Gender,
+        Occupation,
+        SurveyChannel,
+    )
 
     form_versions = dict(
         FormVersion.objects.filter(service_id__in=services).values_list("service_id", "id")
@@ -206,16 +212,16 @@ def _measure(database_url: str) -> dict:
     migrate_s = time.perf_counter() - started
 
     from paten.regions.models import Region
-    from reporting.constants import ANSWER_FIELDS
-    from reporting.ikm import ikm_compute
-    from reporting.selectors import (
+    from reporting.survey.constants import ANSWER_FIELDS
+    from reporting.survey.ikm import ikm_compute
+    from reporting.survey.selectors import (
         Slice,
         finished_applications,
         ikm_by_kecamatan,
         ikm_for,
         ikm_sums,
     )
-    from reporting.services.survey import survey_version_current
+    from reporting.survey.services import survey_version_current
     from tests.forms_builder.factories import form_version_for
     from tests.service_catalog.factories import make_service
 

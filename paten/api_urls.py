@@ -6,7 +6,7 @@ Staff and admin endpoints are not listed here, so they never reach the public sc
 from django.urls import include, path
 
 from paten.ppid.api import data_patterns as ppid_api
-from reporting.api import data_patterns as reporting_api
+from reporting.survey.api import data_patterns as reporting_api
 from service_catalog.api import data_patterns as catalog_api
 
 urlpatterns = [

@@ -57,10 +57,9 @@ from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from paten.audit.services import audit_record
 from paten.regions.models import Kecamatan
-
-from .evaluation.scoring import display, weights_problem
-from .evaluation.selectors import scoreboard_for_user
-from .evaluation.services import (
+from reporting.evaluation.scoring import display, weights_problem
+from reporting.evaluation.selectors import scoreboard_for_user
+from reporting.evaluation.services import (
     REPORTER_ROLES,
     VERIFIER_ROLES,
     EvaluationError,
@@ -71,7 +70,7 @@ from .evaluation.services import (
     period_close,
     value_correct,
 )
-from .models import (
+from reporting.models import (
     EvaluationAspect,
     EvaluationIndicator,
     EvaluationInstrument,

@@ -35,11 +35,9 @@ from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
-from service_catalog.models import ServicePage
-
-from .models import ReportKind, ReportSettings
-from .reports import WRITERS, ReportData, _tmp_dir
-from .reports.applications_export import (
+from reporting.models import ReportKind, ReportSettings
+from reporting.reports import WRITERS, ReportData, _tmp_dir
+from reporting.reports.applications_export import (
     EXPORT_FORMATS,
     PERIOD_DATASETS,
     SUGGESTIONS_PERMISSION,
@@ -48,7 +46,8 @@ from .reports.applications_export import (
     datasets_for,
     export_for,
 )
-from .services.reports import MAX_PERIOD_DAYS, ReportRequestError, report_run_request
+from reporting.services.reports import MAX_PERIOD_DAYS, ReportRequestError, report_run_request
+from service_catalog.models import ServicePage
 
 INDEX_URL_NAME = "reporting_exports:index"
 #: The report run page (reporting/admin_reports.py); the admin home if it is missing.

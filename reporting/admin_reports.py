@@ -48,8 +48,7 @@ from paten.accounts.viewsets import (
 )
 from paten.audit.services import audit_record
 from paten.regions.models import Kecamatan, Region
-
-from .models import (
+from reporting.models import (
     RelativePeriod,
     ReportFormat,
     ReportKind,
@@ -59,9 +58,13 @@ from .models import (
     ReportStatus,
     ScheduleFrequency,
 )
-from .reports import registered_kinds
-from .services.reports import report_run_request, report_run_retry
-from .services.schedules import relative_period, report_schedule_delete, report_schedule_save
+from reporting.reports import registered_kinds
+from reporting.services.reports import report_run_request, report_run_retry
+from reporting.services.schedules import (
+    relative_period,
+    report_schedule_delete,
+    report_schedule_save,
+)
 
 URL_NAMESPACE = "report_runs"
 PER_PAGE = 50

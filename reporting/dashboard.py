@@ -18,13 +18,12 @@ from wagtail.admin.ui.components import Component
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.regions.models import Region
-
-from .admin_evaluation import DASHBOARD, decimal_label, user_may_see_dashboard
-from .evaluation.selectors import scoreboard_for_user
-from .ikm import display_ikm
-from .models import EvaluationPeriod, SurveyPeriod
-from .selectors import IkmSlice, Slice, ikm_for, period_default
-from .views_public import KINERJA_LABELS
+from reporting.admin_evaluation import DASHBOARD, decimal_label, user_may_see_dashboard
+from reporting.evaluation.selectors import scoreboard_for_user
+from reporting.models import EvaluationPeriod, SurveyPeriod
+from reporting.survey.ikm import display_ikm
+from reporting.survey.publication import KINERJA_LABELS
+from reporting.survey.selectors import IkmSlice, Slice, ikm_for, period_default
 
 
 @dataclass(frozen=True)

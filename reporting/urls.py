@@ -2,22 +2,23 @@
 
 from django.urls import include, path
 
-from . import api as ikm_api
-from . import views_evaluation, views_public, views_survey
+from reporting import views_evaluation
+from reporting.survey import api as ikm_api
+from reporting.survey import views as survey_views
 
 app_name = "reporting"
 
 urlpatterns: list = [
     # Satisfaction survey (SKM): by tracking code and at the kiosk tablet.
-    path("survei/", views_survey.survey_start, name="survey_start"),
-    path("survei/terima-kasih/", views_survey.survey_thanks, name="survey_thanks"),
-    path("survei/kios/<str:token>/", views_survey.kiosk, name="kiosk"),
-    path("survei/kios/<str:token>/terima-kasih/", views_survey.kiosk_thanks, name="kiosk_thanks"),
-    path("survei/<str:code>/", views_survey.survey_by_code, name="survey"),
+    path("survei/", survey_views.survey_start, name="survey_start"),
+    path("survei/terima-kasih/", survey_views.survey_thanks, name="survey_thanks"),
+    path("survei/kios/<str:token>/", survey_views.kiosk, name="kiosk"),
+    path("survei/kios/<str:token>/terima-kasih/", survey_views.kiosk_thanks, name="kiosk_thanks"),
+    path("survei/<str:code>/", survey_views.survey_by_code, name="survey"),
     # Public IKM results (issue #5, publication): page, CSV and read API.
-    path("ikm/", views_public.ikm_page, name="ikm"),
-    path("ikm/<slug:slug>.csv", views_public.ikm_csv, name="ikm_csv"),
-    path("ikm/<slug:slug>/", views_public.ikm_page, name="ikm_period"),
+    path("ikm/", survey_views.ikm_page, name="ikm"),
+    path("ikm/<slug:slug>.csv", survey_views.ikm_csv, name="ikm_csv"),
+    path("ikm/<slug:slug>/", survey_views.ikm_page, name="ikm_period"),
     # Public ranking of the kecamatan evaluation (issue #7).
     path("evaluasi/", views_evaluation.evaluation_index, name="evaluation_index"),
     path("evaluasi/<int:pk>/", views_evaluation.evaluation_period, name="evaluation_period"),

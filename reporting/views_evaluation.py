@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from .evaluation.scoring import display
-from .evaluation.selectors import scoreboard
-from .models import EvaluationPeriod
+from reporting.evaluation.scoring import display
+from reporting.evaluation.selectors import scoreboard
+from reporting.models import EvaluationPeriod
 
 
 def public_periods() -> QuerySet[EvaluationPeriod]:

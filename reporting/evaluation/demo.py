@@ -25,8 +25,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from paten.demo import DEMO_KECAMATAN
-
-from ..models import (
+from reporting.evaluation.services import (
+    evidence_submit,
+    evidence_verify,
+    instrument_validate,
+    period_close,
+)
+from reporting.models import (
     EvaluationAspect,
     EvaluationIndicator,
     EvaluationInstrument,
@@ -35,7 +40,6 @@ from ..models import (
     Metric,
     Source,
 )
-from .services import evidence_submit, evidence_verify, instrument_validate, period_close
 
 INSTRUMENT_NAME = "Monitoring dan evaluasi PATEN"
 UTARA, SELATAN, BARAT = "64.74.01", "64.74.02", "64.74.03"

@@ -28,11 +28,10 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from forms_builder.models import Application
 from paten.workdays.calendar import WorkingCalendar
-
-from ..ikm import round_half_up
-from ..models import Metric
-from ..reports.common import WorkingDayIndex, period_bounds
-from ..selectors import Slice, finished_applications, ikm_for
+from reporting.models import Metric
+from reporting.reports.common import WorkingDayIndex, period_bounds
+from reporting.survey.ikm import round_half_up
+from reporting.survey.selectors import Slice, finished_applications, ikm_for
 
 #: Percentages and the IKM are kept to two decimals (half-up, from the exact ratio).
 PLACES = 2
@@ -251,7 +250,7 @@ def metric_compute(metric: str, *, kecamatan: str, start: date, end: date) -> Me
 def value_from_inputs(metric: str, inputs: dict) -> Decimal | None:
     """The value of a metric recomputed from its stored inputs alone (no records read):
     what lets anyone check a frozen value long after the records have changed."""
-    from ..ikm import ikm_compute
+    from reporting.survey.ikm import ikm_compute
 
     if metric == Metric.APPLICATIONS_RECEIVED:
         return Decimal(inputs["diterima"])

@@ -11,15 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from paten.accounts.selectors import kecamatan_scope_for
-
-from ..models import (
+from reporting.evaluation.scoring import ZERO, indicator_score, rank, weighted_mean
+from reporting.evaluation.services import indicator_rule
+from reporting.models import (
     EvaluationIndicator,
     EvaluationInstrument,
     EvaluationPeriod,
     IndicatorValue,
 )
-from .scoring import ZERO, indicator_score, rank, weighted_mean
-from .services import indicator_rule
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,16 @@ from forms_builder.validators import SNIFF_BYTES, sniff_file_type
 from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from paten.audit.services import audit_record
-
-from ..models import (
+from reporting.evaluation.metrics import metric_compute
+from reporting.evaluation.scoring import (
+    Direction,
+    IndicatorRule,
+    Rule,
+    ScoringError,
+    Threshold,
+    weights_problem,
+)
+from reporting.models import (
     EvaluationIndicator,
     EvaluationInstrument,
     EvaluationPeriod,
@@ -31,8 +39,6 @@ from ..models import (
     Metric,
     Source,
 )
-from .metrics import metric_compute
-from .scoring import Direction, IndicatorRule, Rule, ScoringError, Threshold, weights_problem
 
 #: Evidence extensions and the content type they must sniff as (forms_builder.validators).
 EVIDENCE_EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}

@@ -2,8 +2,8 @@
 
 from django.db import migrations
 
-# The defaults live in reporting.constants; get_or_create leaves edited rows alone.
-from reporting.constants import DEFAULT_QUESTIONS
+# The defaults live in reporting.survey.constants; get_or_create leaves edited rows alone.
+from reporting.survey.constants import DEFAULT_QUESTIONS
 
 
 def create_questions(apps, schema_editor):

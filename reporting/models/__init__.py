@@ -1,4 +1,4 @@
-from .evaluation import (
+from reporting.models.evaluation import (
     EvaluationAspect,
     EvaluationIndicator,
     EvaluationInstrument,
@@ -8,7 +8,7 @@ from .evaluation import (
     Metric,
     Source,
 )
-from .runs import (
+from reporting.models.runs import (
     RelativePeriod,
     ReportFormat,
     ReportKind,
@@ -19,7 +19,7 @@ from .runs import (
     ReportStatus,
     ScheduleFrequency,
 )
-from .survey import (
+from reporting.models.survey import (
     FollowUpPlan,
     SurveyKiosk,
     SurveyPeriod,

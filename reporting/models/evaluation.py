@@ -18,8 +18,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from forms_builder.models.application import private_storage
-
-from ..evaluation.scoring import Direction, Rule
+from reporting.evaluation.scoring import Direction, Rule
 
 _PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 

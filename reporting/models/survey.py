@@ -1,10 +1,10 @@
 """Survei Kepuasan Masyarakat (SKM) per PermenPAN-RB 14/2017: set-up and responses.
 
-The nine unsur are fixed by the regulation and identified by key (``reporting.ikm``);
+The nine unsur are fixed by the regulation and identified by key (``reporting.survey.ikm``);
 admins edit only their wording and answer labels (``SurveyQuestion``), the profile and
 suggestion fields (``SurveySettings``) and the periods. Each response points at the
 immutable ``SurveyVersion`` it was answered on. Writes go through
-``reporting.services.survey``.
+``reporting.survey.services``.
 """
 
 import secrets
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from ..constants import (
+from reporting.survey.constants import (
     ANSWER_FIELDS,
     MAX_AGE,
     MIN_AGE,
@@ -30,7 +30,7 @@ from ..constants import (
     PeriodKind,
     SurveyChannel,
 )
-from ..ikm import MAX_ANSWER, MIN_ANSWER
+from reporting.survey.ikm import MAX_ANSWER, MIN_ANSWER
 
 
 class SurveyQuestion(models.Model):

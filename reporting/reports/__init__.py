@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ..models import ReportFormat, ReportRun
+from reporting.models import ReportFormat, ReportRun
 
 ProgressFn = Callable[[int, str], None]
 
@@ -92,7 +92,7 @@ def registered_kinds() -> dict[str, ReportDefinition]:
 
 def _load_kinds() -> None:
     # Importing the modules registers their kinds.
-    from . import recap  # noqa: F401
+    from reporting.reports import recap  # noqa: F401
 
     for name in ("sla", "ikm_report", "comparison", "applications_export", "ranking"):
         try:

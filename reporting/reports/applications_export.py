@@ -28,10 +28,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
-
-from ..models import ReportFormat, ReportKind
-from . import ReportData, Sheet, register
-from .common import run_period, scope_label
+from reporting.models import ReportFormat, ReportKind
+from reporting.reports import ReportData, Sheet, register
+from reporting.reports.common import run_period, scope_label
 
 
 class Dataset(models.TextChoices):
@@ -195,7 +194,7 @@ def export_for(*, user, options: ExportOptions) -> DataExport:
             options.dataset, resource, resource.get_queryset(), prepare=resource.prepare
         )
     if options.dataset == Dataset.SURVEY_RESPONSES:
-        from ..resources import SurveyResponseResource
+        from reporting.survey.resources import SurveyResponseResource
 
         resource = SurveyResponseResource(user=user)
         queryset = resource.get_queryset()  # scoped by the resource

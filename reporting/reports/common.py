@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from forms_builder.models import Application
 from paten.workdays.calendar import WorkingCalendar
-
-from ..models import ReportRun
-from ..selectors import local_day_bounds as period_bounds  # noqa: F401 (the reports' name)
+from reporting.models import ReportRun
+from reporting.survey.selectors import local_day_bounds as period_bounds  # noqa: F401 (the reports' name)
 
 
 def run_period(run: ReportRun) -> tuple[date, date]:

@@ -29,14 +29,13 @@ from django.utils.translation import gettext as _
 from forms_builder.models import Application
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
-
-from ..ikm import display_ikm, ikm_compute
-from ..models import ReportFormat, ReportKind
-from ..selectors import Slice, ikm_by_kecamatan
-from . import ReportData, Sheet, register
-from .common import period_bounds, run_period, scope_label
-from .recap import COMPLETED
-from .sla import bar_chart
+from reporting.models import ReportFormat, ReportKind
+from reporting.reports import ReportData, Sheet, register
+from reporting.reports.common import period_bounds, run_period, scope_label
+from reporting.reports.recap import COMPLETED
+from reporting.reports.sla import bar_chart
+from reporting.survey.ikm import display_ikm, ikm_compute
+from reporting.survey.selectors import Slice, ikm_by_kecamatan
 
 AVERAGE_LABEL = "Rata-rata kabupaten/kota"
 

@@ -14,16 +14,21 @@ Sheets:
 - "Saran" only when the request set ``include_suggestions``: free text may carry
   personal data, so the default report leaves it out (the requesting view decides).
 
-Every figure comes from ``reporting.selectors`` (database aggregates) and the exact
-arithmetic of ``reporting.ikm``; only the displayed values are rounded
+Every figure comes from ``reporting.survey.selectors`` (database aggregates) and the exact
+arithmetic of ``reporting.survey.ikm``; only the displayed values are rounded
 (``display_nrr``, ``display_ikm``). The respondent rows are streamed.
 """
 
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from ..constants import ANSWER_FIELDS, SurveyChannel
-from ..ikm import (
+from reporting.models import FollowUpPlan, ReportFormat, ReportKind, SurveyPeriod
+from reporting.reports import ReportData, Sheet, register
+from reporting.reports.common import run_period, scope_label
+from reporting.reports.comparison import kabupaten_kecamatan
+from reporting.reports.sla import bar_chart
+from reporting.survey.constants import ANSWER_FIELDS, SurveyChannel
+from reporting.survey.ikm import (
     NIK_LOWER_BOUNDS,
     UNSUR,
     UNSUR_KEYS,
@@ -31,8 +36,7 @@ from ..ikm import (
     display_ikm,
     display_nrr,
 )
-from ..models import FollowUpPlan, ReportFormat, ReportKind, SurveyPeriod
-from ..selectors import (
+from reporting.survey.selectors import (
     Slice,
     ikm_by_kecamatan,
     ikm_by_service,
@@ -40,10 +44,6 @@ from ..selectors import (
     respondent_profile,
     survey_responses,
 )
-from . import ReportData, Sheet, register
-from .common import run_period, scope_label
-from .comparison import kabupaten_kecamatan
-from .sla import bar_chart
 
 UNSUR_HEADER = tuple(f"U{UNSUR[key].questionnaire_number}" for key in UNSUR_KEYS)
 PROFILE_TITLES = (

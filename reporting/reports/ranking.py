@@ -18,12 +18,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from ..evaluation.scoring import display
-from ..evaluation.selectors import Scoreboard, scoreboard
-from ..models import EvaluationPeriod, ReportFormat, ReportKind, Source
-from . import ReportData, Sheet, register
-from .common import run_period, scope_label
-from .sla import bar_chart
+from reporting.evaluation.scoring import display
+from reporting.evaluation.selectors import Scoreboard, scoreboard
+from reporting.models import EvaluationPeriod, ReportFormat, ReportKind, Source
+from reporting.reports import ReportData, Sheet, register
+from reporting.reports.common import run_period, scope_label
+from reporting.reports.sla import bar_chart
 
 AVERAGE_LABEL = "Rata-rata kabupaten/kota"
 STATUS_LABELS = {

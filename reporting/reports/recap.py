@@ -15,11 +15,9 @@ from forms_builder.models import ApplicationEvent
 from forms_builder.workflow import ApplicationState
 from paten.regions.models import Region
 from paten.workdays.calendar import WorkingCalendar
-from service_catalog.models import ServicePage
-
-from ..models import ReportFormat, ReportKind
-from . import ReportData, Sheet, register
-from .common import (
+from reporting.models import ReportFormat, ReportKind
+from reporting.reports import ReportData, Sheet, register
+from reporting.reports.common import (
     WorkingDayIndex,
     period_bounds,
     run_period,
@@ -27,6 +25,7 @@ from .common import (
     scoped_applications,
     summary,
 )
+from service_catalog.models import ServicePage
 
 S = ApplicationState
 COMPLETED = (S.FINISHED, S.HANDED_OVER)

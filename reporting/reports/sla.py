@@ -36,11 +36,9 @@ from forms_builder.models import ApplicationEvent
 from forms_builder.tracking import display as display_code
 from paten.regions.models import Region
 from paten.workdays.calendar import WorkingCalendar
-from service_catalog.models import ServicePage
-
-from ..models import ReportFormat, ReportKind
-from . import ReportData, Sheet, register
-from .common import (
+from reporting.models import ReportFormat, ReportKind
+from reporting.reports import ReportData, Sheet, register
+from reporting.reports.common import (
     WorkingDayIndex,
     period_bounds,
     run_period,
@@ -48,7 +46,8 @@ from .common import (
     scoped_applications,
     summary,
 )
-from .recap import CLOSED_WITHOUT_RESULT, COMPLETED
+from reporting.reports.recap import CLOSED_WITHOUT_RESULT, COMPLETED
+from service_catalog.models import ServicePage
 
 #: Text in the "finished" column of an application still open at the period's end.
 NOT_FINISHED = "belum selesai"

@@ -26,8 +26,7 @@ from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
-
-from ..models import (
+from reporting.models import (
     ReportFormat,
     ReportKind,
     ReportOutput,
@@ -85,7 +84,7 @@ def report_run_request(
     schedule=None,
 ) -> ReportRun:
     """Record a report request and queue it for a worker once the transaction commits."""
-    from ..reports import definition_for
+    from reporting.reports import definition_for
 
     if kind not in ReportKind.values:
         raise ReportRequestError(_("Unknown report kind."))
@@ -130,7 +129,7 @@ def report_run_request(
 
 
 def report_run_enqueue(*, run: ReportRun) -> None:
-    from ..tasks import report_run_generate
+    from reporting.tasks import report_run_generate
 
     run_id = str(run.id)
     transaction.on_commit(lambda: report_run_generate.delay(run_id))
@@ -249,7 +248,7 @@ def _store_output(*, run: ReportRun, fmt: str, path: str, filename: str, rows: i
 
 def report_run_execute(*, run_id, worker: str | None = None) -> ReportRun | None:
     """Generate a run's outputs (called by the Celery task only)."""
-    from ..reports import definition_for, write_outputs
+    from reporting.reports import definition_for, write_outputs
 
     worker = worker or worker_name()
     run = report_run_claim(run_id=run_id, worker=worker)

@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paten.accounts.selectors import kecamatan_scope_for
-
-from ..models import RelativePeriod, ReportRun, ReportSchedule, ScheduleFrequency
-from .reports import ReportRequestError, report_run_request
+from reporting.models import RelativePeriod, ReportRun, ReportSchedule, ScheduleFrequency
+from reporting.services.reports import ReportRequestError, report_run_request
 
 TASK_NAME = "reporting.report_schedule_fire"
 
@@ -72,7 +71,7 @@ def report_schedule_save(*, schedule: ReportSchedule, user=None) -> ReportSchedu
     """Save a schedule and create or update its beat entry."""
     from django_celery_beat.models import PeriodicTask
 
-    from ..reports import definition_for
+    from reporting.reports import definition_for
 
     definition = definition_for(schedule.kind)
     if not definition.schedulable:

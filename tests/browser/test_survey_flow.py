@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 from forms_builder.services.applications import Applicant
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
-from reporting.constants import ANSWER_FIELDS
 from reporting.models import SurveyResponse
-from reporting.services.survey import survey_period_create
+from reporting.survey.constants import ANSWER_FIELDS
+from reporting.survey.services import survey_period_create
 from tests.bontang import bontang_regions
 from tests.forms_builder.factories import advance, form_version_for, submit
 from tests.service_catalog.factories import make_service

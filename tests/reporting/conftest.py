@@ -5,10 +5,9 @@ import pytest
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from reporting.models import SurveyPeriod
-from reporting.services.survey import survey_period_create
+from reporting.survey.services import survey_period_create
 from tests.forms_builder import conftest as forms_builder_fixtures
-
-from .factories import finished_application
+from tests.reporting.factories import finished_application
 
 UTARA = forms_builder_fixtures.UTARA
 SELATAN = forms_builder_fixtures.SELATAN

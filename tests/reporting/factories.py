@@ -1,6 +1,6 @@
 """Builders for survey tests: answers by key and finished applications."""
 
-from reporting.constants import ANSWER_FIELDS
+from reporting.survey.constants import ANSWER_FIELDS
 
 
 def all_answers(value: int = 4, **overrides) -> dict[str, int]:

@@ -29,9 +29,14 @@ from reporting.models import (
     Source,
 )
 from tests.forms_builder.factories import EXE_BYTES, PDF_BYTES
-
-from .conftest import BARAT, SELATAN, UTARA
-from .test_evaluation_services import finish, indicator, make_instrument, make_period, report
+from tests.reporting.conftest import BARAT, SELATAN, UTARA
+from tests.reporting.test_evaluation_services import (
+    finish,
+    indicator,
+    make_instrument,
+    make_period,
+    report,
+)
 
 pytestmark = pytest.mark.django_db
 

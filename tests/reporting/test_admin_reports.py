@@ -26,8 +26,7 @@ from reporting.models import (
 from reporting.reports import ReportDefinition, registered_kinds
 from reporting.services.reports import report_run_request
 from reporting.services.schedules import TASK_NAME, relative_period
-
-from .conftest import SELATAN, UTARA
+from tests.reporting.conftest import SELATAN, UTARA
 
 pytestmark = pytest.mark.django_db
 

@@ -13,11 +13,10 @@ import pytest
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
 from paten.audit.models import AuditEvent
-from reporting.constants import SurveyChannel
 from reporting.models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyQuestion, SurveyResponse
-from reporting.services.survey import survey_period_create, survey_response_submit
-
-from .factories import all_answers
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.services import survey_period_create, survey_response_submit
+from tests.reporting.factories import all_answers
 
 pytestmark = pytest.mark.django_db
 

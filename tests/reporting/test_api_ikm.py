@@ -8,12 +8,11 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
-from reporting.constants import SurveyChannel
 from reporting.models import FollowUpPlan, SurveySettings
-from reporting.services.survey import survey_period_create, survey_response_submit
-
-from .conftest import SELATAN, UTARA
-from .factories import all_answers, finished_application
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.services import survey_period_create, survey_response_submit
+from tests.reporting.conftest import SELATAN, UTARA
+from tests.reporting.factories import all_answers, finished_application
 
 pytestmark = pytest.mark.django_db
 

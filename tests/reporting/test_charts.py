@@ -8,8 +8,8 @@ from django.utils import translation
 import pytest
 from defusedxml import ElementTree as ET
 
-from reporting import charts
-from reporting.charts import (
+from reporting.survey import charts
+from reporting.survey.charts import (
     ChartRow,
     format_decimal,
     trend_chart,
@@ -17,7 +17,7 @@ from reporting.charts import (
     unsur_chart,
     unsur_rows,
 )
-from reporting.ikm import UNSUR_KEYS, ikm_compute
+from reporting.survey.ikm import UNSUR_KEYS, ikm_compute
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: Every colour a chart may use: dark ink, the brand bar, the red hatch, white, a light grid.

@@ -10,12 +10,11 @@ import pytest
 
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
-from reporting.constants import SurveyChannel
-from reporting.services.survey import survey_period_create, survey_response_submit
-
-from . import test_admin_evaluation as evaluation_tests
-from .conftest import SELATAN, UTARA
-from .factories import all_answers
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.services import survey_period_create, survey_response_submit
+from tests.reporting import test_admin_evaluation as evaluation_tests
+from tests.reporting.conftest import SELATAN, UTARA
+from tests.reporting.factories import all_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -17,12 +17,12 @@ from forms_builder.workflow import ApplicationState
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from paten.demo import DEMO_KECAMATAN
-from reporting import demo
-from reporting.constants import PeriodKind, SurveyChannel
-from reporting.demo import WEAK_UNSUR, survey_demo_load
 from reporting.models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyResponse
-from reporting.selectors import Slice, ikm_for
-from reporting.services.survey import survey_version_current
+from reporting.survey import demo
+from reporting.survey.constants import PeriodKind, SurveyChannel
+from reporting.survey.demo import WEAK_UNSUR, survey_demo_load
+from reporting.survey.selectors import Slice, ikm_for
+from reporting.survey.services import survey_version_current
 from tests.forms_builder.factories import advance, submit
 from tests.service_catalog.factories import make_service
 

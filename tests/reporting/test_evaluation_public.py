@@ -8,9 +8,13 @@ from django.urls import reverse
 import pytest
 
 from reporting.models import EvaluationPeriod, Evidence
-
-from .test_evaluation_report import REJECTION, SECRET_NOTE, evaluated_periods, evaluation_people
-from .test_evaluation_services import make_instrument, make_period
+from tests.reporting.test_evaluation_report import (
+    REJECTION,
+    SECRET_NOTE,
+    evaluated_periods,
+    evaluation_people,
+)
+from tests.reporting.test_evaluation_services import make_instrument, make_period
 
 pytestmark = pytest.mark.django_db
 #: Scoreboard (previous period, indicators, values, kecamatan), the period, the list of

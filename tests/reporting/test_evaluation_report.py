@@ -16,10 +16,9 @@ from reporting.evaluation.services import evidence_verify, period_close
 from reporting.models import EvaluationPeriod, ReportFormat, ReportKind
 from reporting.reports import definition_for
 from reporting.reports.ranking import AVERAGE_LABEL, RankingPeriodMissing, build_ranking
-
-from .conftest import BARAT, SELATAN, UTARA
-from .test_evaluation_services import make_instrument, make_period, report
-from .test_report_kinds import (
+from tests.reporting.conftest import BARAT, SELATAN, UTARA
+from tests.reporting.test_evaluation_services import make_instrument, make_period, report
+from tests.reporting.test_report_kinds import (
     Progress,
     as_dicts,
     csv_rows,

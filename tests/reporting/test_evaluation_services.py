@@ -21,7 +21,6 @@ from paten.audit.models import AuditEvent
 from paten.audit.services import audit_verify
 from paten.regions.models import Region
 from paten.workdays.calendar import WorkingCalendar
-from reporting.constants import SurveyChannel
 from reporting.evaluation import metrics
 from reporting.evaluation.selectors import scoreboard, scoreboard_for_user
 from reporting.evaluation.services import (
@@ -44,12 +43,12 @@ from reporting.models import (
     Metric,
     Source,
 )
-from reporting.services.survey import survey_response_submit
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.services import survey_response_submit
 from tests.forms_builder.factories import EXE_BYTES, PDF_BYTES, PNG_BYTES, advance, submit
+from tests.reporting.conftest import BARAT, SELATAN, UTARA
+from tests.reporting.factories import all_answers
 from tests.service_catalog.factories import DelegatedAuthorityFactory, make_service
-
-from .conftest import BARAT, SELATAN, UTARA
-from .factories import all_answers
 
 pytestmark = pytest.mark.django_db
 

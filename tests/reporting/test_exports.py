@@ -21,15 +21,14 @@ from paten.accounts.constants import Role
 from paten.accounts.resources import UserResource
 from paten.accounts.services import staff_create
 from paten.audit.models import AuditEvent
-from reporting.constants import SurveyChannel
 from reporting.models import ReportKind, ReportOutput, ReportRun, ReportSettings, ReportStatus
 from reporting.reports.applications_export import Dataset, ExportOptions, export_for
 from reporting.services.reports import report_run_request
-from reporting.services.survey import survey_response_submit
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.services import survey_response_submit
 from tests.forms_builder.factories import form_version_for, spec, submit
-
-from .conftest import SELATAN, UTARA
-from .factories import all_answers
+from tests.reporting.conftest import SELATAN, UTARA
+from tests.reporting.factories import all_answers
 
 pytestmark = pytest.mark.django_db
 

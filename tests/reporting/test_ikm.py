@@ -1,4 +1,4 @@
-"""Pure tests of reporting.ikm (no DB). Vectors: REFERENCE §4 V1 and V4."""
+"""Pure tests of reporting.survey.ikm (no DB). Vectors: REFERENCE §4 V1 and V4."""
 
 from decimal import Decimal
 from fractions import Fraction
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reporting import ikm
-from reporting.ikm import (
+from reporting.survey import ikm
+from reporting.survey.ikm import (
     UNSUR,
     UNSUR_KEYS,
     IkmInputError,

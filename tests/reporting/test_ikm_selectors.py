@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from forms_builder.models import Application
 from forms_builder.workflow import ApplicationState
 from paten.regions.models import Region
-from reporting.constants import ANSWER_FIELDS, PeriodKind, SurveyChannel
-from reporting.ikm import UNSUR_KEYS, display_ikm
 from reporting.models import SurveyResponse, SurveySettings
-from reporting.selectors import (
+from reporting.survey.constants import ANSWER_FIELDS, PeriodKind, SurveyChannel
+from reporting.survey.ikm import UNSUR_KEYS, display_ikm
+from reporting.survey.selectors import (
     Slice,
     ikm_by_kecamatan,
     ikm_by_service,
@@ -35,15 +35,14 @@ from reporting.selectors import (
     ikm_trend,
     respondent_profile,
 )
-from reporting.services.survey import (
+from reporting.survey.services import (
     survey_period_create,
     survey_response_submit,
     survey_version_current,
 )
+from tests.reporting.conftest import BARAT, SELATAN, UTARA
+from tests.reporting.factories import all_answers
 from tests.service_catalog.factories import make_service
-
-from .conftest import BARAT, SELATAN, UTARA
-from .factories import all_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,13 @@ import tablib
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
 from paten.audit.models import AuditEvent
-from reporting.constants import SurveyChannel
-from reporting.ikm import UNSUR_KEYS
 from reporting.models import SurveyResponse
-from reporting.resources import IMPORT_ACTION, IMPORT_HEADERS, SurveyResponseResource
-from reporting.services.survey import survey_response_submit
-
-from .conftest import SELATAN, UTARA
-from .factories import all_answers
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.ikm import UNSUR_KEYS
+from reporting.survey.resources import IMPORT_ACTION, IMPORT_HEADERS, SurveyResponseResource
+from reporting.survey.services import survey_response_submit
+from tests.reporting.conftest import SELATAN, UTARA
+from tests.reporting.factories import all_answers
 
 pytestmark = pytest.mark.django_db
 

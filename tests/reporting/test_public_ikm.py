@@ -10,14 +10,13 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from paten.regions.models import Region
-from reporting.constants import SurveyChannel
 from reporting.models import FollowUpPlan, SurveySettings
-from reporting.services.survey import survey_period_create, survey_response_submit
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.services import survey_period_create, survey_response_submit
 from service_catalog.models import ServicePage
+from tests.reporting.conftest import SELATAN, UTARA
+from tests.reporting.factories import all_answers, finished_application
 from tests.service_catalog.factories import make_service
-
-from .conftest import SELATAN, UTARA
-from .factories import all_answers, finished_application
 
 pytestmark = pytest.mark.django_db
 

@@ -29,8 +29,6 @@ from forms_builder.workflow import ApplicationState
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from paten.regions.models import Region
-from reporting.constants import SurveyChannel
-from reporting.ikm import UNSUR_KEYS, display_ikm, display_nrr, ikm_compute_template_0111
 from reporting.models import (
     FollowUpPlan,
     ReportFormat,
@@ -43,17 +41,18 @@ from reporting.reports import cell_safe, definition_for
 from reporting.reports.comparison import AVERAGE_LABEL, assign_ranks, build_comparison
 from reporting.reports.ikm_report import build_ikm_report
 from reporting.reports.sla import NOT_FINISHED, STATUS_LATE, STATUS_OPEN, build_sla
-from reporting.selectors import Slice, ikm_for, respondent_profile
 from reporting.services.reports import report_run_request
-from reporting.services.survey import survey_response_submit
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.ikm import UNSUR_KEYS, display_ikm, display_nrr, ikm_compute_template_0111
+from reporting.survey.selectors import Slice, ikm_for, respondent_profile
+from reporting.survey.services import survey_response_submit
 from tests.conftest import need
 from tests.forms_builder.factories import advance, form_version_for, good_data, submit
+from tests.reporting import test_report_recap as recap_data
+from tests.reporting.conftest import BARAT, SELATAN, UTARA
+from tests.reporting.factories import all_answers, finished_application
+from tests.reporting.test_report_recap import FEBRUARY, at, place
 from tests.service_catalog.factories import make_service
-
-from . import test_report_recap as recap_data
-from .conftest import BARAT, SELATAN, UTARA
-from .factories import all_answers, finished_application
-from .test_report_recap import FEBRUARY, at, place
 
 pytestmark = pytest.mark.django_db
 

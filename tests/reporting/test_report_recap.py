@@ -21,8 +21,7 @@ from reporting.models import ReportFormat, ReportKind, ReportRun
 from reporting.reports import definition_for
 from reporting.reports.recap import build_monthly_recap, recap_rows
 from tests.forms_builder.factories import advance, submit
-
-from .conftest import SELATAN
+from tests.reporting.conftest import SELATAN
 
 pytestmark = pytest.mark.django_db
 

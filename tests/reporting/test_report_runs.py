@@ -48,8 +48,7 @@ from reporting.services.schedules import (
     report_schedule_save,
 )
 from reporting.tasks import MAX_RETRIES, report_run_generate
-
-from .conftest import SELATAN, UTARA
+from tests.reporting.conftest import SELATAN, UTARA
 
 RECAP = ReportKind.MONTHLY_RECAP
 

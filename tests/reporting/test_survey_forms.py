@@ -2,13 +2,12 @@
 
 import pytest
 
-from reporting.constants import ANSWER_FIELDS, SurveyChannel
-from reporting.forms import SERVICE_OTHER, SurveyForm
-from reporting.ikm import UNSUR_KEYS
 from reporting.models import SurveySettings
-from reporting.services.survey import survey_response_submit, survey_version_current
-
-from .factories import all_answers
+from reporting.survey.constants import ANSWER_FIELDS, SurveyChannel
+from reporting.survey.forms import SERVICE_OTHER, SurveyForm
+from reporting.survey.ikm import UNSUR_KEYS
+from reporting.survey.services import survey_response_submit, survey_version_current
+from tests.reporting.factories import all_answers
 
 pytestmark = pytest.mark.django_db
 

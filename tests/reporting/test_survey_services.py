@@ -10,8 +10,6 @@ from django.utils import timezone, translation
 import pytest
 
 from paten.audit.models import AuditEvent
-from reporting.constants import DEFAULT_QUESTIONS, PeriodKind, SurveyChannel
-from reporting.ikm import UNSUR_KEYS
 from reporting.models import (
     SurveyKiosk,
     SurveyPeriod,
@@ -20,8 +18,10 @@ from reporting.models import (
     SurveySettings,
     SurveyVersion,
 )
-from reporting.selectors import Slice, ikm_for
-from reporting.services.survey import (
+from reporting.survey.constants import DEFAULT_QUESTIONS, PeriodKind, SurveyChannel
+from reporting.survey.ikm import UNSUR_KEYS
+from reporting.survey.selectors import Slice, ikm_for
+from reporting.survey.services import (
     SurveyInputError,
     survey_period_create,
     survey_period_save,
@@ -29,9 +29,8 @@ from reporting.services.survey import (
     survey_version_current,
 )
 from tests.forms_builder.factories import submit
-
-from .conftest import SELATAN, UTARA
-from .factories import all_answers
+from tests.reporting.conftest import SELATAN, UTARA
+from tests.reporting.factories import all_answers
 
 pytestmark = pytest.mark.django_db
 

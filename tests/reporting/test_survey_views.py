@@ -13,14 +13,13 @@ import pytest
 from forms_builder import tracking
 from forms_builder.services.applications import application_transition
 from forms_builder.workflow import ApplicationState
-from reporting import views_survey
-from reporting.constants import ANSWER_FIELDS, SurveyChannel
-from reporting.forms import SERVICE_OTHER
 from reporting.models import SurveyKiosk, SurveyResponse, SurveySettings
-from reporting.services.survey import survey_response_submit
+from reporting.survey import views as survey_views
+from reporting.survey.constants import ANSWER_FIELDS, SurveyChannel
+from reporting.survey.forms import SERVICE_OTHER
+from reporting.survey.services import survey_response_submit
 from tests.forms_builder.factories import submit
-
-from .factories import all_answers
+from tests.reporting.factories import all_answers
 
 pytestmark = pytest.mark.django_db
 S = ApplicationState
@@ -178,7 +177,7 @@ class TestSurveyByCode:
 
     def test_concurrent_post_shows_already_answered(self, client, finished, monkeypatch):
         """Another request saved between this request's check and its insert."""
-        real_submit = views_survey.survey_response_submit
+        real_submit = survey_views.survey_response_submit
 
         def submit_after_a_concurrent_one(**kwargs):
             real_submit(
@@ -186,7 +185,7 @@ class TestSurveyByCode:
             )
             return real_submit(**kwargs)
 
-        monkeypatch.setattr(views_survey, "survey_response_submit", submit_after_a_concurrent_one)
+        monkeypatch.setattr(survey_views, "survey_response_submit", submit_after_a_concurrent_one)
         response = client.post(survey_url(finished), answers_post())
         assert response.status_code == 409
         assert "sudah mengisi" in text(response)

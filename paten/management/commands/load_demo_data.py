@@ -8,8 +8,8 @@ from paten.accounts.services import staff_assign, staff_create
 from paten.demo import DEMO_PASSWORD, SEED_REGIONS, demo_users
 from paten.ppid.demo import ppid_demo_load
 from paten.site.services import site_settings_set_demo
-from reporting.demo import survey_demo_load
 from reporting.evaluation.demo import evaluation_demo_load
+from reporting.survey.demo import survey_demo_load
 from service_catalog.demo import catalog_demo_load
 
 

@@ -1,26 +1,22 @@
 """Forms of the survey admin: set-up (questions, periods, kiosks, follow-up) and paper entry.
 
 Every kecamatan choice is limited by ``kecamatan_scope_for``; the writes themselves go
-through ``reporting.services.survey`` (the period form checks with
+through ``reporting.survey.services`` (the period form checks with
 ``survey_period_prepare``; paper entry is saved by the view through
 ``survey_response_submit``).
 """
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from paten.accounts.selectors import kecamatan_scope_for
-from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
-from service_catalog.models import ServicePage
-
-from .constants import (
+from reporting.models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyQuestion, SurveySettings
+from reporting.survey.constants import (
     ANSWER_FIELDS,
     MAX_AGE,
     MIN_AGE,
@@ -29,19 +25,10 @@ from .constants import (
     Occupation,
     PeriodKind,
 )
-from .ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
-from .models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyQuestion, SurveySettings
-from .services.survey import ROMAN, SurveyInputError, period_name, survey_period_prepare
-
-
-def kecamatan_queryset_for(user) -> QuerySet:
-    """The kecamatan of this installation that ``user`` may work on, by name."""
-    regions = Region.objects.filter(level=RegionLevel.KECAMATAN)
-    kabupaten = getattr(settings, "PATEN_KABUPATEN_KOTA", "")
-    if kabupaten:
-        regions = regions.filter(code__startswith=f"{kabupaten}.")
-    return kecamatan_scope_for(user).filter(regions, field="code").order_by("name")
-
+from reporting.survey.ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
+from reporting.survey.selectors import kecamatan_choices_for
+from reporting.survey.services import ROMAN, SurveyInputError, period_name, survey_period_prepare
+from service_catalog.models import ServicePage
 
 # -----------------------------------------------------------------------------
 # Set-up
@@ -154,7 +141,7 @@ class SurveyKioskForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kecamatan"].queryset = kecamatan_queryset_for(self.for_user)
+        self.fields["kecamatan"].queryset = kecamatan_choices_for(self.for_user)
         if not self.instance.pk:
             del self.fields["regenerate_token"]
 
@@ -181,7 +168,7 @@ class FollowUpPlanForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["kecamatan"]
-        field.queryset = kecamatan_queryset_for(self.for_user)
+        field.queryset = kecamatan_choices_for(self.for_user)
         if not kecamatan_scope_for(self.for_user).is_pemda_wide:
             # A kabupaten-wide plan (no kecamatan) is the pemda's, not a kecamatan's.
             field.required = True
@@ -243,7 +230,7 @@ class PaperEntryForm(forms.Form):
     def __init__(self, *args, user, config: SurveySettings | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.config = config or SurveySettings.load()
-        self.fields["kecamatan"].queryset = kecamatan_queryset_for(user)
+        self.fields["kecamatan"].queryset = kecamatan_choices_for(user)
         self.fields["service"].queryset = ServicePage.objects.live().order_by("title")
         questions = {q.unsur: q for q in SurveyQuestion.objects.all()}
         for key in UNSUR_KEYS:

@@ -29,9 +29,8 @@ from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
-from service_catalog.models import ServicePage
-
-from .constants import (
+from reporting.models import SurveyResponse
+from reporting.survey.constants import (
     ANSWER_FIELDS,
     MAX_AGE,
     MIN_AGE,
@@ -40,9 +39,9 @@ from .constants import (
     Occupation,
     SurveyChannel,
 )
-from .ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
-from .models import SurveyResponse
-from .services.survey import survey_response_submit, survey_version_current
+from reporting.survey.ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
+from reporting.survey.services import survey_response_submit, survey_version_current
+from service_catalog.models import ServicePage
 
 IMPORT_ACTION = "survey.responses_imported"
 

@@ -29,18 +29,23 @@ from forms_builder.models import Application
 from forms_builder.workflow import ApplicationState
 from paten.demo import DEMO_KECAMATAN
 from paten.regions.models import Region
-from service_catalog.selectors import services_offered_in
-
-from .constants import ANSWER_FIELDS, FollowUpStatus, Occupation, PeriodKind, SurveyChannel
-from .ikm import BIAYA, PENGADUAN, UNSUR_KEYS, WAKTU
-from .models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyResponse, SurveyVersion
-from .services.survey import (
+from reporting.models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyResponse, SurveyVersion
+from reporting.survey.constants import (
+    ANSWER_FIELDS,
+    FollowUpStatus,
+    Occupation,
+    PeriodKind,
+    SurveyChannel,
+)
+from reporting.survey.ikm import BIAYA, PENGADUAN, UNSUR_KEYS, WAKTU
+from reporting.survey.services import (
     SurveyInputError,
     period_dates,
     survey_period_create,
     survey_response_submit,
     survey_version_current,
 )
+from service_catalog.selectors import services_offered_in
 
 SEED = 14_2017  # PermenPAN-RB 14/2017
 DEMO_PAPER_PREFIX = "DEMO-"

@@ -2,7 +2,7 @@
 
 Paper questionnaire entry, the paper-file import (dry run, then confirm), its template
 file, and the export of responses. Every read and every kecamatan choice goes through
-``kecamatan_scope_for``; every write through ``reporting.services.survey``.
+``kecamatan_scope_for``; every write through ``reporting.survey.services``.
 """
 
 import hashlib
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -27,12 +27,13 @@ from paten.admin_import import (
     ImportSummary,
     import_summary_from_result,
 )
-
-from .admin_forms import PaperEntryForm, kecamatan_queryset_for
-from .constants import SurveyChannel
-from .models import SurveyKiosk, SurveyResponse
-from .resources import SurveyResponseResource, import_column_notes, import_template
-from .services.survey import SurveyInputError, survey_response_submit
+from reporting.models import SurveyKiosk, SurveyResponse
+from reporting.survey.admin.forms import PaperEntryForm
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.permissions import user_may_enter_responses, user_may_export_responses
+from reporting.survey.resources import SurveyResponseResource, import_column_notes, import_template
+from reporting.survey.selectors import kecamatan_choices_for
+from reporting.survey.services import SurveyInputError, survey_response_submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -55,15 +56,6 @@ def kiosk_url(kiosk: SurveyKiosk) -> str:
         return f"/survei/kios/{kiosk.token}/"
 
 
-def user_may_enter(user) -> bool:
-    """Paper entry and import: the add permission and at least one kecamatan in scope."""
-    return user.has_perm("reporting.add_surveyresponse") and not kecamatan_scope_for(user).is_empty
-
-
-def user_may_export(user) -> bool:
-    return user.has_perm("reporting.view_surveyresponse") and not kecamatan_scope_for(user).is_empty
-
-
 # -----------------------------------------------------------------------------
 # Paper questionnaire entry
 # -----------------------------------------------------------------------------
@@ -78,7 +70,7 @@ class PaperEntryView(WagtailAdminTemplateMixin, FormView):
     header_icon = "form"
 
     def dispatch(self, request, *args, **kwargs):
-        if not user_may_enter(request.user):
+        if not user_may_enter_responses(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -100,7 +92,7 @@ class PaperEntryView(WagtailAdminTemplateMixin, FormView):
         return form
 
     def get_initial(self):
-        kecamatan = kecamatan_queryset_for(self.request.user)
+        kecamatan = kecamatan_choices_for(self.request.user)
         initial = {"answered_on": timezone.localdate()}
         params = self.request.GET
         if params.get("kecamatan") and kecamatan.filter(code=params["kecamatan"]).exists():
@@ -184,7 +176,7 @@ class SurveyImportView(AdminImportView):
     @classmethod
     def user_may_import(cls, user) -> bool:
         # Responses are never changed, so the add permission is enough.
-        return user_may_enter(user)
+        return user_may_enter_responses(user)
 
     def get_page_title(self):
         return _("Import paper questionnaires")
@@ -218,7 +210,7 @@ class SurveyImportView(AdminImportView):
 
 
 def import_template_download(request: HttpRequest, file_format: str) -> HttpResponse:
-    if not user_may_enter(request.user):
+    if not user_may_enter_responses(request.user):
         raise PermissionDenied
     if file_format == "csv":
         response = HttpResponse(import_template("csv"), content_type="text/csv; charset=utf-8")
@@ -227,6 +219,13 @@ def import_template_download(request: HttpRequest, file_format: str) -> HttpResp
         file_format = "xlsx"
     response["Content-Disposition"] = f'attachment; filename="kuesioner-skm.{file_format}"'
     return response
+
+
+#: Mounted at ``skm/impor/`` under the ``survey_import`` namespace (``wagtail_hooks``).
+import_urlpatterns = [
+    path("", SurveyImportView.as_view(), name="index"),
+    path("template.<str:file_format>", import_template_download, name="template"),
+]
 
 
 # -----------------------------------------------------------------------------
@@ -239,7 +238,7 @@ def responses_export(request: HttpRequest, *, filterset_class=None) -> HttpRespo
 
     The suggestion text is left out (``SurveyResponseResource``).
     """
-    if not user_may_export(request.user):
+    if not user_may_export_responses(request.user):
         raise PermissionDenied
     resource = SurveyResponseResource(user=request.user)
     queryset = resource.get_queryset()

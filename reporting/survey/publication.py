@@ -1,10 +1,10 @@
-"""Public IKM results (issue #5, publication): the page, its CSV, and their read model.
+"""The read model of the public IKM results: what a published period shows.
 
 ``ikm_publication`` gathers everything a published period shows (the kabupaten/kota
 figure, each kecamatan, the services with an adequate sample, unsur, trend, respondent
 profile and follow-up plans) in a fixed number of queries: it does not grow with the
-number of kecamatan or services. The page, the CSV and ``reporting.api`` all read it,
-so they can never disagree.
+number of kecamatan or services. The page and the CSV (``reporting.survey.views``) and
+the read API (``reporting.survey.api``) all read it, so they can never disagree.
 
 Never shown anywhere public: the suggestions text (``SurveyResponse.suggestion``) and
 anything about a single respondent; only counts and aggregates leave this module.
@@ -12,37 +12,30 @@ anything about a single respondent; only counts and aggregates leave this module
 
 from __future__ import annotations
 
-import csv
 import enum
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
 
 from forms_builder.models import Application
 from paten.regions.models import Region
-from service_catalog.models import ServicePage
-from service_catalog.selectors import installation_kecamatan, kecamatan_by_code
-from service_catalog.views import csv_safe
-
-from .charts import Chart, trend_chart, trend_row, unsur_chart, unsur_rows
-from .constants import AGE_GROUPS, Education, Gender, Occupation, PeriodKind
-from .ikm import UNSUR, UNSUR_KEYS, IkmResult, Mutu, display_ikm, display_nrr, round_half_up
-from .models import FollowUpPlan, SurveyPeriod, SurveyResponse, SurveySettings
-from .selectors import (
+from reporting.models import FollowUpPlan, SurveyPeriod, SurveyResponse, SurveySettings
+from reporting.survey.constants import AGE_GROUPS, Education, Gender, Occupation
+from reporting.survey.ikm import (
+    UNSUR,
+    IkmResult,
+    Mutu,
+    display_ikm,
+    display_nrr,
+    round_half_up,
+)
+from reporting.survey.selectors import (
     IkmSlice,
     Slice,
     follow_up_plans,
@@ -50,16 +43,13 @@ from .selectors import (
     ikm_by_service,
     ikm_for,
     ikm_trend,
-    period_default,
-    published_periods,
     respondent_profile,
 )
-from .services.survey import ROMAN
+from service_catalog.models import ServicePage
+from service_catalog.selectors import installation_kecamatan
 
 #: Periods of the same kind shown in the trend (the current one included).
 TREND_PERIODS = 8
-#: Seconds a rendered page is kept; ``REPORTING_IKM_CACHE_SECONDS = 0`` turns it off.
-DEFAULT_CACHE_SECONDS = 300
 
 #: The regulation's kinerja terms (PermenPAN-RB 14/2017), translated for the page only;
 #: the API and the CSV carry the regulation's own words (``Mutu.kinerja``).
@@ -77,9 +67,6 @@ class Level(enum.StrEnum):
     SERVICE = "layanan"
 
 
-# =============================================================================
-# Read model
-# =============================================================================
 @dataclass(frozen=True)
 class UnsurRow:
     key: str
@@ -451,247 +438,3 @@ def ikm_generation() -> str:
         cursor.execute(sql, [True, True, True])
         row = cursor.fetchone()
     return "|".join(str(value) for value in row)
-
-
-# =============================================================================
-# Page
-# =============================================================================
-def _cache_seconds() -> int:
-    return getattr(settings, "REPORTING_IKM_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
-
-
-def _period_or_404(slug: str) -> SurveyPeriod:
-    period = published_periods().filter(slug=slug).first()
-    if period is None:
-        raise Http404(_("There are no published survey results for this period."))
-    return period
-
-
-def _kecamatan_or_404(request: HttpRequest, everywhere: list[Region]) -> Region | None:
-    code = str(request.GET.get("kecamatan", "")).strip()
-    if not code:
-        return None
-    kecamatan = kecamatan_by_code(code[:20], all_kecamatan=everywhere)
-    if kecamatan is None:
-        raise Http404(_("Unknown kecamatan code."))
-    return kecamatan
-
-
-def period_axis_lines(period: SurveyPeriod) -> tuple[str, ...]:
-    """A period's label split over short lines for the trend chart's axis."""
-    if period.kind == PeriodKind.QUARTER and period.number in ROMAN:
-        return (_("Qtr %(roman)s") % {"roman": ROMAN[period.number]}, str(period.year))
-    if period.kind == PeriodKind.SEMESTER and period.number in ROMAN:
-        return (_("Sem. %(roman)s") % {"roman": ROMAN[period.number]}, str(period.year))
-    if period.kind == PeriodKind.YEAR:
-        return (str(period.year),)
-    return (f"{period.start_date:%d/%m/%y}", f"{period.end_date:%d/%m/%y}")
-
-
-def publication_charts(publication: IkmPublication) -> tuple[Chart | None, Chart | None]:
-    figure = publication.figure
-    unsur = None
-    if figure.result is not None:
-        unsur = unsur_chart(
-            unsur_rows(figure.result),
-            title=_("Converted value per unsur, %(name)s, %(period)s")
-            % {"name": figure.name, "period": publication.period},
-            chart_id="ikm-unsur",
-        )
-    trend = None
-    if any(point.figure.has_result for point in publication.trend):
-        trend = trend_chart(
-            [
-                trend_row(
-                    label=str(point.period),
-                    result=point.figure.result,
-                    lines=period_axis_lines(point.period),
-                    current=point.current,
-                    key=point.period.slug,
-                )
-                for point in publication.trend
-            ],
-            title=_("IKM per period, %(name)s") % {"name": figure.name},
-            chart_id="ikm-trend",
-        )
-    return unsur, trend
-
-
-def _render_page(request: HttpRequest, slug: str | None) -> HttpResponse:
-    period = _period_or_404(slug) if slug else period_default()
-    if period is None:
-        return render(request, "reporting/public/ikm_none.html", {})
-    everywhere = installation_kecamatan()
-    kecamatan = _kecamatan_or_404(request, everywhere)
-    config = SurveySettings.load(request_or_site=request)
-    publication = ikm_publication(
-        period=period, kecamatan=kecamatan, config=config, all_kecamatan=everywhere
-    )
-    unsur, trend = publication_charts(publication)
-    query = f"?{urlencode({'kecamatan': kecamatan.code})}" if kecamatan else ""
-    return render(
-        request,
-        "reporting/public/ikm.html",
-        {
-            "publication": publication,
-            "period": period,
-            "figure": publication.figure,
-            "area": publication.area,
-            "kecamatan": kecamatan,
-            "unsur_chart": unsur,
-            "trend_chart": trend,
-            "periods": list(published_periods()),
-            "all_kecamatan": everywhere,
-            "csv_url": reverse("reporting:ikm_csv", args=[period.slug]) + query,
-            "api_url": reverse("reporting:api_ikm_period", args=[period.slug]) + query,
-            "period_url": reverse("reporting:ikm_period", args=[period.slug]),
-        },
-    )
-
-
-def _page_cache_key(request: HttpRequest, slug: str | None) -> str | None:
-    # Only the addresses the page links to are cached (no other parameters), so odd
-    # query strings can neither fill the cache nor end up in a cached language link.
-    if set(request.GET) - {"kecamatan"} or request.GET.getlist("kecamatan")[1:]:
-        return None
-    raw = "|".join(
-        [
-            ikm_generation(),
-            translation.get_language() or "",
-            request.get_host(),
-            request.path,
-            slug or f"default:{timezone.localdate().isoformat()}",
-            str(request.GET.get("kecamatan", ""))[:20],
-        ]
-    )
-    return "reporting:ikm:" + hashlib.sha256(raw.encode()).hexdigest()
-
-
-@require_safe
-@transaction.non_atomic_requests
-def ikm_page(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    """The public IKM results of a published period (the default period at ``/ikm/``).
-
-    ``?kecamatan=<code>`` shows one kecamatan; ``?periode=<slug>`` (the period chooser,
-    a plain GET form) redirects to that period's address. The rendered page is cached
-    for ``REPORTING_IKM_CACHE_SECONDS`` under a key that includes ``ikm_generation()``,
-    so a new response or plan shows at once. Not wrapped in a transaction: it only reads.
-    """
-    chosen = str(request.GET.get("periode", "")).strip()
-    if chosen:
-        period = _period_or_404(chosen[:40])
-        _kecamatan_or_404(request, installation_kecamatan())
-        target = reverse("reporting:ikm_period", args=[period.slug])
-        code = str(request.GET.get("kecamatan", "")).strip()
-        return redirect(target + (f"?{urlencode({'kecamatan': code})}" if code else ""))
-    seconds = _cache_seconds()
-    key = _page_cache_key(request, slug) if seconds > 0 else None
-    if key is not None:
-        body = cache.get(key)
-        if body is not None:
-            response = HttpResponse(body)
-            response["X-IKM-Cache"] = "hit"
-            return response
-    response = _render_page(request, slug)
-    if key is not None and response.status_code == 200 and not response.cookies:
-        cache.set(key, response.content.decode(response.charset), seconds)
-        response["X-IKM-Cache"] = "miss"
-    return response
-
-
-# =============================================================================
-# CSV
-# =============================================================================
-def _csv_number(value: Decimal | None) -> str:
-    return "" if value is None else str(value)
-
-
-def csv_header(*, show_template: bool) -> list[str]:
-    header = [
-        "period",
-        "period_start",
-        "period_end",
-        "level",
-        "kecamatan_code",
-        "kecamatan",
-        "service_code",
-        "service",
-        "respondents",
-        "population",
-        "min_sample",
-        "adequate",
-        *(f"U{UNSUR[key].questionnaire_number} {key}" for key in UNSUR_KEYS),
-        "ikm",
-        "ikm_konversi",
-        "mutu",
-        "kinerja",
-    ]
-    if show_template:
-        header += ["ikm_template_0111", "ikm_konversi_template_0111", "mutu_template_0111"]
-    return header
-
-
-def csv_rows(publication: IkmPublication) -> list[list[str]]:
-    """One row per slice: the kabupaten/kota (or the chosen kecamatan), every kecamatan,
-    and the services whose figure is published. Decimals use a point (machine-readable);
-    text cells are protected against spreadsheet formulas."""
-    if publication.kecamatan is None:
-        figures = [publication.area, *publication.by_kecamatan, *publication.services]
-    else:
-        figures = [publication.figure, *publication.services]
-    period = publication.period
-    rows = []
-    for figure in figures:
-        nrr = {row.key: row.nrr for row in figure.unsur}
-        is_service = figure.level == Level.SERVICE
-        row = [
-            csv_safe(period.name or period.slug),
-            period.start_date.isoformat(),
-            period.end_date.isoformat(),
-            str(figure.level),
-            csv_safe(figure.kecamatan_code),
-            csv_safe(figure.kecamatan_name),
-            csv_safe(figure.code if is_service else ""),
-            csv_safe(figure.name if is_service else ""),
-            str(figure.respondents),
-            str(figure.population),
-            str(figure.min_sample),
-            "true" if figure.adequate else "false",
-            *(_csv_number(nrr.get(key)) for key in UNSUR_KEYS),
-            _csv_number(figure.ikm),
-            _csv_number(figure.ikm_konversi),
-            figure.mutu,
-            csv_safe(figure.kinerja),
-        ]
-        if publication.show_template:
-            row += [
-                _csv_number(figure.template_ikm),
-                _csv_number(figure.template_ikm_konversi),
-                figure.template_mutu,
-            ]
-        rows.append(row)
-    return rows
-
-
-@require_safe
-@transaction.non_atomic_requests
-def ikm_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """The published figures of a period as CSV (UTF-8 with BOM, for Excel)."""
-    period = _period_or_404(slug)
-    everywhere = installation_kecamatan()
-    kecamatan = _kecamatan_or_404(request, everywhere)
-    publication = ikm_publication(
-        period=period,
-        kecamatan=kecamatan,
-        config=SurveySettings.load(request_or_site=request),
-        all_kecamatan=everywhere,
-        with_details=False,
-    )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    suffix = f"-{kecamatan.code}" if kecamatan else ""
-    response["Content-Disposition"] = f'attachment; filename="ikm-{period.slug}{suffix}.csv"'
-    response.write("\ufeff")  # Excel needs the BOM to read UTF-8.
-    writer = csv.writer(response)
-    writer.writerow(csv_header(show_template=publication.show_template))
-    writer.writerows(csv_rows(publication))
-    return response

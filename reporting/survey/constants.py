@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .ikm import UNSUR, UNSUR_KEYS
+from reporting.survey.ikm import UNSUR, UNSUR_KEYS
 
 #: Column of ``SurveyResponse`` holding the answer for each unsur key.
 ANSWER_FIELDS: dict[str, str] = {key: f"u_{key}" for key in UNSUR_KEYS}

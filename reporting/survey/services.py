@@ -18,8 +18,15 @@ from forms_builder.workflow import ApplicationState
 from paten.audit.services import audit_record
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
-
-from ..constants import (
+from reporting.models import (
+    SurveyKiosk,
+    SurveyPeriod,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveySettings,
+    SurveyVersion,
+)
+from reporting.survey.constants import (
     ANSWER_FIELDS,
     DEFAULT_QUESTIONS,
     MAX_AGE,
@@ -30,15 +37,7 @@ from ..constants import (
     PeriodKind,
     SurveyChannel,
 )
-from ..ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
-from ..models import (
-    SurveyKiosk,
-    SurveyPeriod,
-    SurveyQuestion,
-    SurveyResponse,
-    SurveySettings,
-    SurveyVersion,
-)
+from reporting.survey.ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
 
 #: Applications in these states may be surveyed: the service was delivered.
 SURVEYABLE_STATES = frozenset({ApplicationState.FINISHED, ApplicationState.HANDED_OVER})

@@ -3,7 +3,7 @@
 One form for every channel: the citizen page (by tracking code), the kiosk tablet and
 staff paper entry. It checks only the shape of the input (one answer 1–4 per unsur,
 valid profile choices); the rules (a finished application, one response per
-application, kiosk limits, no future dates) stay in ``reporting.services.survey``.
+application, kiosk limits, no future dates) stay in ``reporting.survey.services``.
 """
 
 from collections.abc import Iterable
@@ -11,9 +11,16 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .constants import ANSWER_FIELDS, MAX_AGE, MIN_AGE, Education, Gender, Occupation
-from .ikm import MAX_ANSWER, MIN_ANSWER
-from .models import SurveyVersion
+from reporting.models import SurveyVersion
+from reporting.survey.constants import (
+    ANSWER_FIELDS,
+    MAX_AGE,
+    MIN_AGE,
+    Education,
+    Gender,
+    Occupation,
+)
+from reporting.survey.ikm import MAX_ANSWER, MIN_ANSWER
 
 #: Value of the service choice for "other service / I don't know" (no service recorded).
 SERVICE_OTHER = "lainnya"

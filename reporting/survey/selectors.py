@@ -2,28 +2,38 @@
 
 Σ per unsur comes from one database aggregate per slice (or one grouped aggregate for
 all kecamatan or all services of a period); the arithmetic on those sums is the pure,
-exact ``reporting.ikm`` (PermenPAN-RB 14/2017). Nothing here loops over responses.
+exact ``reporting.survey.ikm`` (PermenPAN-RB 14/2017). Nothing here loops over responses.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from forms_builder.models import Application
 from forms_builder.workflow import ApplicationState
-
-from .constants import AGE_GROUPS, ANSWER_FIELDS, Education, Gender, Occupation, PeriodKind
-from .ikm import (
+from paten.accounts.selectors import kecamatan_scope_for
+from paten.regions.constants import RegionLevel
+from paten.regions.models import Region
+from reporting.models import FollowUpPlan, SurveyPeriod, SurveyResponse, SurveySettings
+from reporting.survey.constants import (
+    AGE_GROUPS,
+    ANSWER_FIELDS,
+    Education,
+    Gender,
+    Occupation,
+    PeriodKind,
+)
+from reporting.survey.ikm import (
     IkmResult,
     ikm_compute,
     ikm_compute_template_0111,
     krejcie_morgan_min_sample,
 )
-from .models import FollowUpPlan, SurveyPeriod, SurveyResponse, SurveySettings
 
 #: An application counts in the survey population once its service was delivered.
 FINISHED_STATES = (ApplicationState.FINISHED, ApplicationState.HANDED_OVER)
@@ -205,8 +215,6 @@ def ikm_by_kecamatan(
     ``kecamatan_codes`` also lists kecamatan with neither (respondents 0), so a public
     table shows every kecamatan of the kabupaten.
     """
-    from paten.regions.models import Region
-
     codes = set(kecamatan_codes or ())
     result = _grouped(slice_, "kecamatan_id", with_template=with_template, labels={})
     codes |= {s.key for s in result}
@@ -333,3 +341,15 @@ def follow_up_plans(
     if public_only:
         plans = plans.filter(is_public=True)
     return plans.order_by("unsur")
+
+
+# -- kecamatan a user may choose --------------------------------------------------------
+
+
+def kecamatan_choices_for(user) -> QuerySet:
+    """The kecamatan of this installation that ``user`` may work on, by name."""
+    regions = Region.objects.filter(level=RegionLevel.KECAMATAN)
+    kabupaten = getattr(settings, "PATEN_KABUPATEN_KOTA", "")
+    if kabupaten:
+        regions = regions.filter(code__startswith=f"{kabupaten}.")
+    return kecamatan_scope_for(user).filter(regions, field="code").order_by("name")

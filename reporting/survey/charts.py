@@ -5,7 +5,7 @@ Pure Python, no ORM. ``unsur_rows`` and ``trend_row`` turn results into plain ro
 and white: a weak unsur is hatched and listed in the legend, not only coloured. Every
 chart has a ``<title>`` and a ``<desc>`` listing its values (``role="img"``), and the
 page shows the same rows as a table. Values are drawn on the 25–100 scale with the mutu
-band lines of PermenPAN-RB 14/2017 (65,00 / 76,61 / 88,31; ``reporting.ikm``).
+band lines of PermenPAN-RB 14/2017 (65,00 / 76,61 / 88,31; ``reporting.survey.ikm``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .ikm import (
+from reporting.survey.ikm import (
     CONVERSION_FACTOR,
     MAX_ANSWER,
     MIN_ANSWER,

@@ -2,7 +2,7 @@
 
 ``GET /api/ikm/`` lists the published periods; ``GET /api/ikm/<slug>/`` gives one
 period (``?kecamatan=<code>`` for one kecamatan). Both read
-``reporting.views_public.ikm_publication``, like the page and the CSV.
+``reporting.survey.publication.ikm_publication``, like the page and the CSV.
 
 Numbers: counts are integers; every index and average is a **decimal string with a
 fixed number of decimals**, rounded half-up exactly as the page shows it (``ikm`` 4,
@@ -20,13 +20,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from reporting.models import FollowUpPlan, SurveySettings
+from reporting.survey.ikm import UNSUR
+from reporting.survey.publication import ikm_publication
+from reporting.survey.selectors import published_periods
 from service_catalog.api import PublicApi, RegionSerializer
 from service_catalog.selectors import installation_kecamatan, kecamatan_by_code
-
-from .ikm import UNSUR
-from .models import FollowUpPlan, SurveySettings
-from .selectors import published_periods
-from .views_public import ikm_publication
 
 
 def _absolute(request, url: str) -> str:
