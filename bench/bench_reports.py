@@ -18,7 +18,7 @@ worker process runs a report:
    grouped events; the recap also streams the finished applications' dates for the
    working-day mean and median, which the reference leaves out). Checked: the recap's
    counts equal the hand SQL's, for every kecamatan × service.
-3. the applications export (``reporting/reports/applications_export.py``: one row per
+3. the applications export (``reporting/exports/selectors.py``: one row per
    application, its form data flattened, through the django-import-export resource) to
    XLSX through ``report_run_execute``: rows/s and peak RSS.
 4. reference for 3, in a process of its own: ``write_xlsx`` with a ``Sheet`` streaming
@@ -86,6 +86,7 @@ def _time_stages() -> dict[str, float]:
     """Seconds spent in each kind's ``build`` ("data") and in each writer, filled in
     while ``report_run_execute`` runs (a lazy sheet's rows are read by the writer)."""
     from reporting import reports
+    from reporting.reports import registry, writers
 
     stages: dict[str, float] = {}
 
@@ -100,11 +101,11 @@ def _time_stages() -> dict[str, float]:
         return wrapper
 
     for kind, definition in reports.registered_kinds().items():
-        reports._REGISTRY[kind] = dataclasses.replace(
+        registry._REGISTRY[kind] = dataclasses.replace(
             definition, build=timed("data", definition.build)
         )
-    for fmt, writer in list(reports.WRITERS.items()):
-        reports.WRITERS[fmt] = timed(str(fmt.value), writer)
+    for fmt, writer in list(writers.WRITERS.items()):
+        writers.WRITERS[fmt] = timed(str(fmt.value), writer)
     return stages
 
 
@@ -214,8 +215,9 @@ def _setup() -> dict:
 
     from forms_builder.models import Application, ApplicationEvent
     from paten.regions.models import Region
+    from reporting.exports.constants import Dataset
+    from reporting.exports.selectors import ExportOptions
     from reporting.models import ReportKind, ReportRun
-    from reporting.reports.applications_export import Dataset, ExportOptions
     from tests.forms_builder.factories import form_version_for
     from tests.service_catalog.factories import make_service
 
@@ -337,10 +339,11 @@ def _hand_recap(since, until) -> dict[tuple, dict]:
 
 def _recap(run_id: str) -> dict:
     idle_mb = _django()
+    from reporting.common.periods import local_day_bounds
     from reporting.models import ReportRun
-    from reporting.reports.common import period_bounds, run_period
-    from reporting.reports.recap import recap_rows
-    from reporting.services.reports import report_run_execute
+    from reporting.reports.kinds.common import run_period
+    from reporting.reports.kinds.recap import recap_rows
+    from reporting.reports.services import report_run_execute
 
     stages = _time_stages()
     started = time.perf_counter()
@@ -350,7 +353,7 @@ def _recap(run_id: str) -> dict:
     outputs = {o.format: (o.size, o.rows) for o in run.outputs.all()}
 
     run = ReportRun.objects.get(pk=run_id)
-    since, until = period_bounds(*run_period(run))
+    since, until = local_day_bounds(*run_period(run))
     started = time.perf_counter()
     rows = recap_rows(run)
     rows_s = time.perf_counter() - started
@@ -383,7 +386,7 @@ def _recap(run_id: str) -> dict:
 
 def _export(run_id: str) -> dict:
     idle_mb = _django()
-    from reporting.services.reports import report_run_execute
+    from reporting.reports.services import report_run_execute
 
     stages = _time_stages()
     started = time.perf_counter()
@@ -407,7 +410,8 @@ def _reference() -> dict:
     from django.utils import timezone
 
     from forms_builder.models import Application
-    from reporting.reports import ReportData, Sheet, write_xlsx
+    from reporting.reports.registry import ReportData, Sheet
+    from reporting.reports.writers import write_xlsx
 
     def local(value):
         return timezone.localtime(value).replace(tzinfo=None) if value else None

@@ -15,7 +15,7 @@ through ``reporting.reports.cell_safe`` (no spreadsheet formula can run).
 
 The rows always come from ``application_list_for_user`` (the one scoping selector);
 a queryset passed in from outside is scoped again. The same resource builds the
-in-request download and the Celery report run (``reporting.reports.applications_export``).
+in-request download and the Celery report run (``reporting.reports.kinds.applications_export``).
 """
 
 from collections import Counter
@@ -362,7 +362,7 @@ class ApplicationResource(resources.ModelResource):
         if not firsts or bounds["last"] is None:
             return None
         from paten.workdays.calendar import WorkingCalendar
-        from reporting.reports.common import WorkingDayIndex
+        from reporting.common.workdays import WorkingDayIndex
 
         calendar = WorkingCalendar.for_region()
         first = min(firsts).astimezone(calendar.tz).date()

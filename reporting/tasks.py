@@ -34,7 +34,7 @@ MAX_RETRIES = 3
 def report_run_generate(self, run_id: str) -> None:
     from django.utils.translation import gettext as _
 
-    from reporting.services.reports import (
+    from reporting.reports.services import (
         LeaseLost,
         report_run_execute,
         report_run_fail,
@@ -76,14 +76,14 @@ def report_run_generate(self, run_id: str) -> None:
 
 @shared_task(name="reporting.report_runs_recover", ignore_result=True)
 def report_runs_recover() -> int:
-    from reporting.services.reports import report_runs_recover as recover
+    from reporting.reports.services import report_runs_recover as recover
 
     return recover()
 
 
 @shared_task(name="reporting.report_runs_purge", ignore_result=True)
 def report_runs_purge() -> int:
-    from reporting.services.reports import report_runs_purge as purge
+    from reporting.reports.services import report_runs_purge as purge
 
     return purge()
 
@@ -91,7 +91,7 @@ def report_runs_purge() -> int:
 @shared_task(name="reporting.report_schedule_fire", ignore_result=True)
 def report_schedule_fire(schedule_id: int) -> str | None:
     """Beat calls this for each active schedule; it requests one run (idempotent per period)."""
-    from reporting.services.schedules import report_schedule_fire as fire
+    from reporting.reports.schedules import report_schedule_fire as fire
 
     run = fire(schedule_id=schedule_id)
     return str(run.id) if run else None

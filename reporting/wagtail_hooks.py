@@ -5,6 +5,9 @@ from django.urls import include, path
 from wagtail import hooks
 
 from reporting.dashboard import satisfaction_panel_for
+from reporting.exports.admin import views as exports_admin
+from reporting.reports.admin import runs as runs_admin
+from reporting.reports.admin.schedules import ReportScheduleViewSet
 from reporting.survey.admin.views import import_urlpatterns as survey_import_urlpatterns
 from reporting.survey.admin.viewsets import SurveyMenuGroup
 
@@ -30,6 +33,43 @@ def add_satisfaction_panel(request, panels):
         panels.append(panel)
 
 
-# Report runs and schedules, data exports, kecamatan evaluation: registered from their
-# own modules.
-from reporting import admin_evaluation, admin_exports, admin_reports  # noqa: E402, F401
+# -- report runs and schedules (Reports menu) -------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_report_run_urls():
+    urls = (runs_admin.urlpatterns, runs_admin.URL_NAMESPACE)
+    return [path("laporan/", include(urls, namespace=runs_admin.URL_NAMESPACE))]
+
+
+@hooks.register("register_reports_menu_item")
+def register_request_report_menu_item():
+    return runs_admin.request_report_menu_item()
+
+
+@hooks.register("register_reports_menu_item")
+def register_report_archive_menu_item():
+    return runs_admin.report_archive_menu_item()
+
+
+@hooks.register("register_admin_viewset")
+def register_report_schedule_viewset():
+    return ReportScheduleViewSet("report_schedules")
+
+
+# -- data export (Reports menu) ----------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_export_urls():
+    urls = (exports_admin.urlpatterns, "reporting_exports")
+    return [path("ekspor-data/", include(urls, namespace="reporting_exports"))]
+
+
+@hooks.register("register_reports_menu_item")
+def register_export_menu_item():
+    return exports_admin.export_menu_item()
+
+
+# Kecamatan evaluation: registered from its own module.
+from reporting import admin_evaluation  # noqa: E402, F401

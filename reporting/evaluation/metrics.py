@@ -28,8 +28,9 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from forms_builder.models import Application
 from paten.workdays.calendar import WorkingCalendar
+from reporting.common.periods import local_day_bounds
+from reporting.common.workdays import WorkingDayIndex
 from reporting.models import Metric
-from reporting.reports.common import WorkingDayIndex, period_bounds
 from reporting.survey.ikm import round_half_up
 from reporting.survey.selectors import Slice, finished_applications, ikm_for
 
@@ -49,7 +50,7 @@ def applications_received(code: str, start: date, end: date) -> MetricResult:
     Every channel counts (online and counter); an application later rejected or
     cancelled still counts as received.
     """
-    since, until = period_bounds(start, end)
+    since, until = local_day_bounds(start, end)
     n = Application.objects.filter(
         kecamatan_id=code, submitted_at__gte=since, submitted_at__lt=until
     ).count()

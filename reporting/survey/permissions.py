@@ -17,3 +17,10 @@ def user_may_export_responses(user) -> bool:
 def user_may_enter_responses(user) -> bool:
     """Paper entry and import: the add permission and at least one kecamatan in scope."""
     return user.has_perm("reporting.add_surveyresponse") and not kecamatan_scope_for(user).is_empty
+
+
+def user_may_take_suggestions(user) -> bool:
+    """The respondents' free-text suggestions leave the system (in an IKM report or a
+    data export) only for those who plan the survey's follow-up: camat and Admin Pemda,
+    not every role that may read single responses in the admin."""
+    return user.has_perm("reporting.change_followupplan")

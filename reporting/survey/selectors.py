@@ -7,18 +7,16 @@ exact ``reporting.survey.ikm`` (PermenPAN-RB 14/2017). Nothing here loops over r
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from forms_builder.models import Application
 from forms_builder.workflow import ApplicationState
-from paten.accounts.selectors import kecamatan_scope_for
-from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
+from reporting.common.periods import local_day_bounds
 from reporting.models import FollowUpPlan, SurveyPeriod, SurveyResponse, SurveySettings
 from reporting.survey.constants import (
     AGE_GROUPS,
@@ -81,15 +79,6 @@ class IkmSlice:
 
 
 # -- querysets ----------------------------------------------------------------------
-
-
-def local_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[``start`` 00:00, the day after ``end`` 00:00) in the installation's time zone."""
-    tz = timezone.get_default_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
 
 
 def survey_responses(slice_: Slice) -> QuerySet:
@@ -341,15 +330,3 @@ def follow_up_plans(
     if public_only:
         plans = plans.filter(is_public=True)
     return plans.order_by("unsur")
-
-
-# -- kecamatan a user may choose --------------------------------------------------------
-
-
-def kecamatan_choices_for(user) -> QuerySet:
-    """The kecamatan of this installation that ``user`` may work on, by name."""
-    regions = Region.objects.filter(level=RegionLevel.KECAMATAN)
-    kabupaten = getattr(settings, "PATEN_KABUPATEN_KOTA", "")
-    if kabupaten:
-        regions = regions.filter(code__startswith=f"{kabupaten}.")
-    return kecamatan_scope_for(user).filter(regions, field="code").order_by("name")

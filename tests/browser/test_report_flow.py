@@ -14,7 +14,7 @@ from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
 from paten.regions.models import Region
 from reporting.models import ReportKind, ReportRun, ReportSchedule, ReportStatus
-from reporting.services.schedules import TASK_NAME
+from reporting.reports.schedules import TASK_NAME
 from reporting.tasks import report_run_generate
 from tests.bontang import bontang_regions
 from tests.forms_builder.factories import form_version_for

@@ -20,7 +20,7 @@ from django_celery_beat.schedulers import DatabaseScheduler
 from paten.celery import app
 from paten.regions.models import Region
 from reporting.models import RelativePeriod, ReportKind, ReportRun, ReportSchedule
-from reporting.services.schedules import report_schedule_save
+from reporting.reports.schedules import report_schedule_save
 
 BEAT_SCHEDULE = settings.CELERY_BEAT_SCHEDULE
 

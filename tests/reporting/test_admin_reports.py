@@ -24,8 +24,8 @@ from reporting.models import (
     ReportStatus,
 )
 from reporting.reports import ReportDefinition, registered_kinds
-from reporting.services.reports import report_run_request
-from reporting.services.schedules import TASK_NAME, relative_period
+from reporting.reports.schedules import TASK_NAME, relative_period
+from reporting.reports.services import report_run_request
 from tests.reporting.conftest import SELATAN, UTARA
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ class TestRequest:
 class TestSuggestionsOption:
     @pytest.fixture
     def ikm_kind(self, monkeypatch):
-        import reporting.reports as reports
+        from reporting.reports import registry
 
         registered_kinds()  # load the real kinds first, so they don't replace this one
 
@@ -197,7 +197,7 @@ class TestSuggestionsOption:
             raise AssertionError("not generated in this test")
 
         definition = ReportDefinition(kind=ReportKind.IKM, formats=("xlsx",), build=build)
-        monkeypatch.setitem(reports._REGISTRY, ReportKind.IKM, definition)
+        monkeypatch.setitem(registry._REGISTRY, ReportKind.IKM, definition)
 
     def test_camat_may_include_the_suggestions(
         self, client, camat, ikm_kind, django_capture_on_commit_callbacks
@@ -291,7 +291,7 @@ class TestProgressAndScope:
         def broken(run):
             raise RuntimeError("database of applications unreachable")
 
-        monkeypatch.setattr("reporting.reports.recap.recap_rows", broken)
+        monkeypatch.setattr("reporting.reports.kinds.recap.recap_rows", broken)
         login(client, camat)
         with django_capture_on_commit_callbacks(execute=True):
             request_report(client)
@@ -502,11 +502,11 @@ class TestSchedules:
         assert schedule.kecamatan is None and schedule.periodic_task is not None
 
     def test_formats_the_kind_does_not_offer_are_a_form_error(self, client, camat, monkeypatch):
-        import reporting.reports as reports
+        from reporting.reports import registry
 
         registered_kinds()
         only_xlsx = ReportDefinition(kind=RECAP, formats=("xlsx",), build=lambda **kw: None)
-        monkeypatch.setitem(reports._REGISTRY, RECAP, only_xlsx)
+        monkeypatch.setitem(registry._REGISTRY, RECAP, only_xlsx)
         response = login(client, camat).post(
             reverse("report_schedules:add"), self.schedule_data(formats=["pdf"])
         )

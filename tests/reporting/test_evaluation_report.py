@@ -15,7 +15,7 @@ from reporting.evaluation.selectors import scoreboard
 from reporting.evaluation.services import evidence_verify, period_close
 from reporting.models import EvaluationPeriod, ReportFormat, ReportKind
 from reporting.reports import definition_for
-from reporting.reports.ranking import AVERAGE_LABEL, RankingPeriodMissing, build_ranking
+from reporting.reports.kinds.ranking import AVERAGE_LABEL, RankingPeriodMissing, build_ranking
 from tests.reporting.conftest import BARAT, SELATAN, UTARA
 from tests.reporting.test_evaluation_services import make_instrument, make_period, report
 from tests.reporting.test_report_kinds import (

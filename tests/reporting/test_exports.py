@@ -21,9 +21,10 @@ from paten.accounts.constants import Role
 from paten.accounts.resources import UserResource
 from paten.accounts.services import staff_create
 from paten.audit.models import AuditEvent
+from reporting.exports.constants import Dataset
+from reporting.exports.selectors import ExportOptions, export_for
 from reporting.models import ReportKind, ReportOutput, ReportRun, ReportSettings, ReportStatus
-from reporting.reports.applications_export import Dataset, ExportOptions, export_for
-from reporting.services.reports import report_run_request
+from reporting.reports.services import report_run_request
 from reporting.survey.constants import SurveyChannel
 from reporting.survey.services import survey_response_submit
 from tests.forms_builder.factories import form_version_for, spec, submit

@@ -38,10 +38,10 @@ from reporting.models import (
     SurveySettings,
 )
 from reporting.reports import cell_safe, definition_for
-from reporting.reports.comparison import AVERAGE_LABEL, assign_ranks, build_comparison
-from reporting.reports.ikm_report import build_ikm_report
-from reporting.reports.sla import NOT_FINISHED, STATUS_LATE, STATUS_OPEN, build_sla
-from reporting.services.reports import report_run_request
+from reporting.reports.kinds.comparison import AVERAGE_LABEL, assign_ranks, build_comparison
+from reporting.reports.kinds.ikm import build_ikm_report
+from reporting.reports.kinds.sla import NOT_FINISHED, STATUS_LATE, STATUS_OPEN, build_sla
+from reporting.reports.services import report_run_request
 from reporting.survey.constants import SurveyChannel
 from reporting.survey.ikm import UNSUR_KEYS, display_ikm, display_nrr, ikm_compute_template_0111
 from reporting.survey.selectors import Slice, ikm_for, respondent_profile

@@ -19,7 +19,7 @@ from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from reporting.models import ReportFormat, ReportKind, ReportRun
 from reporting.reports import definition_for
-from reporting.reports.recap import build_monthly_recap, recap_rows
+from reporting.reports.kinds.recap import build_monthly_recap, recap_rows
 from tests.forms_builder.factories import advance, submit
 from tests.reporting.conftest import SELATAN
 

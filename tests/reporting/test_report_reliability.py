@@ -40,7 +40,7 @@ from celery import Celery
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from reporting.models import ReportKind, ReportRun, ReportStatus
-from reporting.services.reports import report_run_request
+from reporting.reports.services import report_run_request
 from tests.conftest import redis_url
 
 pytestmark = [
@@ -266,7 +266,7 @@ def workers(tmp_path, queue, broker, monkeypatch):
         def delay(run_id):
             return broker.send_task("reporting.report_run_generate", args=[run_id])
 
-    monkeypatch.setattr("reporting.tasks.report_run_generate", BrokerTask)
+    monkeypatch.setattr("reporting.reports.services.report_run_generate", BrokerTask)
     pool = Workers(tmp_path, queue)
     try:
         yield pool
@@ -335,7 +335,7 @@ def test_a_requested_report_is_generated_by_a_worker_with_progress(
 ):
     from openpyxl import load_workbook
 
-    from reporting.reports.recap import COLUMNS
+    from reporting.reports.kinds.recap import COLUMNS
 
     run = request_recap(pemda_user, kecamatan=utara)
     seen: list[tuple[str, int]] = []

@@ -31,7 +31,13 @@ from reporting.models import (
     ReportSettings,
     ReportStatus,
 )
-from reporting.services.reports import (
+from reporting.reports import registry, writers
+from reporting.reports.schedules import (
+    relative_period,
+    report_schedule_fire,
+    report_schedule_save,
+)
+from reporting.reports.services import (
     LeaseLost,
     ReportRequestError,
     report_run_claim,
@@ -41,11 +47,6 @@ from reporting.services.reports import (
     report_run_request,
     report_runs_purge,
     report_runs_recover,
-)
-from reporting.services.schedules import (
-    relative_period,
-    report_schedule_fire,
-    report_schedule_save,
 )
 from reporting.tasks import MAX_RETRIES, report_run_generate
 from tests.reporting.conftest import SELATAN, UTARA
@@ -89,7 +90,7 @@ def recap_builder(monkeypatch):
     original = reports.definition_for(RECAP)
 
     def use(build):
-        monkeypatch.setitem(reports._REGISTRY, RECAP, dataclasses.replace(original, build=build))
+        monkeypatch.setitem(registry._REGISTRY, RECAP, dataclasses.replace(original, build=build))
 
     use.original = original.build
     return use
@@ -105,7 +106,7 @@ def sent(monkeypatch):
         def delay(run_id):
             queued.append(run_id)
 
-    monkeypatch.setattr("reporting.tasks.report_run_generate", FakeTask)
+    monkeypatch.setattr("reporting.reports.services.report_run_generate", FakeTask)
     return queued
 
 
@@ -247,7 +248,7 @@ class TestExecute:
 
         run = make_run(kecamatan=utara, formats=["xlsx", "csv"])
         with monkeypatch.context() as patch:
-            patch.setitem(reports.WRITERS, "csv", crash)
+            patch.setitem(writers.WRITERS, "csv", crash)
             with pytest.raises(RuntimeError):
                 report_run_execute(run_id=run.pk, worker="w1")
         xlsx = run.outputs.get()
@@ -301,7 +302,7 @@ class TestExecute:
                 handle.write("half a file")
             raise RuntimeError("worker died while writing the CSV")
 
-        monkeypatch.setitem(reports.WRITERS, "csv", crash)
+        monkeypatch.setitem(writers.WRITERS, "csv", crash)
         run = make_run(kecamatan=utara, formats=["csv"])
 
         with pytest.raises(RuntimeError):

@@ -8,8 +8,8 @@ import pytest
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from reporting.models import ReportKind, ReportRun, ReportSchedule, ReportStatus
-from reporting.services.reports import ReportRequestError, report_run_retry
-from reporting.services.schedules import report_schedule_save
+from reporting.reports.schedules import report_schedule_save
+from reporting.reports.services import ReportRequestError, report_run_retry
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.regions.models import Region
+from reporting.common.regions import kecamatan_choices_for
 from reporting.models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyQuestion, SurveySettings
 from reporting.survey.constants import (
     ANSWER_FIELDS,
@@ -26,7 +27,6 @@ from reporting.survey.constants import (
     PeriodKind,
 )
 from reporting.survey.ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
-from reporting.survey.selectors import kecamatan_choices_for
 from reporting.survey.services import ROMAN, SurveyInputError, period_name, survey_period_prepare
 from service_catalog.models import ServicePage
 

@@ -27,12 +27,12 @@ from paten.admin_import import (
     ImportSummary,
     import_summary_from_result,
 )
+from reporting.common.regions import kecamatan_choices_for
 from reporting.models import SurveyKiosk, SurveyResponse
 from reporting.survey.admin.forms import PaperEntryForm
 from reporting.survey.constants import SurveyChannel
 from reporting.survey.permissions import user_may_enter_responses, user_may_export_responses
 from reporting.survey.resources import SurveyResponseResource, import_column_notes, import_template
-from reporting.survey.selectors import kecamatan_choices_for
 from reporting.survey.services import SurveyInputError, survey_response_submit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

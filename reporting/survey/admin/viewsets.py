@@ -38,6 +38,7 @@ from paten.accounts.viewsets import (
     by_kecamatan,
 )
 from paten.regions.models import Region
+from reporting.common.regions import kecamatan_choices_for
 from reporting.models import (
     FollowUpPlan,
     SurveyKiosk,
@@ -56,7 +57,6 @@ from reporting.survey.admin.forms import (
 from reporting.survey.constants import ANSWER_FIELDS, SurveyChannel
 from reporting.survey.ikm import UNSUR, UNSUR_KEYS
 from reporting.survey.permissions import user_may_enter_responses, user_may_export_responses
-from reporting.survey.selectors import kecamatan_choices_for
 from service_catalog.models import ServicePage
 
 

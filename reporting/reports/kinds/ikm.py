@@ -23,10 +23,10 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from reporting.models import FollowUpPlan, ReportFormat, ReportKind, SurveyPeriod
-from reporting.reports import ReportData, Sheet, register
-from reporting.reports.common import run_period, scope_label
-from reporting.reports.comparison import kabupaten_kecamatan
-from reporting.reports.sla import bar_chart
+from reporting.reports.kinds.common import run_period, scope_label
+from reporting.reports.kinds.comparison import kabupaten_kecamatan
+from reporting.reports.kinds.sla import bar_chart
+from reporting.reports.registry import ReportData, Sheet, register
 from reporting.survey.constants import ANSWER_FIELDS, SurveyChannel
 from reporting.survey.ikm import (
     NIK_LOWER_BOUNDS,

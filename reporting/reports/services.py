@@ -1,6 +1,7 @@
 """Report runs: request (web), claim/progress/complete (worker), retry, recovery, purge.
 
-Generation happens only in Celery workers (``reporting.tasks``). Everything a worker
+Generation happens only in Celery workers (``reporting.tasks``, which import this
+module lazily: only the task side of the pair does). Everything a worker
 does is safe to repeat: a run is claimed with a lease that progress updates renew, a
 finished run is never generated again, and every output format is one
 ``ReportOutput`` row (unique per run and format) whose file name is fixed by the run.
@@ -10,7 +11,7 @@ import hashlib
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -34,6 +35,9 @@ from reporting.models import (
     ReportSettings,
     ReportStatus,
 )
+from reporting.reports.registry import ProgressFn, definition_for
+from reporting.reports.writers import write_outputs
+from reporting.tasks import report_run_generate
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +88,6 @@ def report_run_request(
     schedule=None,
 ) -> ReportRun:
     """Record a report request and queue it for a worker once the transaction commits."""
-    from reporting.reports import definition_for
-
     if kind not in ReportKind.values:
         raise ReportRequestError(_("Unknown report kind."))
     if user is not None and not user.has_perm("reporting.add_reportrun"):
@@ -129,8 +131,6 @@ def report_run_request(
 
 
 def report_run_enqueue(*, run: ReportRun) -> None:
-    from reporting.tasks import report_run_generate
-
     run_id = str(run.id)
     transaction.on_commit(lambda: report_run_generate.delay(run_id))
 
@@ -248,8 +248,6 @@ def _store_output(*, run: ReportRun, fmt: str, path: str, filename: str, rows: i
 
 def report_run_execute(*, run_id, worker: str | None = None) -> ReportRun | None:
     """Generate a run's outputs (called by the Celery task only)."""
-    from reporting.reports import definition_for, write_outputs
-
     worker = worker or worker_name()
     run = report_run_claim(run_id=run_id, worker=worker)
     if run is None:
@@ -365,7 +363,6 @@ def report_runs_purge(*, today: date | None = None) -> int:
     return count
 
 
-ProgressFn = Callable[[int, str], None]
 __all__ = [
     "LeaseLost",
     "ProgressFn",

@@ -1,7 +1,7 @@
 """The "Data export" admin page (Reports menu): staff download the data they may see.
 
 Choose a dataset (applications, survey responses, services, regions, users), its
-filters and a format. The rows come from ``reporting.reports.applications_export``
+filters and a format. The rows come from ``reporting.exports.selectors``
 (``export_for``: scoped by ``kecamatan_scope_for``, personal data masked unless the
 user holds ``forms_builder.view_personal_data`` and asks for it). An export of at most
 ``ReportSettings.max_request_rows`` rows is written and sent in the request; a larger
@@ -14,16 +14,14 @@ import tempfile
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
-from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -33,39 +31,26 @@ from forms_builder.resources import user_may_unmask
 from forms_builder.workflow import ApplicationState
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
-from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
+from reporting.common.regions import kecamatan_choices_for
+from reporting.exports.constants import EXPORT_FORMATS, PERIOD_DATASETS, Dataset
+from reporting.exports.permissions import datasets_for
+from reporting.exports.selectors import ExportOptions, export_for
 from reporting.models import ReportKind, ReportSettings
-from reporting.reports import WRITERS, ReportData, _tmp_dir
-from reporting.reports.applications_export import (
-    EXPORT_FORMATS,
-    PERIOD_DATASETS,
-    SUGGESTIONS_PERMISSION,
-    Dataset,
-    ExportOptions,
-    datasets_for,
-    export_for,
-)
-from reporting.services.reports import MAX_PERIOD_DAYS, ReportRequestError, report_run_request
+from reporting.reports.registry import ReportData
+from reporting.reports.services import MAX_PERIOD_DAYS, ReportRequestError, report_run_request
+from reporting.reports.writers import WRITERS, private_tmp_dir
+from reporting.survey.permissions import user_may_take_suggestions
 from service_catalog.models import ServicePage
 
 INDEX_URL_NAME = "reporting_exports:index"
-#: The report run page (reporting/admin_reports.py); the admin home if it is missing.
+#: The report run page (reporting.reports.admin.runs); the admin home if it is missing.
 RUN_URL_NAME = "report_runs:detail"
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-
-
-def kecamatan_choices_for(user) -> QuerySet:
-    """The kecamatan of this installation inside the user's scope, by name."""
-    regions = Region.objects.filter(level=RegionLevel.KECAMATAN)
-    kabupaten = getattr(settings, "PATEN_KABUPATEN_KOTA", "")
-    if kabupaten:
-        regions = regions.filter(code__startswith=f"{kabupaten}.")
-    return kecamatan_scope_for(user).filter(regions, field="code").order_by("name")
 
 
 class ExportForm(forms.Form):
@@ -116,7 +101,7 @@ class ExportForm(forms.Form):
         self.fields["service"].choices = [("", _("All services")), *services]
         if not user_may_unmask(user):
             del self.fields["unmask"]
-        if not user.has_perm(SUGGESTIONS_PERMISSION):
+        if not user_may_take_suggestions(user):
             del self.fields["include_suggestions"]
 
     def clean(self):
@@ -207,7 +192,7 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
         user = self.request.user
         today = timezone.localdate()
         # Under the private root like the worker's files: the rows may hold personal data.
-        handle, file_path = tempfile.mkstemp(suffix=f".{file_format}", dir=_tmp_dir())
+        handle, file_path = tempfile.mkstemp(suffix=f".{file_format}", dir=private_tmp_dir())
         os.close(handle)
         try:
             # The installation's language, as in the worker: one file whoever asks.
@@ -291,7 +276,7 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
         return redirect(run_url(run) or reverse("wagtailadmin_home"))
 
 
-# -- registration (imported by reporting.wagtail_hooks) ---------------------------------
+# -- menu and URLs (registered by reporting.wagtail_hooks) ------------------------------
 
 
 class ExportMenuItem(MenuItem):
@@ -299,16 +284,7 @@ class ExportMenuItem(MenuItem):
         return bool(datasets_for(request.user))
 
 
-@hooks.register("register_admin_urls")
-def register_export_urls():
-    urls = [path("", ExportView.as_view(), name="index")]
-    return [
-        path("ekspor-data/", include((urls, "reporting_exports"), namespace="reporting_exports"))
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_export_menu_item():
+def export_menu_item() -> ExportMenuItem:
     return ExportMenuItem(
         gettext_lazy("Data export"),
         reverse(INDEX_URL_NAME),
@@ -316,3 +292,7 @@ def register_export_menu_item():
         icon_name="download",
         order=150,
     )
+
+
+#: Mounted at ``ekspor-data/`` under the ``reporting_exports`` namespace.
+urlpatterns = [path("", ExportView.as_view(), name="index")]

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from paten.accounts.selectors import kecamatan_scope_for
 from reporting.models import RelativePeriod, ReportRun, ReportSchedule, ScheduleFrequency
-from reporting.services.reports import ReportRequestError, report_run_request
+from reporting.reports.registry import definition_for
+from reporting.reports.services import ReportRequestError, report_run_request
 
 TASK_NAME = "reporting.report_schedule_fire"
 
@@ -70,8 +71,6 @@ def _crontab(schedule: ReportSchedule):
 def report_schedule_save(*, schedule: ReportSchedule, user=None) -> ReportSchedule:
     """Save a schedule and create or update its beat entry."""
     from django_celery_beat.models import PeriodicTask
-
-    from reporting.reports import definition_for
 
     definition = definition_for(schedule.kind)
     if not definition.schedulable:

@@ -36,17 +36,12 @@ from forms_builder.models import ApplicationEvent
 from forms_builder.tracking import display as display_code
 from paten.regions.models import Region
 from paten.workdays.calendar import WorkingCalendar
+from reporting.common.periods import local_day_bounds
+from reporting.common.workdays import WorkingDayIndex, summary
 from reporting.models import ReportFormat, ReportKind
-from reporting.reports import ReportData, Sheet, register
-from reporting.reports.common import (
-    WorkingDayIndex,
-    period_bounds,
-    run_period,
-    scope_label,
-    scoped_applications,
-    summary,
-)
-from reporting.reports.recap import CLOSED_WITHOUT_RESULT, COMPLETED
+from reporting.reports.kinds.common import run_period, scope_label, scoped_applications
+from reporting.reports.kinds.recap import CLOSED_WITHOUT_RESULT, COMPLETED
+from reporting.reports.registry import ReportData, Sheet, register
 from service_catalog.models import ServicePage
 
 #: Text in the "finished" column of an application still open at the period's end.
@@ -86,7 +81,7 @@ class SlaPeriod:
 
     def __init__(self, run):
         self.start, self.end = run_period(run)
-        self.since, self.until = period_bounds(self.start, self.end)
+        self.since, self.until = local_day_bounds(self.start, self.end)
         # Never later than now: an application due later today is not late yet.
         self.cutoff = min(self.until, timezone.now())
         self.calendar = WorkingCalendar.for_region()

@@ -15,16 +15,11 @@ from forms_builder.models import ApplicationEvent
 from forms_builder.workflow import ApplicationState
 from paten.regions.models import Region
 from paten.workdays.calendar import WorkingCalendar
+from reporting.common.periods import local_day_bounds
+from reporting.common.workdays import WorkingDayIndex, summary
 from reporting.models import ReportFormat, ReportKind
-from reporting.reports import ReportData, Sheet, register
-from reporting.reports.common import (
-    WorkingDayIndex,
-    period_bounds,
-    run_period,
-    scope_label,
-    scoped_applications,
-    summary,
-)
+from reporting.reports.kinds.common import run_period, scope_label, scoped_applications
+from reporting.reports.registry import ReportData, Sheet, register
 from service_catalog.models import ServicePage
 
 S = ApplicationState
@@ -35,7 +30,7 @@ CLOSED_WITHOUT_RESULT = (S.REJECTED, S.CANCELLED)
 def recap_rows(run) -> list[dict]:
     """One dict per (kecamatan, service) with every figure of the recap."""
     start, end = run_period(run)
-    since, until = period_bounds(start, end)
+    since, until = local_day_bounds(start, end)
     applications = scoped_applications(run)
     in_period = Q(finished_at__gte=since, finished_at__lt=until, state__in=COMPLETED)
     # "Open at the end of the period": received by then and neither completed nor

@@ -29,11 +29,12 @@ from django.utils.translation import gettext as _
 from forms_builder.models import Application
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
+from reporting.common.periods import local_day_bounds
 from reporting.models import ReportFormat, ReportKind
-from reporting.reports import ReportData, Sheet, register
-from reporting.reports.common import period_bounds, run_period, scope_label
-from reporting.reports.recap import COMPLETED
-from reporting.reports.sla import bar_chart
+from reporting.reports.kinds.common import run_period, scope_label
+from reporting.reports.kinds.recap import COMPLETED
+from reporting.reports.kinds.sla import bar_chart
+from reporting.reports.registry import ReportData, Sheet, register
 from reporting.survey.ikm import display_ikm, ikm_compute
 from reporting.survey.selectors import Slice, ikm_by_kecamatan
 
@@ -87,7 +88,7 @@ def assign_ranks(rows: list[dict]) -> None:
 def comparison_rows(run) -> tuple[list[dict], dict]:
     """(every kecamatan's row, ranked and sorted by rank; the kabupaten average row)."""
     start, end = run_period(run)
-    since, until = period_bounds(start, end)
+    since, until = local_day_bounds(start, end)
     names = kabupaten_kecamatan()
     in_period = Q(state__in=COMPLETED, finished_at__gte=since, finished_at__lt=until)
     counts = {

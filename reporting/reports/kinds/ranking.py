@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from reporting.evaluation.scoring import display
 from reporting.evaluation.selectors import Scoreboard, scoreboard
 from reporting.models import EvaluationPeriod, ReportFormat, ReportKind, Source
-from reporting.reports import ReportData, Sheet, register
-from reporting.reports.common import run_period, scope_label
-from reporting.reports.sla import bar_chart
+from reporting.reports.kinds.common import run_period, scope_label
+from reporting.reports.kinds.sla import bar_chart
+from reporting.reports.registry import ReportData, Sheet, register
 
 AVERAGE_LABEL = "Rata-rata kabupaten/kota"
 STATUS_LABELS = {

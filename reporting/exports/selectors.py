@@ -1,57 +1,34 @@
-"""Staff data exports: what the "Data export" admin page downloads, and its report kind.
+"""Staff data exports: the rows the "Data export" admin page downloads.
 
 Five datasets, each through its django-import-export resource: applications (form
 data flattened, personal data masked: ``forms_builder.resources``), survey responses,
 services, regions and users. ``export_for`` builds the one ``DataExport`` both paths
 use: the admin view streams it in the request when it is small
 (``ReportSettings.max_request_rows``), and otherwise requests a run of
-``ReportKind.APPLICATIONS_EXPORT`` whose ``build`` below streams the same sheet from a
-Celery worker (rows fetched in chunks of 2,000, written by the write-only writers: an
-export of 100,000 applications takes constant memory).
+``ReportKind.APPLICATIONS_EXPORT`` (``reporting.reports.kinds.applications_export``)
+which streams the same sheet from a Celery worker (rows fetched in chunks of 2,000,
+written by the write-only writers: an export of 100,000 applications takes constant
+memory).
 
 Scope and masking belong to the user who asked: the run's ``requested_by`` is scoped
 by ``kecamatan_scope_for`` when the worker runs, and personal data is unmasked only if
 the request said so (``unmask``, stored in the run's parameters) AND that user still
-holds the permission. A run without a requester (a schedule) is refused.
+holds the permission.
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from paten.accounts.selectors import kecamatan_scope_for, roles_of
-from reporting.models import ReportFormat, ReportKind
-from reporting.reports import ReportData, Sheet, register
-from reporting.reports.common import run_period, scope_label
-
-
-class Dataset(models.TextChoices):
-    APPLICATIONS = "permohonan", gettext_lazy("Applications")
-    SURVEY_RESPONSES = "survei", gettext_lazy("Survey responses")
-    SERVICES = "layanan", gettext_lazy("Services")
-    REGIONS = "wilayah", gettext_lazy("Regions")
-    USERS = "pengguna", gettext_lazy("Users")
-
-
-#: Datasets filtered by a period (the others are exported whole).
-PERIOD_DATASETS = frozenset({Dataset.APPLICATIONS, Dataset.SURVEY_RESPONSES})
-EXPORT_FORMATS = (ReportFormat.XLSX, ReportFormat.CSV)
-SUGGESTION_HEADER = "saran"
-#: Respondents' free text leaves the system only for those who plan the survey's
-#: follow-up (the rule of the IKM report in reporting/admin_reports.py).
-SUGGESTIONS_PERMISSION = "reporting.change_followupplan"
-
-
-class ExportError(ValueError):
-    """An export that cannot be produced; the message is shown to staff."""
+from paten.accounts.selectors import kecamatan_scope_for
+from reporting.exports.constants import SUGGESTION_HEADER, Dataset
+from reporting.exports.permissions import user_may_export_dataset
+from reporting.reports.registry import Sheet
+from reporting.survey.permissions import user_may_take_suggestions
 
 
 @dataclass(frozen=True)
@@ -91,41 +68,6 @@ class ExportOptions:
             unmask=parameters.get("unmask") is True,
             include_suggestions=parameters.get("include_suggestions") is True,
         )
-
-
-# -- who may export what --------------------------------------------------------------
-
-
-def user_may_export(user, dataset: str) -> bool:
-    """Whether ``user`` may export ``dataset`` at all (the rows are scoped besides)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    scope = kecamatan_scope_for(user)
-    if dataset == Dataset.APPLICATIONS:
-        # The same people who see the applications menu (forms_builder.application_hooks).
-        from forms_builder.application_hooks import WORKFLOW_ROLES
-
-        return not scope.is_empty and (user.is_superuser or bool(roles_of(user) & WORKFLOW_ROLES))
-    if dataset == Dataset.SURVEY_RESPONSES:
-        return not scope.is_empty and user.has_perm("reporting.view_surveyresponse")
-    if dataset == Dataset.SERVICES:
-        from service_catalog.wagtail_hooks import user_may_export as catalog_may_export
-
-        return catalog_may_export(user, "layanan")
-    if dataset == Dataset.REGIONS:
-        return not scope.is_empty and user.has_perm("regions.view_region")
-    if dataset == Dataset.USERS:
-        from paten.accounts.resources import user_may_export_users
-
-        return user_may_export_users(user)
-    return False
-
-
-def datasets_for(user) -> list[tuple[str, str]]:
-    return [(value, label) for value, label in Dataset.choices if user_may_export(user, value)]
-
-
-# -- building the sheet -----------------------------------------------------------------
 
 
 @dataclass
@@ -176,7 +118,7 @@ def export_for(*, user, options: ExportOptions) -> DataExport:
 
     Raises PermissionDenied if the user may not export that dataset at all.
     """
-    if not user_may_export(user, options.dataset):
+    if not user_may_export_dataset(user, options.dataset):
         raise PermissionDenied(_("You may not export this data."))
     if options.dataset == Dataset.APPLICATIONS:
         from forms_builder.resources import ApplicationResource
@@ -205,7 +147,7 @@ def export_for(*, user, options: ExportOptions) -> DataExport:
         if options.kecamatan:
             queryset = queryset.filter(kecamatan_id=options.kecamatan)
         queryset = queryset.order_by("answered_on", "pk")
-        if options.include_suggestions and user.has_perm(SUGGESTIONS_PERMISSION):
+        if options.include_suggestions and user_may_take_suggestions(user):
             return DataExport(
                 options.dataset,
                 resource,
@@ -229,31 +171,3 @@ def export_for(*, user, options: ExportOptions) -> DataExport:
 
     resource = UserResource(user=user)
     return DataExport(options.dataset, resource, resource.get_queryset())
-
-
-# -- the report kind --------------------------------------------------------------------
-
-
-@register(ReportKind.APPLICATIONS_EXPORT, formats=EXPORT_FORMATS, schedulable=False)
-def build_applications_export(*, run, progress) -> ReportData:
-    user = run.requested_by
-    if user is None:
-        raise ExportError(
-            _("A data export needs the user who requested it: scope and masking are theirs.")
-        )
-    options = ExportOptions.from_parameters(run.parameters)
-    if run.kecamatan_id:
-        # Checked against the requester's scope when the run was requested.
-        options = replace(options, kecamatan=run.kecamatan_id)
-    export = export_for(user=user, options=options)
-    with translation.override(settings.LANGUAGE_CODE):  # labels as the writers write them
-        sheet = export.sheet()
-    progress(30, _("Data collected"))
-    start, end = run_period(run)
-    return ReportData(
-        title=_("Data export: %(dataset)s") % {"dataset": export.title},
-        scope_label=scope_label(run),
-        start=start,
-        end=end,
-        sheets=[sheet],
-    )
