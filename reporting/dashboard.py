@@ -18,10 +18,12 @@ from wagtail.admin.ui.components import Component
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.regions.models import Region
-from reporting.admin_evaluation import DASHBOARD, decimal_label, user_may_see_dashboard
-from reporting.evaluation.selectors import scoreboard_for_user
-from reporting.models import EvaluationPeriod, SurveyPeriod
+from reporting.evaluation.labels import decimal_label
+from reporting.evaluation.permissions import user_may_see_dashboard
+from reporting.evaluation.selectors import newest_closed_evaluation, scoreboard_for_user
+from reporting.models import SurveyPeriod
 from reporting.survey.ikm import display_ikm
+from reporting.survey.permissions import user_may_view_responses
 from reporting.survey.publication import KINERJA_LABELS
 from reporting.survey.selectors import IkmSlice, Slice, ikm_for, period_default
 
@@ -75,14 +77,6 @@ def ikm_lines_for(*, period: SurveyPeriod, user) -> list[IkmLine]:
     ]
 
 
-def newest_closed_evaluation() -> EvaluationPeriod | None:
-    return (
-        EvaluationPeriod.objects.filter(status=EvaluationPeriod.Status.CLOSED)
-        .order_by("-end_date", "-pk")
-        .first()
-    )
-
-
 class SatisfactionPanel(Component):
     name = "paten_satisfaction"
     order = 20  # after the applications panel, before Wagtail's own (210 and up)
@@ -106,7 +100,7 @@ class SatisfactionPanel(Component):
         evaluation = newest_closed_evaluation()
         if evaluation is None:
             return context
-        url = f"{reverse(f'{DASHBOARD}:index')}?{urlencode({'period': evaluation.pk})}"
+        url = f"{reverse('evaluation_dashboard:index')}?{urlencode({'period': evaluation.pk})}"
         if kecamatan_scope_for(user).is_pemda_wide:
             # Pemda-wide staff see the whole ranking on the scoreboard: here the period and N.
             context["evaluation"] = {
@@ -138,6 +132,6 @@ class SatisfactionPanel(Component):
 def satisfaction_panel_for(request) -> SatisfactionPanel | None:
     """The panel, for staff who may read the survey responses of some kecamatan."""
     user = request.user
-    if kecamatan_scope_for(user).is_empty or not user.has_perm("reporting.view_surveyresponse"):
+    if not user_may_view_responses(user):
         return None
     return SatisfactionPanel(user=user)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from reporting import views_evaluation
+from reporting.evaluation import views as evaluation_views
 from reporting.survey import api as ikm_api
 from reporting.survey import views as survey_views
 
@@ -20,7 +20,7 @@ urlpatterns: list = [
     path("ikm/<slug:slug>.csv", survey_views.ikm_csv, name="ikm_csv"),
     path("ikm/<slug:slug>/", survey_views.ikm_page, name="ikm_period"),
     # Public ranking of the kecamatan evaluation (issue #7).
-    path("evaluasi/", views_evaluation.evaluation_index, name="evaluation_index"),
-    path("evaluasi/<int:pk>/", views_evaluation.evaluation_period, name="evaluation_period"),
+    path("evaluasi/", evaluation_views.evaluation_index, name="evaluation_index"),
+    path("evaluasi/<int:pk>/", evaluation_views.evaluation_period, name="evaluation_period"),
     path("api/", include(ikm_api.data_patterns)),
 ]

@@ -5,6 +5,7 @@ from django.urls import include, path
 from wagtail import hooks
 
 from reporting.dashboard import satisfaction_panel_for
+from reporting.evaluation.admin.menu import EvaluationMenuGroup
 from reporting.exports.admin import views as exports_admin
 from reporting.reports.admin import runs as runs_admin
 from reporting.reports.admin.schedules import ReportScheduleViewSet
@@ -71,5 +72,9 @@ def register_export_menu_item():
     return exports_admin.export_menu_item()
 
 
-# Kecamatan evaluation: registered from its own module.
-from reporting import admin_evaluation  # noqa: E402, F401
+# -- kecamatan evaluation --------------------------------------------------------------
+
+
+@hooks.register("register_admin_viewset")
+def register_evaluation_viewsets():
+    return EvaluationMenuGroup()

@@ -10,7 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from paten.accounts.selectors import kecamatan_scope_for
+from reporting.evaluation.permissions import user_sees_ranking
 from reporting.evaluation.scoring import ZERO, indicator_score, rank, weighted_mean
 from reporting.evaluation.services import indicator_rule
 from reporting.models import (
@@ -190,3 +193,38 @@ def scoreboard_for_user(*, period: EvaluationPeriod, user) -> Scoreboard:
         return board
     board.rows = [row for row in board.rows if scope.allows(row.code)]
     return board
+
+
+def periods_for_user(*, user) -> QuerySet[EvaluationPeriod]:
+    """The periods ``user`` may open on the scoreboard: all of them for those who see the
+    ranking, otherwise those evaluating one of the user's kecamatan."""
+    periods = EvaluationPeriod.objects.select_related("instrument")
+    if user_sees_ranking(user):
+        return periods
+    return periods.filter(kecamatan__code__in=kecamatan_scope_for(user).codes).distinct()
+
+
+def newest_closed_evaluation() -> EvaluationPeriod | None:
+    return (
+        EvaluationPeriod.objects.filter(status=EvaluationPeriod.Status.CLOSED)
+        .order_by("-end_date", "-pk")
+        .first()
+    )
+
+
+def public_periods() -> QuerySet[EvaluationPeriod]:
+    """Closed periods whose ranking is published, newest first."""
+    return (
+        EvaluationPeriod.objects.filter(public_ranking=True, status=EvaluationPeriod.Status.CLOSED)
+        .select_related("instrument")
+        .order_by("-end_date", "-start_date", "-pk")
+    )
+
+
+def values_to_verify_for(*, user) -> QuerySet[IndicatorValue]:
+    """Submitted values the user may verify: not of their own kecamatan."""
+    values = IndicatorValue.objects.filter(status=IndicatorValue.Status.SUBMITTED)
+    scope = kecamatan_scope_for(user)
+    if not scope.is_pemda_wide:
+        values = values.exclude(kecamatan_id__in=scope.codes)
+    return values

@@ -17,11 +17,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from forms_builder.validators import SNIFF_BYTES, sniff_file_type
+from forms_builder.validators import validate_upload
 from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from paten.audit.services import audit_record
 from reporting.evaluation.metrics import metric_compute
+from reporting.evaluation.permissions import REPORTER_ROLES, VERIFIER_ROLES
 from reporting.evaluation.scoring import (
     Direction,
     IndicatorRule,
@@ -43,9 +44,6 @@ from reporting.models import (
 #: Evidence extensions and the content type they must sniff as (forms_builder.validators).
 EVIDENCE_EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
 VALUE_PLACES = Decimal("0.0001")  # IndicatorValue.value has four decimals
-VERIFIER_ROLES = frozenset({Role.EVALUATOR, Role.ADMIN_PEMDA})
-#: Kecamatan staff who report their kecamatan's evidence (the front office does not).
-REPORTER_ROLES = frozenset({Role.CAMAT, Role.BACK_OFFICE})
 
 
 class EvaluationError(ValidationError):
@@ -310,10 +308,24 @@ def period_close(*, period: EvaluationPeriod, actor) -> list[IndicatorValue]:
 # -- evidence ---------------------------------------------------------------------------
 
 
+def _upload_refusal(code, name, ext, uploaded, indicator, shown) -> str:
+    """The evidence page's message for a refusal of ``validate_upload``, naming the file."""
+    if code == "empty":
+        return f"Berkas {name} kosong."
+    if code == "size":
+        shown_size = f"{uploaded.size / (1024 * 1024):.1f}".replace(".", ",")
+        return (
+            f"Berkas {name} terlalu besar ({shown_size} MB); batasnya "
+            f"{indicator.evidence_max_mb} MB."
+        )
+    return (
+        f"Isi berkas {name} tidak sesuai dengan jenisnya (.{ext}); unggah berkas {shown} yang asli."
+    )
+
+
 def _checked_files(indicator: EvaluationIndicator, files) -> list[tuple[object, str, int]]:
     """(file, sha256, size) per upload, or a refusal before anything is stored."""
     allowed = _evidence_types(indicator)
-    limit = indicator.evidence_max_mb * 1024 * 1024
     shown = ", ".join(sorted(allowed))
     checked = []
     for uploaded in files:
@@ -324,23 +336,18 @@ def _checked_files(indicator: EvaluationIndicator, files) -> list[tuple[object, 
                 f"Berkas {name or 'tanpa nama'} tidak diizinkan: jenis berkas bukti yang "
                 f"diterima hanya {shown}."
             )
-        size = getattr(uploaded, "size", None) or 0
-        if size <= 0:
-            raise EvaluationError(f"Berkas {name} kosong.")
-        if size > limit:
-            shown_size = f"{size / (1024 * 1024):.1f}".replace(".", ",")
-            raise EvaluationError(
-                f"Berkas {name} terlalu besar ({shown_size} MB); batasnya "
-                f"{indicator.evidence_max_mb} MB."
+        try:
+            # Content and size checked as every upload of the product; the type must be
+            # the one its extension names (a .pdf that sniffs as PNG is refused too).
+            validate_upload(
+                uploaded,
+                accepted_types=[EVIDENCE_EXTENSIONS[ext]],
+                max_size_mb=indicator.evidence_max_mb,
             )
-        uploaded.seek(0)
-        head = uploaded.read(SNIFF_BYTES) or b""
-        uploaded.seek(0)
-        if sniff_file_type(head) != EVIDENCE_EXTENSIONS[ext]:
-            raise EvaluationError(
-                f"Isi berkas {name} tidak sesuai dengan jenisnya (.{ext}); unggah berkas "
-                f"{shown} yang asli."
-            )
+        except ValidationError as error:
+            message = _upload_refusal(error.code, name, ext, uploaded, indicator, shown)
+            raise EvaluationError(message) from None
+        size = uploaded.size
         digest = hashlib.sha256()
         for chunk in uploaded.chunks():
             digest.update(chunk)

@@ -16,7 +16,7 @@ from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
 from paten.audit.models import AuditEvent
 from paten.regions.models import Region
-from reporting.admin_evaluation import ThresholdsWidget
+from reporting.evaluation.admin.instruments import ThresholdsWidget
 from reporting.evaluation.services import evidence_verify, period_close
 from reporting.models import (
     EvaluationAspect,

@@ -11,7 +11,7 @@ from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from paten.demo import DEMO_KECAMATAN
 from reporting.evaluation.demo import INSTRUMENT_NAME, evaluation_demo_load
-from reporting.evaluation.selectors import scoreboard
+from reporting.evaluation.selectors import public_periods, scoreboard
 from reporting.evaluation.services import instrument_validate
 from reporting.models import (
     EvaluationAspect,
@@ -22,7 +22,6 @@ from reporting.models import (
     IndicatorValue,
     Source,
 )
-from reporting.views_evaluation import public_periods
 
 pytestmark = pytest.mark.django_db
 MODELS = (EvaluationInstrument, EvaluationAspect, EvaluationIndicator, EvaluationPeriod)

@@ -1,4 +1,4 @@
-"""The public ranking of the kecamatan evaluation (issue #7): ``/evaluasi/``.
+"""The public ranking of the kecamatan evaluation: ``/evaluasi/``.
 
 Only periods that are closed and marked ``public_ranking`` are shown. The page shows
 rank, kecamatan, aspect scores, total and change: no indicator values, evidence,
@@ -7,23 +7,12 @@ style of the public IKM page.
 """
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from reporting.evaluation.scoring import display
-from reporting.evaluation.selectors import scoreboard
-from reporting.models import EvaluationPeriod
-
-
-def public_periods() -> QuerySet[EvaluationPeriod]:
-    """Closed periods whose ranking is published, newest first."""
-    return (
-        EvaluationPeriod.objects.filter(public_ranking=True, status=EvaluationPeriod.Status.CLOSED)
-        .select_related("instrument")
-        .order_by("-end_date", "-start_date", "-pk")
-    )
+from reporting.evaluation.selectors import public_periods, scoreboard
 
 
 @require_safe

@@ -1,0 +1,253 @@
+"""The kecamatan's evidence: camat and back office report the value and files of each
+evidence indicator of the open periods (``evidence_submit``); the files are streamed
+from private storage after a scope check."""
+
+import os
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+
+from paten.accounts.selectors import kecamatan_scope_for
+from paten.audit.services import audit_record
+from paten.regions.models import Kecamatan
+from reporting.evaluation.admin.common import (
+    EVIDENCE,
+)
+from reporting.evaluation.labels import decimal_label
+from reporting.evaluation.permissions import (
+    user_may_report,
+    user_may_verify,
+)
+from reporting.evaluation.services import (
+    EvaluationError,
+    evidence_submit,
+)
+from reporting.models import (
+    EvaluationIndicator,
+    EvaluationPeriod,
+    Evidence,
+    IndicatorValue,
+    Source,
+)
+
+
+def _reporter_or_403(request: HttpRequest):
+    if not user_may_report(request.user):
+        raise PermissionDenied
+    return kecamatan_scope_for(request.user)
+
+
+def evidence_index(request: HttpRequest) -> HttpResponse:
+    """Every evidence indicator of the open periods, per kecamatan of the user."""
+    scope = _reporter_or_403(request)
+    periods = list(
+        EvaluationPeriod.objects.filter(
+            status=EvaluationPeriod.Status.OPEN, kecamatan__code__in=scope.codes
+        )
+        .distinct()
+        .select_related("instrument")
+        .prefetch_related(
+            Prefetch(
+                "kecamatan",
+                queryset=Kecamatan.objects.filter(code__in=scope.codes).order_by("name"),
+                to_attr="own_kecamatan",
+            )
+        )
+    )
+    indicators: dict[int, list] = {}
+    for indicator in (
+        EvaluationIndicator.objects.filter(
+            aspect__instrument__in={p.instrument_id for p in periods}, source=Source.EVIDENCE
+        )
+        .select_related("aspect")
+        .order_by("aspect__sort_order", "aspect_id", "sort_order", "id")
+    ):
+        indicators.setdefault(indicator.aspect.instrument_id, []).append(indicator)
+    values = {
+        (v.period_id, v.kecamatan_id, v.indicator_id): v
+        for v in IndicatorValue.objects.filter(
+            period__in=periods, kecamatan_id__in=scope.codes
+        ).prefetch_related("evidence")
+    }
+    sections = []
+    for period in periods:
+        for kecamatan in period.own_kecamatan:
+            rows = [
+                {
+                    "indicator": indicator,
+                    "value": values.get((period.pk, kecamatan.code, indicator.pk)),
+                    "url": reverse(
+                        f"{EVIDENCE}:submit", args=[period.pk, kecamatan.code, indicator.pk]
+                    ),
+                }
+                for indicator in indicators.get(period.instrument_id, [])
+            ]
+            for row in rows:
+                row["value_label"] = decimal_label(row["value"].value) if row["value"] else "—"
+            sections.append({"period": period, "kecamatan": kecamatan, "rows": rows})
+    return TemplateResponse(
+        request,
+        "reporting/admin/evaluation/evidence_list.html",
+        {
+            "header_title": _("Our evidence"),
+            "page_title": _("Our evidence"),
+            "header_icon": "doc-full",
+            "sections": sections,
+        },
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each checked as a file, the content by the service."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class EvidenceForm(forms.Form):
+    value = forms.CharField(
+        label=gettext_lazy("Value"),
+        max_length=30,
+        help_text=gettext_lazy("A number; a decimal comma is accepted."),
+    )
+    files = MultipleFileField(label=gettext_lazy("Evidence files"), required=False)
+    note = forms.CharField(
+        label=gettext_lazy("Note for the evaluator"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_value(self) -> str:
+        return self.cleaned_data["value"].strip().replace(" ", "").replace(",", ".")
+
+
+def evidence_submit_view(request: HttpRequest, period_pk: int, code: str, indicator_pk: int):
+    scope = _reporter_or_403(request)
+    if not scope.allows(code):
+        raise Http404
+    period = get_object_or_404(EvaluationPeriod.objects.select_related("instrument"), pk=period_pk)
+    kecamatan = get_object_or_404(period.kecamatan.all(), code=code)
+    indicator = get_object_or_404(
+        EvaluationIndicator.objects.select_related("aspect"),
+        pk=indicator_pk,
+        aspect__instrument_id=period.instrument_id,
+        source=Source.EVIDENCE,
+    )
+    existing = (
+        IndicatorValue.objects.filter(period=period, kecamatan_id=code, indicator=indicator)
+        .prefetch_related("evidence")
+        .first()
+    )
+    initial = {}
+    if existing is not None and existing.value is not None:
+        initial = {"value": decimal_label(existing.value, 4).rstrip("0").rstrip(",."), "note": ""}
+    form = EvidenceForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence_submit(
+                period=period,
+                kecamatan=kecamatan,
+                indicator=indicator,
+                value=form.cleaned_data["value"],
+                files=form.cleaned_data["files"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except EvaluationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("Value of %(indicator)s submitted for verification.")
+                % {"indicator": indicator.code},
+            )
+            return redirect(f"{EVIDENCE}:index")
+    return TemplateResponse(
+        request,
+        "reporting/admin/evaluation/evidence_form.html",
+        {
+            "header_title": str(indicator),
+            "page_title": _("Submit evidence"),
+            "page_subtitle": f"{period.name} · {kecamatan.name}",
+            "header_icon": "doc-full",
+            "form": form,
+            "period": period,
+            "kecamatan": kecamatan,
+            "indicator": indicator,
+            "existing": existing,
+            "target": decimal_label(indicator.target) if indicator.target is not None else "—",
+            "closed": period.status != EvaluationPeriod.Status.OPEN,
+        },
+    )
+
+
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stream an evidence file to staff of its kecamatan, pemda-wide staff and verifiers;
+    anyone else gets a 404 (which does not confirm the file exists)."""
+    evidence = Evidence.objects.select_related("value").filter(pk=pk).first()
+    user = request.user
+    if evidence is None:
+        raise Http404
+    scope = kecamatan_scope_for(user)
+    if not (scope.allows(evidence.value.kecamatan_id) or user_may_verify(user)):
+        raise Http404
+    audit_record(
+        actor=user,
+        action="evaluation.evidence_downloaded",
+        target=evidence.value,
+        kecamatan=evidence.value.kecamatan_id,
+        payload={"berkas": evidence.description, "sha256": evidence.sha256},
+    )
+    ext = os.path.splitext(evidence.file.name)[1].lower()
+    content_types = {".pdf": "application/pdf", ".png": "image/png"}
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.description or f"bukti-{evidence.pk}{ext}",
+        content_type=content_types.get(ext, "image/jpeg" if ext in {".jpg", ".jpeg"} else None),
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class EvidenceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_may_report(request.user)
+
+
+class EvidenceViewSet(ViewSet):
+    name = EVIDENCE
+    url_prefix = "evaluasi/bukti"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Our evidence")
+    menu_item_class = EvidenceMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", evidence_index, name="index"),
+            path(
+                "<int:period_pk>/<str:code>/<int:indicator_pk>/",
+                evidence_submit_view,
+                name="submit",
+            ),
+            path("berkas/<int:pk>/", evidence_download, name="download"),
+        ]
