@@ -28,7 +28,11 @@ from paten.audit.services import audit_record
 from reporting.models import ReportFormat, ReportKind, ReportOutput, ReportRun, ReportStatus
 from reporting.reports.admin.forms import ReportRequestForm, RunFilterForm
 from reporting.reports.admin.labels import duration_label, scope_label_for
-from reporting.reports.permissions import user_may_download, user_may_request, user_may_view
+from reporting.reports.permissions import (
+    user_may_download_reports,
+    user_may_request_reports,
+    user_may_view_reports,
+)
 from reporting.reports.selectors import output_list_for_user, report_kinds, run_list_for_user
 from reporting.reports.services import report_run_request, report_run_retry
 
@@ -43,7 +47,7 @@ CONTENT_TYPES = {
 
 
 def _run_or_404(request: HttpRequest, pk) -> ReportRun:
-    if not user_may_view(request.user):
+    if not user_may_view_reports(request.user):
         raise PermissionDenied
     run = (
         run_list_for_user(user=request.user)
@@ -61,7 +65,7 @@ def _run_or_404(request: HttpRequest, pk) -> ReportRun:
 
 def run_request(request: HttpRequest) -> HttpResponse:
     """The request form; a valid POST records the run and opens its progress page."""
-    if not user_may_request(request.user):
+    if not user_may_request_reports(request.user):
         raise PermissionDenied
     kinds = report_kinds()
     data = request.POST if request.method == "POST" else None
@@ -112,7 +116,7 @@ def run_request(request: HttpRequest) -> HttpResponse:
 
 def run_list(request: HttpRequest) -> HttpResponse:
     """The report archive of the user's scope; query count independent of the rows."""
-    if not user_may_view(request.user):
+    if not user_may_view_reports(request.user):
         raise PermissionDenied
     form = RunFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -123,7 +127,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         runs = runs.filter(kind=filters["kind"])
     if filters.get("status"):
         runs = runs.filter(status=filters["status"])
-    may_download = user_may_download(request.user)
+    may_download = user_may_download_reports(request.user)
     if may_download:
         runs = runs.prefetch_related("outputs")
     page = Paginator(runs, PER_PAGE).get_page(request.GET.get("p"))
@@ -148,7 +152,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "can_request": user_may_request(request.user),
+            "can_request": user_may_request_reports(request.user),
             "query_string": query.urlencode(),
         },
     )
@@ -156,7 +160,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 def _outputs_for(user, run: ReportRun) -> list[ReportOutput]:
     """A finished run's files, for users who may download them."""
-    if run.status != ReportStatus.DONE or not user_may_download(user):
+    if run.status != ReportStatus.DONE or not user_may_download_reports(user):
         return []
     return list(run.outputs.all())
 
@@ -202,7 +206,7 @@ def run_detail(request: HttpRequest, pk) -> HttpResponse:
             "scope": scope_label_for(run.kecamatan),
             "duration": duration_label(run.duration),
             "outputs": [_output_payload(o) for o in outputs],
-            "can_retry": user_may_request(request.user),
+            "can_retry": user_may_request_reports(request.user),
             "refresh": not run.is_finished,
         },
     )
@@ -219,7 +223,7 @@ def run_progress(request: HttpRequest, pk) -> JsonResponse:
 
 @require_POST
 def run_retry(request: HttpRequest, pk) -> HttpResponse:
-    if not user_may_request(request.user):
+    if not user_may_request_reports(request.user):
         raise PermissionDenied
     run = _run_or_404(request, pk)
     try:
@@ -233,7 +237,7 @@ def run_retry(request: HttpRequest, pk) -> HttpResponse:
 
 def output_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream a report file to a user whose scope covers the run (else 404)."""
-    if not user_may_download(request.user):
+    if not user_may_download_reports(request.user):
         raise PermissionDenied
     output = output_list_for_user(user=request.user).filter(pk=pk).first()
     if output is None:
@@ -272,12 +276,12 @@ urlpatterns = [
 
 class RequestReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_may_request(request.user)
+        return user_may_request_reports(request.user)
 
 
 class ReportArchiveMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_may_view(request.user)
+        return user_may_view_reports(request.user)
 
 
 def request_report_menu_item() -> RequestReportMenuItem:
