@@ -138,11 +138,8 @@ def survey_sample_adequate(code: str, start: date, end: date) -> MetricResult:
 
 def _offered_services(code: str, on: date) -> list:
     """Live, public services offered in the kecamatan on ``on`` (fixed number of queries)."""
-    from service_catalog.selectors import (
-        installation_kecamatan,
-        kecamatan_offering,
-        service_queryset,
-    )
+    from paten.regions.selectors import installation_kecamatan
+    from service_catalog.selectors import kecamatan_offering, service_queryset
 
     everywhere = installation_kecamatan()
     return [

@@ -1,6 +1,7 @@
 """Who may export which dataset of the staff data export (the rows are scoped besides,
 by the resources through ``kecamatan_scope_for``)."""
 
+from forms_builder.permissions import WORKFLOW_ROLES
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from reporting.exports.constants import Dataset
 from reporting.survey.permissions import user_may_export_responses
@@ -12,9 +13,7 @@ def user_may_export_dataset(user, dataset: str) -> bool:
         return False
     scope = kecamatan_scope_for(user)
     if dataset == Dataset.APPLICATIONS:
-        # The same people who see the applications menu (forms_builder.application_hooks).
-        from forms_builder.application_hooks import WORKFLOW_ROLES
-
+        # The same people who see the applications menu.
         return not scope.is_empty and (user.is_superuser or bool(roles_of(user) & WORKFLOW_ROLES))
     if dataset == Dataset.SURVEY_RESPONSES:
         return user_may_export_responses(user)

@@ -20,12 +20,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from paten.regions.selectors import installation_kecamatan
 from reporting.models import FollowUpPlan, SurveySettings
 from reporting.survey.ikm import UNSUR
 from reporting.survey.publication import ikm_publication
 from reporting.survey.selectors import published_periods
 from service_catalog.api import PublicApi, RegionSerializer
-from service_catalog.selectors import installation_kecamatan, kecamatan_by_code
+from service_catalog.selectors import kecamatan_by_code
 
 
 def _absolute(request, url: str) -> str:

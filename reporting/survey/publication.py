@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from forms_builder.models import Application
 from paten.regions.models import Region
+from paten.regions.selectors import installation_kecamatan
 from reporting.models import FollowUpPlan, SurveyPeriod, SurveyResponse, SurveySettings
 from reporting.survey.constants import AGE_GROUPS, Education, Gender, Occupation
 from reporting.survey.ikm import (
@@ -46,7 +47,6 @@ from reporting.survey.selectors import (
     respondent_profile,
 )
 from service_catalog.models import ServicePage
-from service_catalog.selectors import installation_kecamatan
 
 #: Periods of the same kind shown in the trend (the current one included).
 TREND_PERIODS = 8

@@ -31,6 +31,7 @@ from forms_builder import tracking
 from forms_builder.selectors import application_by_code
 from forms_builder.views import TrackForm, lookup_allowed
 from paten.regions.models import Region
+from paten.regions.selectors import installation_kecamatan
 from reporting.models import SurveyKiosk, SurveyPeriod, SurveyResponse, SurveySettings
 from reporting.survey.charts import Chart, trend_chart, trend_row, unsur_chart, unsur_rows
 from reporting.survey.constants import PeriodKind, SurveyChannel
@@ -51,7 +52,7 @@ from reporting.survey.services import (
     survey_response_submit,
     survey_version_current,
 )
-from service_catalog.selectors import installation_kecamatan, kecamatan_by_code, services_offered_in
+from service_catalog.selectors import kecamatan_by_code, services_offered_in
 from service_catalog.views import csv_safe
 
 #: Seconds the kiosk's thank-you screen stays before a blank questionnaire returns.

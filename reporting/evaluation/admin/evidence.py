@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
+from paten.files import private_file_response
 from paten.regions.models import Kecamatan
 from reporting.evaluation.admin.common import (
     EVIDENCE,
@@ -218,15 +219,11 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     ext = os.path.splitext(evidence.file.name)[1].lower()
     content_types = {".pdf": "application/pdf", ".png": "image/png"}
-    response = FileResponse(
+    return private_file_response(
         evidence.file.open("rb"),
-        as_attachment=True,
         filename=evidence.description or f"bukti-{evidence.pk}{ext}",
         content_type=content_types.get(ext, "image/jpeg" if ext in {".jpg", ".jpeg"} else None),
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class EvidenceMenuItem(MenuItem):

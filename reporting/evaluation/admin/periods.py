@@ -2,7 +2,6 @@
 close (``period_close``), which freezes the computed values."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +20,7 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from paten.regions.models import Kecamatan
+from paten.regions.selectors import installation_kecamatan
 from reporting.evaluation.admin.common import (
     DASHBOARD,
     PERIODS,
@@ -38,12 +37,6 @@ from reporting.models import (
     EvaluationPeriod,
     IndicatorValue,
 )
-
-
-def installation_kecamatan():
-    return Kecamatan.objects.filter(code__startswith=f"{settings.PATEN_KABUPATEN_KOTA}.").order_by(
-        "name"
-    )
 
 
 class PeriodForm(WagtailAdminModelForm):

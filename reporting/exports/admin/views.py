@@ -14,7 +14,6 @@ import tempfile
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone, translation
@@ -31,8 +30,9 @@ from forms_builder.resources import user_may_unmask
 from forms_builder.workflow import ApplicationState
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
+from paten.files import private_file_response
 from paten.regions.models import Region
-from reporting.common.regions import kecamatan_choices_for
+from paten.regions.selectors import installation_kecamatan_for
 from reporting.exports.constants import EXPORT_FORMATS, PERIOD_DATASETS, Dataset
 from reporting.exports.permissions import datasets_for
 from reporting.exports.selectors import ExportOptions, export_for
@@ -96,7 +96,7 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["dataset"].choices = datasets_for(user)
-        self.fields["kecamatan"].queryset = kecamatan_choices_for(user)
+        self.fields["kecamatan"].queryset = installation_kecamatan_for(user=user)
         services = ServicePage.objects.order_by("title").values_list("pk", "title")
         self.fields["service"].choices = [("", _("All services")), *services]
         if not user_may_unmask(user):
@@ -205,7 +205,7 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
                     sheets=[export.sheet()],
                 )
                 rows = WRITERS[file_format](data, file_path, lambda *args: None, (0, 100))
-            stream = open(file_path, "rb")  # noqa: SIM115 (closed by FileResponse)
+            stream = open(file_path, "rb")  # noqa: SIM115 (closed by the response)
         finally:
             os.remove(file_path)  # the open handle keeps the data until it is sent
         scope = kecamatan_scope_for(user)
@@ -226,15 +226,9 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
             for part in (options.dataset, slugify(options.kecamatan), f"{today:%Y%m%d}")
             if part
         )
-        response = FileResponse(
-            stream,
-            as_attachment=True,
-            filename=f"{name}.{file_format}",
-            content_type=CONTENT_TYPES[file_format],
+        return private_file_response(
+            stream, filename=f"{name}.{file_format}", content_type=CONTENT_TYPES[file_format]
         )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"  # as every other private download
-        return response
 
     # -- large: a report run on the worker --------------------------------------------
 

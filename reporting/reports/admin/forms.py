@@ -11,7 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.regions.models import Region
-from reporting.common.regions import kecamatan_choices_for
+from paten.regions.selectors import installation_kecamatan_for
 from reporting.models import RelativePeriod, ReportFormat, ReportKind, ReportStatus
 from reporting.reports.admin.labels import region_label
 from reporting.reports.schedules import relative_period
@@ -60,7 +60,7 @@ class ReportRequestForm(forms.Form):
             (OTHER_DATES, _("Other dates")),
         ]
         kecamatan = self.fields["kecamatan"]
-        kecamatan.queryset = kecamatan_choices_for(user)
+        kecamatan.queryset = installation_kecamatan_for(user=user)
         kecamatan.label_from_instance = region_label
         if kecamatan_scope_for(user).is_pemda_wide:
             kecamatan.required = False
@@ -132,7 +132,7 @@ class ReportScheduleForm(WagtailAdminModelForm):
             kinds.append(self.instance.kind)
         self.fields["kind"].choices = [(k, ReportKind(k).label) for k in kinds]
         kecamatan = self.fields["kecamatan"]
-        kecamatan.queryset = kecamatan_choices_for(user)
+        kecamatan.queryset = installation_kecamatan_for(user=user)
         kecamatan.label_from_instance = region_label
         if kecamatan_scope_for(user).is_pemda_wide:
             kecamatan.empty_label = _("Whole kabupaten/kota")

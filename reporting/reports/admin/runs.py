@@ -14,7 +14,7 @@ registered by ``reporting.wagtail_hooks``.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 
 from paten.audit.services import audit_record
+from paten.files import private_file_response, private_headers
 from reporting.models import ReportFormat, ReportKind, ReportOutput, ReportRun, ReportStatus
 from reporting.reports.admin.forms import ReportRequestForm, RunFilterForm
 from reporting.reports.admin.labels import duration_label, scope_label_for
@@ -216,9 +217,7 @@ def run_progress(request: HttpRequest, pk) -> JsonResponse:
     """Status, progress and (when done) the download links of a run, for the poller."""
     run = _run_or_404(request, pk)
     outputs = _outputs_for(request.user, run)
-    response = JsonResponse(_progress_payload(run, outputs))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_headers(JsonResponse(_progress_payload(run, outputs)))
 
 
 @require_POST
@@ -249,15 +248,11 @@ def output_download(request: HttpRequest, pk: int) -> HttpResponse:
         kecamatan=output.run.kecamatan_id,
         payload={"format": output.format, "filename": output.filename},
     )
-    response = FileResponse(
+    return private_file_response(
         output.file.open("rb"),
-        as_attachment=True,
         filename=output.filename,
         content_type=CONTENT_TYPES.get(output.format, "application/octet-stream"),
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 #: Mounted at ``laporan/`` under the ``report_runs`` namespace.

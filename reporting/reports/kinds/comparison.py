@@ -22,13 +22,11 @@ own row, its rank "k of N" and the kabupaten average: a camat may see where the
 kecamatan stands but not the other kecamatan's figures.
 """
 
-from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from forms_builder.models import Application
-from paten.regions.constants import RegionLevel
-from paten.regions.models import Region
+from paten.regions.selectors import installation_kecamatan
 from reporting.common.periods import local_day_bounds
 from reporting.models import ReportFormat, ReportKind
 from reporting.reports.kinds.common import run_period, scope_label
@@ -61,11 +59,7 @@ COLUMNS = (
 
 def kabupaten_kecamatan() -> dict[str, str]:
     """{code: name} of the kecamatan of the installation's kabupaten/kota."""
-    return dict(
-        Region.objects.filter(
-            level=RegionLevel.KECAMATAN, parent_id=settings.PATEN_KABUPATEN_KOTA
-        ).values_list("code", "name")
-    )
+    return dict(installation_kecamatan().values_list("code", "name"))
 
 
 def _pct(part: int, whole: int) -> float | None:

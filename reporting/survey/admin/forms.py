@@ -15,7 +15,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.regions.models import Region
-from reporting.common.regions import kecamatan_choices_for
+from paten.regions.selectors import installation_kecamatan_for
 from reporting.models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyQuestion, SurveySettings
 from reporting.survey.constants import (
     ANSWER_FIELDS,
@@ -141,7 +141,7 @@ class SurveyKioskForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kecamatan"].queryset = kecamatan_choices_for(self.for_user)
+        self.fields["kecamatan"].queryset = installation_kecamatan_for(user=self.for_user)
         if not self.instance.pk:
             del self.fields["regenerate_token"]
 
@@ -168,7 +168,7 @@ class FollowUpPlanForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["kecamatan"]
-        field.queryset = kecamatan_choices_for(self.for_user)
+        field.queryset = installation_kecamatan_for(user=self.for_user)
         if not kecamatan_scope_for(self.for_user).is_pemda_wide:
             # A kabupaten-wide plan (no kecamatan) is the pemda's, not a kecamatan's.
             field.required = True
@@ -230,7 +230,7 @@ class PaperEntryForm(forms.Form):
     def __init__(self, *args, user, config: SurveySettings | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.config = config or SurveySettings.load()
-        self.fields["kecamatan"].queryset = kecamatan_choices_for(user)
+        self.fields["kecamatan"].queryset = installation_kecamatan_for(user=user)
         self.fields["service"].queryset = ServicePage.objects.live().order_by("title")
         questions = {q.unsur: q for q in SurveyQuestion.objects.all()}
         for key in UNSUR_KEYS:

@@ -27,7 +27,8 @@ from paten.admin_import import (
     ImportSummary,
     import_summary_from_result,
 )
-from reporting.common.regions import kecamatan_choices_for
+from paten.files import private_headers
+from paten.regions.selectors import installation_kecamatan_for
 from reporting.models import SurveyKiosk, SurveyResponse
 from reporting.survey.admin.forms import PaperEntryForm
 from reporting.survey.constants import SurveyChannel
@@ -92,7 +93,7 @@ class PaperEntryView(WagtailAdminTemplateMixin, FormView):
         return form
 
     def get_initial(self):
-        kecamatan = kecamatan_choices_for(self.request.user)
+        kecamatan = installation_kecamatan_for(user=self.request.user)
         initial = {"answered_on": timezone.localdate()}
         params = self.request.GET
         if params.get("kecamatan") and kecamatan.filter(code=params["kecamatan"]).exists():
@@ -257,5 +258,4 @@ def responses_export(request: HttpRequest, *, filterset_class=None) -> HttpRespo
         dataset.title = "jawaban-skm"
         response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="jawaban-skm-{stamp}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_headers(response)

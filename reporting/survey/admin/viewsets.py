@@ -38,7 +38,7 @@ from paten.accounts.viewsets import (
     by_kecamatan,
 )
 from paten.regions.models import Region
-from reporting.common.regions import kecamatan_choices_for
+from paten.regions.selectors import installation_kecamatan_for
 from reporting.models import (
     FollowUpPlan,
     SurveyKiosk,
@@ -229,7 +229,7 @@ class SurveyResponseFilterSet(WagtailFilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user if request is not None else None
-        self.filters["kecamatan"].queryset = kecamatan_choices_for(user)
+        self.filters["kecamatan"].queryset = installation_kecamatan_for(user=user)
 
     def filter_period(self, queryset, name, value):
         return queryset.filter(answered_on__gte=value.start_date, answered_on__lte=value.end_date)
