@@ -1,24 +1,38 @@
-"""Server-side SVG charts of the public IKM results: no JavaScript, no external resources.
+"""The charts of the public IKM results, drawn by the chart engine (``reporting.common.charts``).
 
-Pure Python, no ORM. ``unsur_rows`` and ``trend_row`` turn results into plain rows;
-``unsur_chart`` and ``trend_chart`` draw them as inline SVG that prints well in black
-and white: a weak unsur is hatched and listed in the legend, not only coloured. Every
-chart has a ``<title>`` and a ``<desc>`` listing its values (``role="img"``), and the
-page shows the same rows as a table. Values are drawn on the 25–100 scale with the mutu
-band lines of PermenPAN-RB 14/2017 (65,00 / 76,61 / 88,31; ``reporting.survey.ikm``).
+``unsur_rows`` and ``trend_row`` turn results into plain rows; ``unsur_chart`` and
+``trend_chart`` draw them on the 25–100 scale with the mutu band lines of
+PermenPAN-RB 14/2017 (65,00 / 76,61 / 88,31; ``reporting.survey.ikm``). A weak unsur
+(mutu C or D) is hatched and listed in the legend, not only coloured.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from reporting.common.charts import (
+    GRID,
+    HALO,
+    INK,
+    MUTED,
+    SMALL_FONT_SIZE,
+    Band,
+    Chart,
+    ChartRow,
+    bar_chart,
+    bar_fill,
+    format_decimal,
+    hatch_pattern,
+    legend_svg,
+    svg_number,
+    svg_open,
+    svg_text,
+)
 from reporting.survey.ikm import (
     CONVERSION_FACTOR,
     MAX_ANSWER,
@@ -33,56 +47,6 @@ from reporting.survey.ikm import (
 SCALE_MIN = MIN_ANSWER * CONVERSION_FACTOR  # 25
 SCALE_MAX = MAX_ANSWER * CONVERSION_FACTOR  # 100
 TICKS = (25, 50, 75, 100)
-
-# Colours that survive printing in black and white: a dark bar, a hatched weak bar,
-# black text and dashed black band lines; the light grid only helps on screen.
-INK = "#1b1b1b"
-MUTED = "#4a4a4a"
-BAR = "#0b4f5c"
-WEAK = "#a4262c"
-GRID = "#c9d6d9"
-FONT_SIZE = 13
-#: A white outline behind value labels keeps them readable where a band line crosses.
-HALO = {"paint_order": "stroke", "stroke": "#fff", "stroke_width": "3", "stroke_linejoin": "round"}
-SMALL_FONT_SIZE = 11
-
-
-def format_decimal(value: Decimal | None, places: int) -> str:
-    """``value`` with ``places`` decimals in the active language (87,50 in Indonesian)."""
-    if value is None:
-        return "–"
-    return number_format(value, decimal_pos=places)
-
-
-@dataclass(frozen=True)
-class ChartRow:
-    """One bar: a converted value (25–100, already rounded for display) or no data."""
-
-    label: str  # drawn beside the bar (short)
-    value: Decimal | None  # None: nobody answered
-    mutu: str = ""
-    weak: bool = False
-    title: str = ""  # full label for the description and the table
-    lines: tuple[str, ...] = ()  # the label split over lines (trend axis)
-    current: bool = False  # the period being shown (trend)
-    key: str = ""
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def full_label(self) -> str:
-        return self.title or self.label
-
-    @property
-    def value_text(self) -> str:
-        return format_decimal(self.value, 2)
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    description: str
-    rows: tuple[ChartRow, ...]
-    svg: SafeString
 
 
 # -- rows ----------------------------------------------------------------------------
@@ -128,55 +92,9 @@ def trend_row(
     )
 
 
-# -- drawing helpers -----------------------------------------------------------------
-
-
-def _n(value: float) -> str:
-    """A coordinate with at most one decimal, no trailing zeros."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
 def _bands() -> list[tuple[Decimal, str]]:
     """(lower bound, mutu) of C, B and A in ascending order."""
     return sorted((lower, str(mutu)) for lower, mutu in NIK_LOWER_BOUNDS)
-
-
-def _hatch(pattern_id: str) -> SafeString:
-    return format_html(
-        '<pattern id="{}" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="{}" stroke-width="3"/></pattern>',
-        pattern_id,
-        WEAK,
-    )
-
-
-def _svg_open(chart_id: str, width: float, height: float, title: str, desc: str) -> SafeString:
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="ikm-chart__svg" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" font-size="{fs}" fill="{ink}">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>',
-        w=_n(width),
-        h=_n(height),
-        id=chart_id,
-        fs=FONT_SIZE,
-        ink=INK,
-        title=title,
-        desc=desc,
-    )
-
-
-def _text(x: float, y: float, text: str, **attrs) -> SafeString:
-    extra = "".join(
-        format_html(' {}="{}"', name.replace("_", "-"), value) for name, value in attrs.items()
-    )
-    return format_html('<text x="{}" y="{}"{}>{}</text>', _n(x), _n(y), mark_safe(extra), text)
-
-
-def _bar_fill(row: ChartRow, pattern_id: str) -> tuple[str, str]:
-    """(fill, stroke) of a bar: hatched with a red outline when weak."""
-    return (f"url(#{pattern_id})", WEAK) if row.weak else (BAR, BAR)
 
 
 def _band_description() -> str:
@@ -206,14 +124,6 @@ def _describe(intro: str, rows: Sequence[ChartRow]) -> str:
 
 # -- the unsur chart -----------------------------------------------------------------
 
-U_LABEL_WIDTH = 150
-U_PLOT_WIDTH = 390
-U_RIGHT = 70
-U_TOP = 44
-U_ROW = 30
-U_BAR = 18
-U_BOTTOM = 56
-
 
 def unsur_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart:
     """Horizontal bars of the converted value per unsur, with the mutu band lines.
@@ -222,115 +132,23 @@ def unsur_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart
     description and hatch pattern.
     """
     rows = tuple(rows)
-    description = _describe(_("Converted value (25–100) per unsur."), rows)
-    x0 = U_LABEL_WIDTH
-    scale = U_PLOT_WIDTH / (SCALE_MAX - SCALE_MIN)
-    plot_height = U_ROW * len(rows)
-    width = U_LABEL_WIDTH + U_PLOT_WIDTH + U_RIGHT
-    height = U_TOP + plot_height + U_BOTTOM
-    pattern_id = f"{chart_id}-hatch"
-
-    def x_of(value) -> float:
-        return x0 + (float(value) - SCALE_MIN) * scale
-
-    parts = [_svg_open(chart_id, width, height, title, description)]
-    parts.append(format_html("<defs>{}</defs>", _hatch(pattern_id)))
-    # Grid and axis labels.
-    for tick in TICKS:
-        x = x_of(tick)
-        parts.append(
-            format_html(
-                '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{c}" stroke-width="1"/>',
-                x=_n(x),
-                y1=U_TOP,
-                y2=_n(U_TOP + plot_height),
-                c=GRID,
-            )
-        )
-        parts.append(
-            _text(x, U_TOP + plot_height + 16, str(tick), text_anchor="middle", fill=MUTED)
-        )
-    # Mutu bands: a letter centred in each band, a dashed line and value at each bound.
-    bounds = [Decimal(SCALE_MIN)] + [lower for lower, _m in _bands()] + [Decimal(SCALE_MAX)]
-    letters = [str(Mutu.D)] + [mutu for _l, mutu in _bands()]
-    for index, letter in enumerate(letters):
-        middle = (x_of(bounds[index]) + x_of(bounds[index + 1])) / 2
-        parts.append(_text(middle, 14, letter, text_anchor="middle", font_weight="700"))
-    for lower, _mutu in _bands():
-        x = x_of(lower)
-        parts.append(
-            format_html(
-                '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{c}" stroke-width="1.5" '
-                'stroke-dasharray="5 3"/>',
-                x=_n(x),
-                y1=U_TOP - 10,
-                y2=_n(U_TOP + plot_height),
-                c=INK,
-            )
-        )
-        parts.append(
-            _text(
-                x,
-                U_TOP - 14,
-                format_decimal(lower, 2),
-                text_anchor="middle",
-                font_size=SMALL_FONT_SIZE,
-            )
-        )
-    # Bars.
-    for index, row in enumerate(rows):
-        top = U_TOP + index * U_ROW + (U_ROW - U_BAR) / 2
-        middle = top + U_BAR / 2 + 4
-        parts.append(format_html("<g><title>{}</title>", _row_description(row)))
-        parts.append(
-            _text(
-                x0 - 8,
-                middle,
-                row.label,
-                text_anchor="end",
-                font_weight="700" if row.weak else "400",
-            )
-        )
-        if row.value is None:
-            parts.append(_text(x0 + 6, middle, "–"))
-        else:
-            bar_width = max(2.0, x_of(row.value) - x0)
-            fill, stroke = _bar_fill(row, pattern_id)
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" '
-                    'stroke-width="1.5"/>',
-                    _n(x0),
-                    _n(top),
-                    _n(bar_width),
-                    U_BAR,
-                    fill,
-                    stroke,
-                )
-            )
-            parts.append(_text(x0 + bar_width + 6, middle, f"{row.value_text} {row.mutu}", **HALO))
-        parts.append(mark_safe("</g>"))
-    parts.append(_legend(U_TOP + plot_height + 30, pattern_id, x=x0))
-    parts.append(mark_safe("</svg>"))
-    return Chart(title=title, description=description, rows=rows, svg=mark_safe("".join(parts)))
-
-
-def _legend(y: float, pattern_id: str, *, x: float) -> SafeString:
-    return format_html(
-        '<g font-size="{fs}"><rect x="{x}" y="{y}" width="14" height="14" fill="{bar}"/>'
-        "{normal}"
-        '<rect x="{x2}" y="{y}" width="14" height="14" fill="url(#{pattern})" stroke="{weak}" '
-        'stroke-width="1.5"/>{weak_text}</g>',
-        fs=SMALL_FONT_SIZE,
-        x=_n(x),
-        x2=_n(x + 130),
-        y=_n(y),
-        bar=BAR,
-        weak=WEAK,
-        pattern=pattern_id,
-        normal=_text(x + 20, y + 12, _("mutu A or B")),
-        weak_text=_text(x + 150, y + 12, _("mutu C or D: needs improvement")),
+    return bar_chart(
+        rows,
+        title=title,
+        chart_id=chart_id,
+        description=_describe(_("Converted value (25–100) per unsur."), rows),
+        scale=(SCALE_MIN, SCALE_MAX),
+        ticks=TICKS,
+        bands=[Band(lower=lower, letter=mutu) for lower, mutu in _bands()],
+        lowest_letter=str(Mutu.D),
+        value_text=lambda row: f"{row.value_text} {row.mutu}",
+        row_description=_row_description,
+        legend=legend_texts(),
     )
+
+
+def legend_texts() -> tuple[str, str]:
+    return (_("mutu A or B"), _("mutu C or D: needs improvement"))
 
 
 # -- the trend chart -----------------------------------------------------------------
@@ -364,20 +182,20 @@ def trend_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart
     def y_of(value) -> float:
         return bottom - (float(value) - SCALE_MIN) * scale
 
-    parts = [_svg_open(chart_id, width, height, title, description)]
-    parts.append(format_html("<defs>{}</defs>", _hatch(pattern_id)))
+    parts = [svg_open(chart_id, width, height, title, description)]
+    parts.append(format_html("<defs>{}</defs>", hatch_pattern(pattern_id)))
     for tick in TICKS:
         y = y_of(tick)
         parts.append(
             format_html(
                 '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{c}" stroke-width="1"/>',
                 x1=T_LEFT,
-                x2=_n(plot_right),
-                y=_n(y),
+                x2=svg_number(plot_right),
+                y=svg_number(y),
                 c=GRID,
             )
         )
-        parts.append(_text(T_LEFT - 6, y + 4, str(tick), text_anchor="end", fill=MUTED))
+        parts.append(svg_text(T_LEFT - 6, y + 4, str(tick), text_anchor="end", fill=MUTED))
     for lower, mutu in _bands():
         y = y_of(lower)
         parts.append(
@@ -385,13 +203,13 @@ def trend_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart
                 '<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{c}" stroke-width="1.5" '
                 'stroke-dasharray="5 3"/>',
                 x1=T_LEFT,
-                x2=_n(plot_right + 4),
-                y=_n(y),
+                x2=svg_number(plot_right + 4),
+                y=svg_number(y),
                 c=INK,
             )
         )
         parts.append(
-            _text(
+            svg_text(
                 plot_right + 8,
                 y + 4,
                 f"{mutu} ≥ {format_decimal(lower, 2)}",
@@ -402,24 +220,24 @@ def trend_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart
         centre = T_LEFT + T_SLOT * index + T_SLOT / 2
         parts.append(format_html("<g><title>{}</title>", _row_description(row)))
         if row.value is None:
-            parts.append(_text(centre, bottom - 6, "–", text_anchor="middle"))
+            parts.append(svg_text(centre, bottom - 6, "–", text_anchor="middle"))
         else:
             top = y_of(row.value)
-            fill, stroke = _bar_fill(row, pattern_id)
+            fill, stroke = bar_fill(row, pattern_id)
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" '
                     'stroke-width="1.5"/>',
-                    _n(centre - T_COLUMN / 2),
-                    _n(top),
+                    svg_number(centre - T_COLUMN / 2),
+                    svg_number(top),
                     T_COLUMN,
-                    _n(max(2.0, bottom - top)),
+                    svg_number(max(2.0, bottom - top)),
                     fill,
                     stroke,
                 )
             )
             parts.append(
-                _text(
+                svg_text(
                     centre,
                     top - 6,
                     f"{row.value_text} {row.mutu}",
@@ -432,7 +250,7 @@ def trend_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart
         weight = "700" if row.current else "400"
         for line_number, line in enumerate(lines):
             parts.append(
-                _text(
+                svg_text(
                     centre,
                     bottom + 18 + 15 * line_number,
                     line,
@@ -441,6 +259,6 @@ def trend_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart
                 )
             )
         parts.append(mark_safe("</g>"))
-    parts.append(_legend(height - 20, pattern_id, x=T_LEFT))
+    parts.append(legend_svg(height - 20, pattern_id, x=T_LEFT, texts=legend_texts()))
     parts.append(mark_safe("</svg>"))
     return Chart(title=title, description=description, rows=rows, svg=mark_safe("".join(parts)))

@@ -8,15 +8,10 @@ from django.utils import translation
 import pytest
 from defusedxml import ElementTree as ET
 
-from reporting.survey import charts
-from reporting.survey.charts import (
-    ChartRow,
-    format_decimal,
-    trend_chart,
-    trend_row,
-    unsur_chart,
-    unsur_rows,
-)
+from reporting.common import charts
+from reporting.common.charts import ChartRow, format_decimal
+from reporting.survey import charts as survey_charts
+from reporting.survey.charts import trend_chart, trend_row, unsur_chart, unsur_rows
 from reporting.survey.ikm import UNSUR_KEYS, ikm_compute
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -90,10 +85,10 @@ class TestUnsurChart:
 
     def test_band_lines_at_the_regulation_bounds(self):
         svg = str(unsur_chart(unsur_rows(_mixed_result()), title="t", chart_id="u").svg)
-        scale = charts.U_PLOT_WIDTH / 75
+        scale = charts.PLOT_WIDTH / 75
         for bound, label in (("65.00", "65,00"), ("76.61", "76,61"), ("88.31", "88,31")):
-            x = charts.U_LABEL_WIDTH + (float(bound) - 25) * scale
-            assert f'x1="{charts._n(x)}"' in svg
+            x = charts.LABEL_WIDTH + (float(bound) - 25) * scale
+            assert f'x1="{charts.svg_number(x)}"' in svg
             assert f">{label}</text>" in svg
 
     def test_weak_unsur_are_hatched_not_only_coloured(self):
@@ -124,7 +119,7 @@ class TestUnsurChart:
         bar = next(
             g.find(f"{SVG}rect") for g in root.iter(f"{SVG}g") if g.find(f"{SVG}rect") is not None
         )
-        assert float(bar.get("width")) == pytest.approx(charts.U_PLOT_WIDTH)
+        assert float(bar.get("width")) == pytest.approx(charts.PLOT_WIDTH)
 
 
 class TestTrendChart:
@@ -162,4 +157,4 @@ class TestTrendChart:
         root = _parse(
             trend_chart([trend_row(label="2026", result=None)], title="t", chart_id="t").svg
         )
-        assert float(root.get("width")) >= charts.T_MIN_WIDTH
+        assert float(root.get("width")) >= survey_charts.T_MIN_WIDTH

@@ -14,13 +14,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.base import ViewSet
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
 from paten.files import private_file_response
 from paten.regions.models import Kecamatan
+from reporting.common.menu import RulePagesViewSet
 from reporting.evaluation.admin.common import (
     EVIDENCE,
 )
@@ -226,17 +225,12 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class EvidenceMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_may_report(request.user)
-
-
-class EvidenceViewSet(ViewSet):
+class EvidenceViewSet(RulePagesViewSet):
     name = EVIDENCE
     url_prefix = "evaluasi/bukti"
     icon = "doc-full"
     menu_label = gettext_lazy("Our evidence")
-    menu_item_class = EvidenceMenuItem
+    rule = staticmethod(user_may_report)
 
     def get_urlpatterns(self):
         return [

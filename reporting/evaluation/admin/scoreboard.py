@@ -12,9 +12,8 @@ from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.base import ViewSet
 
+from reporting.common.menu import RulePagesViewSet
 from reporting.evaluation.admin.common import (
     DASHBOARD,
 )
@@ -236,17 +235,12 @@ def value_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class DashboardMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_may_see_dashboard(request.user)
-
-
-class DashboardViewSet(ViewSet):
+class DashboardViewSet(RulePagesViewSet):
     name = DASHBOARD
     url_prefix = "evaluasi/peringkat"
     icon = "table"
     menu_label = gettext_lazy("Scoreboard")
-    menu_item_class = DashboardMenuItem
+    rule = staticmethod(user_may_see_dashboard)
 
     def get_urlpatterns(self):
         return [

@@ -10,9 +10,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.base import ViewSet
 
+from reporting.common.menu import RulePagesViewSet
 from reporting.evaluation.admin.common import (
     VERIFICATION,
     error_text,
@@ -88,17 +87,12 @@ def verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{VERIFICATION}:index")
 
 
-class VerificationMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_may_verify(request.user)
-
-
-class VerificationViewSet(ViewSet):
+class VerificationViewSet(RulePagesViewSet):
     name = VERIFICATION
     url_prefix = "evaluasi/verifikasi"
     icon = "tick-inverse"
     menu_label = gettext_lazy("Evidence to verify")
-    menu_item_class = VerificationMenuItem
+    rule = staticmethod(user_may_verify)
 
     def get_urlpatterns(self):
         return [

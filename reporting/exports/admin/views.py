@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
@@ -33,6 +32,7 @@ from paten.audit.services import audit_record
 from paten.files import private_file_response
 from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan_for
+from reporting.common.menu import rule_menu_item
 from reporting.exports.constants import EXPORT_FORMATS, PERIOD_DATASETS, Dataset
 from reporting.exports.permissions import datasets_for
 from reporting.exports.selectors import ExportOptions, export_for
@@ -273,18 +273,14 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
 # -- menu and URLs (registered by reporting.wagtail_hooks) ------------------------------
 
 
-class ExportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return bool(datasets_for(request.user))
-
-
-def export_menu_item() -> ExportMenuItem:
-    return ExportMenuItem(
+def export_menu_item():
+    return rule_menu_item(
         gettext_lazy("Data export"),
-        reverse(INDEX_URL_NAME),
+        INDEX_URL_NAME,
         name="data-export",
-        icon_name="download",
+        icon="download",
         order=150,
+        rule=lambda user: bool(datasets_for(user)),
     )
 
 

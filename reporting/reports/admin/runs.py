@@ -22,10 +22,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from wagtail.admin.menu import MenuItem
 
 from paten.audit.services import audit_record
 from paten.files import private_file_response, private_headers
+from reporting.common.menu import rule_menu_item
 from reporting.models import ReportFormat, ReportKind, ReportOutput, ReportRun, ReportStatus
 from reporting.reports.admin.forms import ReportRequestForm, RunFilterForm
 from reporting.reports.admin.labels import duration_label, scope_label_for
@@ -269,31 +269,23 @@ urlpatterns = [
 # -- menu (registered by reporting.wagtail_hooks) ---------------------------------------
 
 
-class RequestReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_may_request_reports(request.user)
-
-
-class ReportArchiveMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_may_view_reports(request.user)
-
-
-def request_report_menu_item() -> RequestReportMenuItem:
-    return RequestReportMenuItem(
+def request_report_menu_item():
+    return rule_menu_item(
         gettext_lazy("Request a report"),
-        reverse(f"{URL_NAMESPACE}:request"),
+        f"{URL_NAMESPACE}:request",
         name="report-request",
-        icon_name="plus",
+        icon="plus",
         order=10,
+        rule=user_may_request_reports,
     )
 
 
-def report_archive_menu_item() -> ReportArchiveMenuItem:
-    return ReportArchiveMenuItem(
+def report_archive_menu_item():
+    return rule_menu_item(
         gettext_lazy("Report archive"),
-        reverse(f"{URL_NAMESPACE}:index"),
+        f"{URL_NAMESPACE}:index",
         name="report-archive",
-        icon_name="doc-full",
+        icon="doc-full",
         order=20,
+        rule=user_may_view_reports,
     )

@@ -24,14 +24,15 @@ kecamatan stands but not the other kecamatan's figures.
 
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from forms_builder.models import Application
 from paten.regions.selectors import installation_kecamatan
+from reporting.common.charts import Chart
 from reporting.common.periods import local_day_bounds
 from reporting.models import ReportFormat, ReportKind
-from reporting.reports.kinds.common import run_period, scope_label
+from reporting.reports.kinds.common import kecamatan_chart, percent_of, run_period, scope_label
 from reporting.reports.kinds.recap import COMPLETED
-from reporting.reports.kinds.sla import bar_chart
 from reporting.reports.registry import ReportData, Sheet, register
 from reporting.survey.ikm import display_ikm, ikm_compute
 from reporting.survey.selectors import Slice, ikm_by_kecamatan
@@ -60,10 +61,6 @@ COLUMNS = (
 def kabupaten_kecamatan() -> dict[str, str]:
     """{code: name} of the kecamatan of the installation's kabupaten/kota."""
     return dict(installation_kecamatan().values_list("code", "name"))
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def _rank_key(row: dict) -> tuple:
@@ -119,7 +116,7 @@ def comparison_rows(run) -> tuple[list[dict], dict]:
                 "received": received,
                 "completed": completed,
                 "within_sla": within,
-                "sla_pct": _pct(within, completed),
+                "sla_pct": percent_of(within, completed),
                 "ikm": display_ikm(result.ikm_converted) if result else None,
                 "mutu": str(result.mutu) if result else None,
                 "kinerja": result.kinerja if result else None,
@@ -157,7 +154,7 @@ def _average(rows: list[dict], figures: dict) -> dict:
         "received": round(sum(r["received"] for r in rows) / count, 1),
         "completed": round(completed / count, 1),
         "within_sla": round(within / count, 1),
-        "sla_pct": _pct(within, completed),
+        "sla_pct": percent_of(within, completed),
         "ikm": display_ikm(pooled.ikm_converted) if pooled else None,
         "mutu": str(pooled.mutu) if pooled else None,
         "kinerja": pooled.kinerja if pooled else None,
@@ -169,11 +166,22 @@ def _average(rows: list[dict], figures: dict) -> dict:
     }
 
 
-def comparison_charts(rows: list[dict]) -> dict:
-    return {
-        "sla": bar_chart([(r["name"], r["sla_pct"]) for r in rows], maximum=100, suffix=" %"),
-        "ikm": bar_chart([(r["name"], r["ikm"]) for r in rows], maximum=100, places=2),
-    }
+def comparison_charts(rows: list[dict]) -> list[Chart]:
+    return [
+        kecamatan_chart(
+            [(r["name"], r["sla_pct"]) for r in rows],
+            title=gettext_lazy("SLA compliance per kecamatan"),
+            chart_id="sla",
+            places=1,
+            suffix=" %",
+        ),
+        kecamatan_chart(
+            [(r["name"], r["ikm"]) for r in rows],
+            title=gettext_lazy("IKM per kecamatan"),
+            chart_id="ikm",
+            places=2,
+        ),
+    ]
 
 
 @register(ReportKind.COMPARISON, formats=(ReportFormat.XLSX, ReportFormat.PDF, ReportFormat.CSV))

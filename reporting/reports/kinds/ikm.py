@@ -19,17 +19,18 @@ arithmetic of ``reporting.survey.ikm``; only the displayed values are rounded
 (``display_nrr``, ``display_ikm``). The respondent rows are streamed.
 """
 
+from django.conf import settings
 from django.db.models import Count, Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reporting.models import FollowUpPlan, ReportFormat, ReportKind, SurveyPeriod
 from reporting.reports.kinds.common import run_period, scope_label
 from reporting.reports.kinds.comparison import kabupaten_kecamatan
-from reporting.reports.kinds.sla import bar_chart
 from reporting.reports.registry import ReportData, Sheet, register
+from reporting.survey.charts import unsur_chart, unsur_rows
 from reporting.survey.constants import ANSWER_FIELDS, SurveyChannel
 from reporting.survey.ikm import (
-    NIK_LOWER_BOUNDS,
     UNSUR,
     UNSUR_KEYS,
     IkmResult,
@@ -222,17 +223,6 @@ FOLLOW_UP_COLUMNS = (
 )
 
 
-def unsur_chart(table: list[dict]) -> dict:
-    """NRR × 25 per unsur on the 0–100 scale with the mutu band limits (PDF)."""
-    return bar_chart(
-        [(f"{r['number']} {r['name']}", r["converted"], r["weak"]) for r in table],
-        maximum=100,
-        places=2,
-        lines=[(lower, mutu.value) for lower, mutu in NIK_LOWER_BOUNDS],
-        label_width=260,
-    )
-
-
 @register(ReportKind.IKM, formats=(ReportFormat.XLSX, ReportFormat.PDF))
 def build_ikm_report(*, run, progress) -> ReportData:
     start, end = run_period(run)
@@ -363,7 +353,7 @@ def build_ikm_report(*, run, progress) -> ReportData:
             "unsur_rows": table,
             "weak_rows": [r for r in lowest if r["weak"]],
             "lowest_rows": [r for r in lowest if r["rank"] == 1],
-            "chart": unsur_chart(table),
+            "chart": _unsur_chart(result),
             "channels": channels,
             "profile": [
                 (title, [(label, count, share) for _t, label, count, share in group])
@@ -375,6 +365,16 @@ def build_ikm_report(*, run, progress) -> ReportData:
             "suggestions": suggestion_rows,
         },
     )
+
+
+def _unsur_chart(result: IkmResult | None):
+    """The public page's unsur chart, in the installation's language (as the files)."""
+    if result is None:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        return unsur_chart(
+            unsur_rows(result), title=_("Converted value per element"), chart_id="unsur"
+        )
 
 
 def _grouped_profile(rows: list[list]):

@@ -17,12 +17,12 @@ kecamatan's figures (as ``scoreboard_for_user`` does for a camat).
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reporting.evaluation.scoring import display
 from reporting.evaluation.selectors import Scoreboard, scoreboard
 from reporting.models import EvaluationPeriod, ReportFormat, ReportKind, Source
-from reporting.reports.kinds.common import run_period, scope_label
-from reporting.reports.kinds.sla import bar_chart
+from reporting.reports.kinds.common import kecamatan_chart, run_period, scope_label
 from reporting.reports.registry import ReportData, Sheet, register
 
 AVERAGE_LABEL = "Rata-rata kabupaten/kota"
@@ -149,6 +149,24 @@ def _ranking_line(row: dict) -> list:
     ]
 
 
+def _indicator_line(code, name, aspect, indicator, *, value, status, counts, score) -> list:
+    return [
+        code,
+        name,
+        aspect.name,
+        indicator.code,
+        indicator.name,
+        SOURCE_LABELS.get(indicator.source, indicator.source),
+        indicator.unit,
+        indicator.target,
+        indicator.weight,
+        value,
+        status,
+        counts,
+        display(score),
+    ]
+
+
 def _detail_lines(board: Scoreboard, rows: list[dict]) -> list[list]:
     lines = []
     for row in rows:
@@ -157,40 +175,30 @@ def _detail_lines(board: Scoreboard, rows: list[dict]) -> list[list]:
             for indicator in aspect.indicators:
                 cell = score.indicators[indicator.code]
                 lines.append(
-                    [
+                    _indicator_line(
                         row["code"],
                         row["name"],
-                        aspect.name,
-                        indicator.code,
-                        indicator.name,
-                        SOURCE_LABELS.get(indicator.source, indicator.source),
-                        indicator.unit,
-                        indicator.target,
-                        indicator.weight,
-                        cell.value,
-                        STATUS_LABELS.get(cell.status, cell.status),
-                        "Ya" if cell.counts else "Tidak",
-                        display(cell.score),
-                    ]
+                        aspect,
+                        indicator,
+                        value=cell.value,
+                        status=STATUS_LABELS.get(cell.status, cell.status),
+                        counts="Ya" if cell.counts else "Tidak",
+                        score=cell.score,
+                    )
                 )
     for aspect in board.aspects:
         for indicator in aspect.indicators:
             lines.append(
-                [
+                _indicator_line(
                     "",
                     AVERAGE_LABEL,
-                    aspect.name,
-                    indicator.code,
-                    indicator.name,
-                    SOURCE_LABELS.get(indicator.source, indicator.source),
-                    indicator.unit,
-                    indicator.target,
-                    indicator.weight,
-                    None,
-                    "",
-                    "",
-                    display(board.average_indicators[indicator.code]),
-                ]
+                    aspect,
+                    indicator,
+                    value=None,
+                    status="",
+                    counts="",
+                    score=board.average_indicators[indicator.code],
+                )
             )
     return lines
 
@@ -240,6 +248,11 @@ def build_ranking(*, run, progress) -> ReportData:
             "own": own,
             "count": board.count,
             "previous_period": board.previous_period,
-            "chart": bar_chart([(r["name"], r["total"]) for r in table], maximum=100, places=2),
+            "chart": kecamatan_chart(
+                [(r["name"], r["total"]) for r in table],
+                title=gettext_lazy("Total evaluation score per kecamatan"),
+                chart_id="total",
+                places=2,
+            ),
         },
     )

@@ -10,17 +10,24 @@ from collections import defaultdict
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from forms_builder.models import ApplicationEvent
 from forms_builder.workflow import ApplicationState
-from paten.regions.models import Region
 from paten.workdays.calendar import WorkingCalendar
+from reporting.common.charts import Chart
 from reporting.common.periods import local_day_bounds
-from reporting.common.workdays import WorkingDayIndex, summary
+from reporting.common.workdays import WorkingDayIndex
 from reporting.models import ReportFormat, ReportKind
-from reporting.reports.kinds.common import run_period, scope_label, scoped_applications
+from reporting.reports.kinds.common import (
+    kecamatan_chart,
+    kecamatan_service_rows,
+    percent_of,
+    run_period,
+    scope_label,
+    scoped_applications,
+)
 from reporting.reports.registry import ReportData, Sheet, register
-from service_catalog.models import ServicePage
 
 S = ApplicationState
 COMPLETED = (S.FINISHED, S.HANDED_OVER)
@@ -111,28 +118,13 @@ def recap_rows(run) -> list[dict]:
         done = finished_at.astimezone(calendar.tz).date()
         durations[(kecamatan_id, service_id)].append(max(0, index.between(began, done)))
 
-    names = dict(Region.objects.filter(code__in={k for k, _s in table}).values_list("code", "name"))
-    services = dict(
-        ServicePage.objects.filter(id__in={s for _k, s in table}).values_list("id", "title")
+    return kecamatan_service_rows(
+        table,
+        durations,
+        percent_key="within_sla_pct",
+        mean_key="mean_days",
+        median_key="median_days",
     )
-    rows = []
-    for (kecamatan_id, service_id), entry in table.items():
-        mean, middle = summary(durations.get((kecamatan_id, service_id), []))
-        completed = entry["completed"]
-        rows.append(
-            {
-                **entry,
-                "kecamatan": names.get(kecamatan_id, kecamatan_id),
-                "service": services.get(service_id, str(service_id)),
-                "within_sla_pct": round(100 * entry["within_sla"] / completed, 1)
-                if completed
-                else None,
-                "mean_days": mean,
-                "median_days": middle,
-            }
-        )
-    rows.sort(key=lambda r: (r["kecamatan"], r["service"]))
-    return rows
 
 
 COLUMNS = (
@@ -163,33 +155,23 @@ TOTAL_KEYS = (
 
 def recap_totals(rows: list[dict]) -> dict:
     totals = {key: sum(r[key] for r in rows) for key in TOTAL_KEYS}
-    totals["within_sla_pct"] = (
-        round(100 * totals["within_sla"] / totals["completed"], 1) if totals["completed"] else None
-    )
+    totals["within_sla_pct"] = percent_of(totals["within_sla"], totals["completed"])
     return totals
 
 
-def kecamatan_chart(rows: list[dict], *, width: int = 600, bar_height: int = 16) -> dict:
-    """Horizontal bars of % completed on time per kecamatan, for the PDF (pure SVG)."""
+def on_time_chart(rows: list[dict]) -> Chart:
+    """% completed by the due date per kecamatan (the PDF's chart)."""
     per_kecamatan: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
         per_kecamatan[row["kecamatan"]][0] += row["within_sla"]
         per_kecamatan[row["kecamatan"]][1] += row["completed"]
-    bars = []
-    scale = width - 170 - 50
-    for index, (name, (on_time, completed)) in enumerate(sorted(per_kecamatan.items())):
-        pct = round(100 * on_time / completed, 1) if completed else 0.0
-        bar_width = round(scale * pct / 100, 1)
-        bars.append(
-            {
-                "label": name,
-                "y": index * bar_height,
-                "width": bar_width,
-                "text_x": 170 + bar_width + 4,
-                "value": f"{pct:.1f} %".replace(".", ",") if completed else "–",
-            }
-        )
-    return {"bars": bars, "width": width, "height": max(bar_height, len(bars) * bar_height)}
+    return kecamatan_chart(
+        [(name, percent_of(*counts)) for name, counts in sorted(per_kecamatan.items())],
+        title=gettext_lazy("Percentage completed on time per kecamatan"),
+        chart_id="on-time",
+        places=1,
+        suffix=" %",
+    )
 
 
 @register(ReportKind.MONTHLY_RECAP, formats=(ReportFormat.XLSX, ReportFormat.PDF, ReportFormat.CSV))
@@ -220,6 +202,6 @@ def build_monthly_recap(*, run, progress) -> ReportData:
             "rows": rows,
             "totals": totals,
             "columns": COLUMNS,
-            "chart": kecamatan_chart(rows),
+            "chart": on_time_chart(rows),
         },
     )

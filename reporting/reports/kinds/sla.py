@@ -27,6 +27,7 @@ queries and a precomputed working-day index: no query per application.
 
 from collections import defaultdict
 from datetime import date, datetime
+from itertools import islice
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -34,15 +35,19 @@ from django.utils.translation import gettext as _
 
 from forms_builder.models import ApplicationEvent
 from forms_builder.tracking import display as display_code
-from paten.regions.models import Region
 from paten.workdays.calendar import WorkingCalendar
 from reporting.common.periods import local_day_bounds
 from reporting.common.workdays import WorkingDayIndex, summary
 from reporting.models import ReportFormat, ReportKind
-from reporting.reports.kinds.common import run_period, scope_label, scoped_applications
-from reporting.reports.kinds.recap import CLOSED_WITHOUT_RESULT, COMPLETED
+from reporting.reports.kinds.common import (
+    kecamatan_service_rows,
+    percent_of,
+    run_period,
+    scope_label,
+    scoped_applications,
+)
+from reporting.reports.kinds.recap import CLOSED_WITHOUT_RESULT, COMPLETED, on_time_chart
 from reporting.reports.registry import ReportData, Sheet, register
-from service_catalog.models import ServicePage
 
 #: Text in the "finished" column of an application still open at the period's end.
 NOT_FINISHED = "belum selesai"
@@ -177,34 +182,19 @@ def sla_rows(run, *, period: SlaPeriod | None = None) -> tuple[list[dict], dict]
     ):
         durations[(kecamatan_id, service_id)].append(days.finished(due_at, finished_at))
 
-    names = dict(Region.objects.filter(code__in={k for k, _s in table}).values_list("code", "name"))
-    services = dict(
-        ServicePage.objects.filter(id__in={s for _k, s in table}).values_list("id", "title")
+    rows = kecamatan_service_rows(
+        table,
+        durations,
+        percent_key="compliance_pct",
+        mean_key="mean_late",
+        median_key="median_late",
     )
-    rows = []
-    for (kecamatan_id, service_id), entry in table.items():
-        mean, middle = summary(durations.get((kecamatan_id, service_id), []))
-        rows.append(
-            {
-                **entry,
-                "kecamatan": names.get(kecamatan_id, kecamatan_id),
-                "service": services.get(service_id, str(service_id)),
-                "compliance_pct": _pct(entry["within_sla"], entry["completed"]),
-                "mean_late": mean,
-                "median_late": middle,
-            }
-        )
-    rows.sort(key=lambda r: (r["kecamatan"], r["service"]))
     totals = {key: sum(r[key] for r in rows) for key in TOTAL_KEYS}
-    totals["compliance_pct"] = _pct(totals["within_sla"], totals["completed"])
+    totals["compliance_pct"] = percent_of(totals["within_sla"], totals["completed"])
     totals["mean_late"], totals["median_late"] = summary(
         [value for values in durations.values() for value in values]
     )
     return rows, totals
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def late_applications(run, *, period: SlaPeriod | None = None):
@@ -218,104 +208,32 @@ def late_applications(run, *, period: SlaPeriod | None = None):
     columns = ("tracking_code", "kecamatan__name", "service__title", "submitted_at", "due_at")
     order = ("kecamatan__name", "service__title", "due_at", "tracking_code")
 
-    def rows(limit: int | None = None):
-        produced = 0
+    def listed():
         for code, kecamatan, service, submitted_at, due_at in (
             open_overdue.order_by(*order).values_list(*columns).iterator(chunk_size=2000)
         ):
-            if limit is not None and produced >= limit:
-                return
-            produced += 1
-            yield [
-                display_code(code),
-                kecamatan,
-                service,
-                STATUS_OPEN,
-                _local_naive(submitted_at),
-                _local_naive(due_at),
-                NOT_FINISHED,
-                days.open(due_at),
-            ]
+            yield code, kecamatan, service, STATUS_OPEN, submitted_at, due_at, None
         for code, kecamatan, service, submitted_at, due_at, finished_at in (
             late.order_by(*order).values_list(*columns, "finished_at").iterator(chunk_size=2000)
         ):
-            if limit is not None and produced >= limit:
-                return
-            produced += 1
+            yield code, kecamatan, service, STATUS_LATE, submitted_at, due_at, finished_at
+
+    def rows(limit: int | None = None):
+        for code, kecamatan, service, status, submitted_at, due_at, finished_at in islice(
+            listed(), limit
+        ):
             yield [
                 display_code(code),
                 kecamatan,
                 service,
-                STATUS_LATE,
+                status,
                 _local_naive(submitted_at),
                 _local_naive(due_at),
-                _local_naive(finished_at),
-                days.finished(due_at, finished_at),
+                NOT_FINISHED if finished_at is None else _local_naive(finished_at),
+                days.open(due_at) if finished_at is None else days.finished(due_at, finished_at),
             ]
 
     return count, rows
-
-
-def compliance_chart(rows: list[dict]) -> dict:
-    """% completed by the due date per kecamatan (bars for the PDF)."""
-    per_kecamatan: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        per_kecamatan[row["kecamatan"]][0] += row["within_sla"]
-        per_kecamatan[row["kecamatan"]][1] += row["completed"]
-    return bar_chart(
-        [(name, _pct(on_time, done)) for name, (on_time, done) in sorted(per_kecamatan.items())],
-        maximum=100,
-        suffix=" %",
-        places=1,
-    )
-
-
-def bar_chart(
-    items,
-    *,
-    maximum: float,
-    suffix: str = "",
-    places: int = 1,
-    lines=(),
-    width: int = 640,
-    label_width: int = 200,
-    bar_height: int = 16,
-) -> dict:
-    """Horizontal bars, pure SVG data for a template (no external resources).
-
-    ``items`` are (label, value or None) or (label, value, flagged): a flagged bar is
-    drawn lighter (e.g. a weak unsur). ``lines`` are (value, label) reference lines,
-    e.g. the mutu band limits. Numbers are shown with a decimal comma (Indonesian).
-    """
-    scale = width - label_width - 60
-    bars = []
-    for index, (label, value, *flag) in enumerate(items):
-        bar_width = round(scale * float(value) / maximum, 1) if value is not None else 0
-        shown = "–" if value is None else f"{float(value):.{places}f}".replace(".", ",") + suffix
-        bars.append(
-            {
-                "label": label,
-                "y": index * bar_height,
-                "width": max(bar_width, 0),
-                "text_x": label_width + max(bar_width, 0) + 4,
-                "value": shown,
-                "flagged": bool(flag and flag[0]),
-            }
-        )
-    height = max(bar_height, len(bars) * bar_height)
-    return {
-        "bars": bars,
-        "width": width,
-        "height": height,
-        "label_width": label_width,
-        "lines": [
-            {"x": x, "text_x": x + 2, "label": label}
-            for x, label in (
-                (round(label_width + scale * float(value) / maximum, 1), label)
-                for value, label in lines
-            )
-        ],
-    }
 
 
 @register(ReportKind.SLA, formats=(ReportFormat.XLSX, ReportFormat.PDF))
@@ -358,6 +276,6 @@ def build_sla(*, run, progress) -> ReportData:
             # Django templates call a callable: the PDF streams the first rows only.
             "late_rows": lambda: late_rows(limit=PDF_LATE_LIMIT),
             "as_of": period.as_of,
-            "chart": compliance_chart(rows),
+            "chart": on_time_chart(rows),
         },
     )

@@ -22,10 +22,9 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
@@ -39,6 +38,7 @@ from paten.accounts.viewsets import (
 )
 from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan_for
+from reporting.common.menu import RulePagesViewSet
 from reporting.models import (
     FollowUpPlan,
     SurveyKiosk,
@@ -479,17 +479,12 @@ class FollowUpPlanViewSet(ScopedModelViewSet):
 # -----------------------------------------------------------------------------
 
 
-class PaperEntryMenuItem(MenuItem):
-    def is_shown(self, request):
-        return user_may_enter_responses(request.user)
-
-
-class PaperEntryViewSet(ViewSet):
+class PaperEntryViewSet(RulePagesViewSet):
     name = "survey_paper_entry"
     url_prefix = "skm/entri-kertas"
     icon = "edit"
     menu_label = _("Paper questionnaire entry")
-    menu_item_class = PaperEntryMenuItem
+    rule = staticmethod(user_may_enter_responses)
 
     def get_urlpatterns(self):
         return [path("", admin_views.PaperEntryView.as_view(), name="index")]
