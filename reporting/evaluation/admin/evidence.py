@@ -3,9 +3,9 @@ evidence indicator of the open periods (``evidence_submit``); the files are stre
 from private storage after a scope check."""
 
 import os
+from functools import partial
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +22,7 @@ from paten.regions.models import Kecamatan
 from reporting.common.menu import RulePagesViewSet
 from reporting.evaluation.admin.common import (
     EVIDENCE,
+    saved_through,
 )
 from reporting.evaluation.labels import decimal_label
 from reporting.evaluation.permissions import (
@@ -29,7 +30,6 @@ from reporting.evaluation.permissions import (
     user_may_verify,
 )
 from reporting.evaluation.services import (
-    EvaluationError,
     evidence_submit,
 )
 from reporting.models import (
@@ -161,24 +161,20 @@ def evidence_submit_view(request: HttpRequest, period_pk: int, code: str, indica
         initial = {"value": decimal_label(existing.value, 4).rstrip("0").rstrip(",."), "note": ""}
     form = EvidenceForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            evidence_submit(
-                period=period,
-                kecamatan=kecamatan,
-                indicator=indicator,
-                value=form.cleaned_data["value"],
-                files=form.cleaned_data["files"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except EvaluationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(
-                request,
-                _("Value of %(indicator)s submitted for verification.")
-                % {"indicator": indicator.code},
-            )
+        submit = partial(
+            evidence_submit,
+            period=period,
+            kecamatan=kecamatan,
+            indicator=indicator,
+            value=form.cleaned_data["value"],
+            files=form.cleaned_data["files"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+        success = _("Value of %(indicator)s submitted for verification.") % {
+            "indicator": indicator.code
+        }
+        if saved_through(request, form, submit, success=success):
             return redirect(f"{EVIDENCE}:index")
     return TemplateResponse(
         request,

@@ -2,8 +2,9 @@
 own kecamatan against the targets and the kabupaten average for kecamatan staff, and
 the pemda correction of a frozen or verified value (``value_correct``)."""
 
+from functools import partial
+
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from reporting.common.menu import RulePagesViewSet
 from reporting.evaluation.admin.common import (
     DASHBOARD,
+    saved_through,
 )
 from reporting.evaluation.labels import decimal_label
 from reporting.evaluation.permissions import (
@@ -29,7 +31,6 @@ from reporting.evaluation.selectors import (
     scoreboard_for_user,
 )
 from reporting.evaluation.services import (
-    EvaluationError,
     value_correct,
 )
 from reporting.models import (
@@ -193,21 +194,18 @@ def value_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse(f"{DASHBOARD}:kecamatan", args=[value.period_id, value.kecamatan_id])
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            value_correct(
-                value=value,
-                new_value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
-        except EvaluationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(
-                request,
-                _("The value of %(indicator)s for %(kecamatan)s was corrected.")
-                % {"indicator": value.indicator.code, "kecamatan": value.kecamatan},
-            )
+        correct = partial(
+            value_correct,
+            value=value,
+            new_value=form.cleaned_data["value"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        success = _("The value of %(indicator)s for %(kecamatan)s was corrected.") % {
+            "indicator": value.indicator.code,
+            "kecamatan": value.kecamatan,
+        }
+        if saved_through(request, form, correct, success=success):
             return redirect(back)
     history = value.inputs.get("koreksi", []) if isinstance(value.inputs, dict) else []
     return TemplateResponse(

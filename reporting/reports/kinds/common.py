@@ -76,6 +76,22 @@ def kecamatan_service_rows(
     return rows
 
 
+def kecamatan_service_table(
+    rows: list[dict], totals: dict, columns, *, blank_totals: tuple[str, ...] = ()
+) -> dict:
+    """The PDF table of ``kecamatan_service_rows``: the figures after the kecamatan code,
+    name and service, in the order of ``columns``, and the total row."""
+    keys = [key for key, _title in columns[3:]]
+    return {
+        "rows": [
+            {"kecamatan": r["kecamatan"], "service": r["service"], "values": [r[k] for k in keys]}
+            for r in rows
+        ],
+        "total": ["" if key in blank_totals else totals.get(key) for key in keys],
+        "width": len(columns) - 1,
+    }
+
+
 def percent_of(part: int, whole: int) -> float | None:
     """``part`` of ``whole`` in percent to one decimal, or None when there is no whole."""
     return round(100 * part / whole, 1) if whole else None

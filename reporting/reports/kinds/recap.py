@@ -22,6 +22,7 @@ from reporting.models import ReportFormat, ReportKind
 from reporting.reports.kinds.common import (
     kecamatan_chart,
     kecamatan_service_rows,
+    kecamatan_service_table,
     percent_of,
     run_period,
     scope_label,
@@ -202,6 +203,9 @@ def build_monthly_recap(*, run, progress) -> ReportData:
             "rows": rows,
             "totals": totals,
             "columns": COLUMNS,
+            "table": kecamatan_service_table(
+                rows, totals, COLUMNS, blank_totals=("mean_days", "median_days")
+            ),
             "chart": on_time_chart(rows),
         },
     )

@@ -41,6 +41,7 @@ from reporting.common.workdays import WorkingDayIndex, summary
 from reporting.models import ReportFormat, ReportKind
 from reporting.reports.kinds.common import (
     kecamatan_service_rows,
+    kecamatan_service_table,
     percent_of,
     run_period,
     scope_label,
@@ -271,6 +272,7 @@ def build_sla(*, run, progress) -> ReportData:
             "rows": rows,
             "totals": totals,
             "columns": COLUMNS,
+            "table": kecamatan_service_table(rows, totals, COLUMNS),
             "late_count": late_count,
             "late_limit": PDF_LATE_LIMIT,
             # Django templates call a callable: the PDF streams the first rows only.

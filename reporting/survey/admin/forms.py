@@ -14,20 +14,19 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from paten.accounts.selectors import kecamatan_scope_for
-from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan_for
-from reporting.models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyQuestion, SurveySettings
+from reporting.models import FollowUpPlan, SurveyKiosk, SurveyPeriod, SurveyQuestion, SurveyVersion
 from reporting.survey.constants import (
-    ANSWER_FIELDS,
-    MAX_AGE,
-    MIN_AGE,
-    Education,
-    Gender,
-    Occupation,
     PeriodKind,
 )
-from reporting.survey.ikm import MAX_ANSWER, MIN_ANSWER, UNSUR, UNSUR_KEYS
-from reporting.survey.services import ROMAN, SurveyInputError, period_name, survey_period_prepare
+from reporting.survey.forms import SurveyForm
+from reporting.survey.services import (
+    ROMAN,
+    SurveyInputError,
+    period_name,
+    survey_period_prepare,
+    survey_version_current,
+)
 from service_catalog.models import ServicePage
 
 # -----------------------------------------------------------------------------
@@ -180,109 +179,68 @@ class FollowUpPlanForm(WagtailAdminModelForm):
 # -----------------------------------------------------------------------------
 
 
-def answer_field_name(key: str) -> str:
-    return ANSWER_FIELDS[key]
+class PaperEntryForm(SurveyForm):
+    """One paper questionnaire, typed in by staff: the questionnaire of the current
+    version (``SurveyForm``, the wording the response is stored with), plus the paper's
+    kecamatan, service, survey date and number.
 
-
-class PaperEntryForm(forms.Form):
-    """One paper questionnaire, typed in by staff: nine 1–4 answers, profile, suggestion.
-
-    The answer labels are today's wording (``SurveyQuestion``), the wording of the
-    questionnaire version the response will be stored with.
+    Each answer is a row of radios "1 …" to "4 …" that takes a typed digit
+    (``paper_entry.js``); the profile choices may be left empty unless the version
+    requires them.
     """
-
-    kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Region.objects.none())
-    service = forms.ModelChoiceField(
-        label=_("Service"),
-        queryset=ServicePage.objects.none(),
-        required=False,
-        empty_label=_("— not recorded —"),
-    )
-    answered_on = forms.DateField(label=_("Survey date"), widget=AdminDateInput())
-    paper_reference = forms.CharField(
-        label=_("Paper questionnaire number"), max_length=40, required=False
-    )
-    gender = forms.ChoiceField(
-        label=_("Gender"),
-        required=False,
-        choices=[("", "—"), *Gender.choices],
-        widget=forms.RadioSelect,
-    )
-    age = forms.IntegerField(label=_("Age"), required=False, min_value=MIN_AGE, max_value=MAX_AGE)
-    education = forms.ChoiceField(
-        label=_("Education"), required=False, choices=[("", "—"), *Education.choices]
-    )
-    occupation = forms.ChoiceField(
-        label=_("Occupation"), required=False, choices=[("", "—"), *Occupation.choices]
-    )
-    occupation_other = forms.CharField(label=_("Occupation (other)"), max_length=80, required=False)
-    suggestion = forms.CharField(
-        label=_("Suggestions"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown to staff only, never on public pages."),
-    )
 
     #: Fields kept by "Save and enter the next one".
     STICKY = ("kecamatan", "service", "answered_on")
+    HEADER = ("kecamatan", "service", "answered_on", "paper_reference")
 
-    def __init__(self, *args, user, config: SurveySettings | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.config = config or SurveySettings.load()
-        self.fields["kecamatan"].queryset = installation_kecamatan_for(user=user)
-        self.fields["service"].queryset = ServicePage.objects.live().order_by("title")
-        questions = {q.unsur: q for q in SurveyQuestion.objects.all()}
-        for key in UNSUR_KEYS:
-            unsur = UNSUR[key]
-            question = questions.get(key)
-            labels = question.labels if question else ("", "", "", "")
-            self.fields[answer_field_name(key)] = forms.TypedChoiceField(
-                label=f"U{unsur.questionnaire_number} {unsur.name}",
-                help_text=question.text if question else "",
-                coerce=int,
-                choices=[
-                    (value, f"{value} {labels[value - 1]}".strip())
-                    for value in range(MIN_ANSWER, MAX_ANSWER + 1)
-                ],
-                widget=forms.RadioSelect(attrs={"data-survey-answer": key}),
-                error_messages={"required": _("Answer this unsur (1–4).")},
+    def __init__(self, *args, user, version: SurveyVersion | None = None, **kwargs):
+        super().__init__(*args, version=version or survey_version_current(), **kwargs)
+        self.fields["kecamatan"] = forms.ModelChoiceField(
+            label=_("Kecamatan"), queryset=installation_kecamatan_for(user=user)
+        )
+        self.fields["service"] = forms.ModelChoiceField(
+            label=_("Service"),
+            queryset=ServicePage.objects.live().order_by("title"),
+            required=False,
+            empty_label=_("— not recorded —"),
+        )
+        self.fields["answered_on"] = forms.DateField(
+            label=_("Survey date"), widget=AdminDateInput()
+        )
+        self.fields["paper_reference"] = forms.CharField(
+            label=_("Paper questionnaire number"), max_length=40, required=False
+        )
+        for name in self.question_names:
+            field = self.fields[name]
+            field.help_text = field.label
+            field.label = f"U{field.unsur_number} {field.unsur_name}"
+            field.choices = [(value, f"{value} {text}".strip()) for value, text in field.choices]
+            field.widget = forms.RadioSelect(
+                attrs={"data-survey-answer": field.unsur_key}, choices=field.choices
             )
-        asked = set(self.config.profile_fields())
-        for name in ("gender", "age", "education", "occupation"):
-            if name not in asked:
-                del self.fields[name]
-            elif self.config.profile_required:
-                self.fields[name].required = True
-        if "occupation" not in asked:
-            del self.fields["occupation_other"]
-        if not self.config.ask_suggestions:
-            del self.fields["suggestion"]
+            field.error_messages["required"] = _("Answer this unsur (1–4).")
+        for name in ("gender", "education", "occupation"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.choices = [("", "—"), *field.choices]
+                field.widget = forms.RadioSelect() if name == "gender" else forms.Select()
+                field.widget.choices = field.choices
 
     @property
     def answer_fields(self):
-        return [self[answer_field_name(key)] for key in UNSUR_KEYS]
+        return self.question_fields
 
     @property
     def header_fields(self):
-        return [self[name] for name in ("kecamatan", "service", "answered_on", "paper_reference")]
+        return [self[name] for name in self.HEADER]
 
     @property
     def profile_fields(self):
-        names = ("gender", "age", "education", "occupation", "occupation_other", "suggestion")
-        return [self[name] for name in names if name in self.fields]
+        suggestion = [self.suggestion_field] if self.suggestion_field is not None else []
+        return [*super().profile_fields, *suggestion]
 
     def clean_answered_on(self):
         day = self.cleaned_data["answered_on"]
         if day > timezone.localdate():
             raise ValidationError(_("The survey date cannot be in the future."))
         return day
-
-    def answers(self) -> dict[str, int]:
-        return {key: self.cleaned_data[answer_field_name(key)] for key in UNSUR_KEYS}
-
-    def profile(self) -> dict:
-        return {
-            name: self.cleaned_data.get(name)
-            for name in ("gender", "age", "education", "occupation", "occupation_other")
-        }

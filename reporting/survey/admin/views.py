@@ -122,15 +122,13 @@ class PaperEntryView(WagtailAdminTemplateMixin, FormView):
         data = form.cleaned_data
         try:
             response = survey_response_submit(
-                answers=form.answers(),
                 channel=SurveyChannel.PAPER,
                 kecamatan=data["kecamatan"],
                 service=data.get("service"),
                 answered_on=data["answered_on"],
-                profile=form.profile(),
-                suggestion=data.get("suggestion", ""),
                 entered_by=self.request.user,
                 paper_reference=data.get("paper_reference", ""),
+                **form.submit_kwargs(),
             )
         except SurveyInputError as error:
             form.add_error(None, error)
