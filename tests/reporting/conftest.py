@@ -1,17 +1,30 @@
-"""Fixtures of the reporting tests: the Bontang fixtures of forms_builder plus survey helpers."""
+"""Fixtures of the reporting tests, defined once: the Bontang fixtures of forms_builder,
+a survey quarter, the people of the kecamatan evaluation and a closed evaluation."""
+
+import dataclasses
+
+from django.core.cache import cache
 
 import pytest
 
 from paten.accounts.constants import Role
-from paten.accounts.services import staff_create
+from paten.accounts.services import roles_sync_permissions, staff_create
+from reporting import reports
+from reporting.evaluation.services import evidence_verify, period_close
 from reporting.models import SurveyPeriod
+from reporting.reports import registry
 from reporting.survey.services import survey_period_create
 from tests.forms_builder import conftest as forms_builder_fixtures
-from tests.reporting.factories import finished_application
-
-UTARA = forms_builder_fixtures.UTARA
-SELATAN = forms_builder_fixtures.SELATAN
-BARAT = forms_builder_fixtures.BARAT
+from tests.reporting.evaluation.factories import (
+    evaluated_periods,
+    evaluation_people,
+    finish,
+    make_instrument,
+    make_period,
+    report,
+)
+from tests.reporting.factories import BARAT, SELATAN, UTARA, finished_application
+from tests.reporting.reports.factories import RECAP
 
 # Re-exported so pytest finds them here: Bontang and its kecamatan, a service with a
 # published form, and staff per role.
@@ -25,6 +38,21 @@ camat = forms_builder_fixtures.camat
 loket_selatan = forms_builder_fixtures.loket_selatan
 camat_selatan = forms_builder_fixtures.camat_selatan
 staff = forms_builder_fixtures.staff
+
+
+@pytest.fixture
+def role_permissions(db):
+    """The role groups with the permissions of ROLE_PERMISSIONS as they are now, even on a
+    test database kept (``--reuse-db``) from before they changed."""
+    roles_sync_permissions()
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache before and after the test (cached pages, the tracker's rate limit)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -67,3 +95,73 @@ def evaluator_utara(bontang):
 @pytest.fixture
 def camat_barat(bontang):
     return staff_create(username="camat.barat", password="x", roles=[Role.CAMAT], kecamatan=[BARAT])
+
+
+@pytest.fixture
+def staff_selatan(loket_selatan, camat_selatan):
+    back_office = staff_create(
+        username="backoffice.selatan", password="x", roles=[Role.BACK_OFFICE], kecamatan=[SELATAN]
+    )
+    return {"loket": loket_selatan, "back_office": back_office, "camat": camat_selatan}
+
+
+@pytest.fixture
+def closed_evaluation(service, staff, staff_selatan, camat_selatan, camat_barat, admin, evaluator):
+    """A closed evaluation period of three kecamatan: Utara 80, Selatan 33, Barat 33."""
+    period = make_period(make_instrument())
+    finish(service, UTARA, staff, n=2)
+    finish(service, SELATAN, staff_selatan, n=1)
+    for args in [("E1", UTARA, 3, staff["camat"]), ("E2", UTARA, 5, staff["camat"])]:
+        evidence_verify(value=report(period, *args), actor=evaluator, approve=True)
+    evidence_verify(
+        value=report(period, "E1", SELATAN, 2, camat_selatan), actor=evaluator, approve=True
+    )
+    report(period, "E2", SELATAN, 10, camat_selatan)
+    evidence_verify(
+        value=report(period, "E2", BARAT, "8.25", camat_barat), actor=evaluator, approve=True
+    )
+    period_close(period=period, actor=admin)
+    period.refresh_from_db()
+    return period
+
+
+@pytest.fixture
+def people(bontang):
+    """The pemda admin, an evaluator and a camat per kecamatan (``evaluation_people``)."""
+    return evaluation_people()
+
+
+@pytest.fixture
+def periods(people):
+    """A previous and a current closed period with a public ranking (``evaluated_periods``)."""
+    return evaluated_periods(people)
+
+
+# -- report runs ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def recap_builder(monkeypatch):
+    """Swap the monthly recap's ``build`` for the test; ``.original`` is the real one."""
+    reports.registered_kinds()  # import every kind first, so nothing re-registers later
+    original = reports.definition_for(RECAP)
+
+    def use(build):
+        monkeypatch.setitem(registry._REGISTRY, RECAP, dataclasses.replace(original, build=build))
+
+    use.original = original.build
+    return use
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Run ids queued with ``report_run_generate.delay`` (nothing runs)."""
+    queued: list[str] = []
+
+    class FakeTask:
+        @staticmethod
+        def delay(run_id):
+            queued.append(run_id)
+
+    monkeypatch.setattr("reporting.reports.services.report_run_generate", FakeTask)
+    return queued

@@ -4,7 +4,7 @@
 import re
 
 from django.contrib.auth import get_user_model
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 import pytest
 
@@ -12,15 +12,10 @@ from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from reporting.survey.constants import SurveyChannel
 from reporting.survey.services import survey_period_create, survey_response_submit
-from tests.reporting import test_admin_evaluation as evaluation_tests
-from tests.reporting.conftest import SELATAN, UTARA
-from tests.reporting.factories import all_answers
+from tests.reporting.factories import SELATAN, UTARA, all_answers, client_for
 
 pytestmark = pytest.mark.django_db
 
-# The closed evaluation period of the scoreboard tests (Utara 80, Selatan 33, Barat 33);
-# the users it needs come from conftest.
-evaluated = evaluation_tests.evaluated
 HOME = "/admin/"
 
 #: The panel of a kecamatan user: the default period, the region names, the IKM of the
@@ -29,12 +24,6 @@ KECAMATAN_QUERIES = 10
 #: A pemda-wide user: the same IKM queries for the kabupaten/kota, the roles, the newest
 #: closed evaluation and how many kecamatan it evaluated (no scoreboard).
 PEMDA_QUERIES = 7
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def respond(kecamatan: str, value: int) -> None:
@@ -65,7 +54,7 @@ def answered(bontang, quarter):
 class TestIkm:
     def test_kecamatan_user_sees_own_kecamatan_with_mutu(self, answered, camat, loket):
         for user in (camat, loket):
-            html = login(user).get(HOME).content.decode()
+            html = client_for(user).get(HOME).content.decode()
             row = ikm_row(html, UTARA)
             assert row is not None and ikm_value(row) == "100,00"
             assert 'data-mutu="A"' in row and "Sangat baik" in row
@@ -75,13 +64,13 @@ class TestIkm:
             assert f"/admin/skm/jawaban/?period={answered.pk}" in html
 
     def test_other_kecamatan_gets_its_own_category(self, answered, camat_selatan):
-        row = ikm_row(login(camat_selatan).get(HOME).content.decode(), SELATAN)
+        row = ikm_row(client_for(camat_selatan).get(HOME).content.decode(), SELATAN)
         assert ikm_value(row) == "75,00"
         assert 'data-mutu="C"' in row and "Kurang baik" in row
 
     def test_pemda_sees_the_kabupaten(self, answered, bontang):
         pemda = staff_create(username="admin.pemda", password="x", roles=[Role.ADMIN_PEMDA])
-        html = login(pemda).get(HOME).content.decode()
+        html = client_for(pemda).get(HOME).content.decode()
         row = ikm_row(html, "area")
         assert "Kota Bontang" in row and ikm_value(row) == "91,67" and 'data-mutu="A"' in row
         assert re.search(r"data-respondents>3\b", row)
@@ -89,44 +78,46 @@ class TestIkm:
 
     def test_no_period_published(self, camat):
         survey_period_create(kind="tahun", year=2020, is_published=False)
-        html = login(camat).get(HOME).content.decode()
+        html = client_for(camat).get(HOME).content.decode()
         assert "Belum ada periode survei yang diterbitkan." in html
         assert "data-dashboard-ikm" not in html
 
     def test_not_shown_without_survey_permission(self, bontang):
         ppid = staff_create(username="ppid", password="x", roles=[Role.PPID])
-        assert 'id="paten-satisfaction' not in login(ppid).get(HOME).content.decode()
+        assert 'id="paten-satisfaction' not in client_for(ppid).get(HOME).content.decode()
 
     def test_after_the_applications_panel_before_wagtails(self, answered, camat):
-        html = login(camat).get(HOME).content.decode()
+        html = client_for(camat).get(HOME).content.decode()
         assert html.index('id="paten-applications') < html.index('id="paten-satisfaction')
 
 
 class TestEvaluationRank:
-    def test_camat_sees_rank_of_n(self, evaluated, camat, camat_selatan):
-        html = login(camat).get(HOME).content.decode()
+    def test_camat_sees_rank_of_n(self, closed_evaluation, camat, camat_selatan):
+        html = client_for(camat).get(HOME).content.decode()
         assert "Bontang Utara: peringkat 1 dari 3 pada Periode uji (nilai total 80,00)." in html
-        assert f"/admin/evaluasi/peringkat/?period={evaluated.pk}" in html
-        html = login(camat_selatan).get(HOME).content.decode()
+        assert f"/admin/evaluasi/peringkat/?period={closed_evaluation.pk}" in html
+        html = client_for(camat_selatan).get(HOME).content.decode()
         assert "Bontang Selatan: peringkat 2 dari 3" in html
         assert "Bontang Utara: peringkat" not in html
 
-    def test_pemda_sees_the_period_and_n(self, evaluated, admin):
-        html = login(admin).get(HOME).content.decode()
+    def test_pemda_sees_the_period_and_n(self, closed_evaluation, admin):
+        html = client_for(admin).get(HOME).content.decode()
         assert "Periode uji: 3 kecamatan dievaluasi." in html
         assert "data-evaluation-rank" not in html
 
-    def test_only_closed_periods_count(self, evaluated, camat):
-        evaluated.status = evaluated.Status.OPEN
-        evaluated.save(update_fields=["status"])
-        assert "data-evaluation-rank" not in login(camat).get(HOME).content.decode()
+    def test_only_closed_periods_count(self, closed_evaluation, camat):
+        closed_evaluation.status = closed_evaluation.Status.OPEN
+        closed_evaluation.save(update_fields=["status"])
+        assert "data-evaluation-rank" not in client_for(camat).get(HOME).content.decode()
 
-    def test_kecamatan_not_evaluated_has_no_rank(self, evaluated, camat):
-        evaluated.kecamatan.remove(UTARA)
-        assert "data-evaluation-rank" not in login(camat).get(HOME).content.decode()
+    def test_kecamatan_not_evaluated_has_no_rank(self, closed_evaluation, camat):
+        closed_evaluation.kecamatan.remove(UTARA)
+        assert "data-evaluation-rank" not in client_for(camat).get(HOME).content.decode()
 
-    def test_counter_staff_cannot_open_the_scoreboard_so_get_no_rank(self, evaluated, loket):
-        html = login(loket).get(HOME).content.decode()
+    def test_counter_staff_cannot_open_the_scoreboard_so_get_no_rank(
+        self, closed_evaluation, loket
+    ):
+        html = client_for(loket).get(HOME).content.decode()
         assert "data-evaluation-rank" not in html and "/admin/evaluasi/peringkat/" not in html
 
 
@@ -138,13 +129,13 @@ class TestQueries:
         request.user = user
         return satisfaction_panel_for(request), request
 
-    def test_kecamatan_user(self, answered, evaluated, camat, django_assert_num_queries):
+    def test_kecamatan_user(self, answered, closed_evaluation, camat, django_assert_num_queries):
         panel, request = self._panel(camat)
         with django_assert_num_queries(KECAMATAN_QUERIES):
             html = panel.render_html({"request": request})
         assert "data-evaluation-rank" in html and ikm_row(html, UTARA)
 
-    def test_pemda_user(self, answered, evaluated, admin, django_assert_num_queries):
+    def test_pemda_user(self, answered, closed_evaluation, admin, django_assert_num_queries):
         panel, request = self._panel(admin)
         with django_assert_num_queries(PEMDA_QUERIES):
             html = panel.render_html({"request": request})
