@@ -151,12 +151,14 @@ def bar_chart(
     row_description: Callable[[ChartRow], str] = lambda row: f"{row.full_label}: {row.value_text}",
     legend: tuple[str, str] | None = None,
     label_width: int = LABEL_WIDTH,
+    halo: bool = True,
 ) -> Chart:
     """Horizontal bars of ``rows`` on ``scale``, with a dashed line at each band's lower
     bound and, when ``lowest_letter`` is given, each band's letter above the plot.
 
     ``chart_id`` must be unique on the page: it prefixes the ids of the title,
     description and hatch pattern. ``legend`` is the text of a normal and a weak bar.
+    ``halo=False`` for PDFs: WeasyPrint paints the white outline over the value labels.
     """
     rows = tuple(rows)
     low, high = scale
@@ -246,7 +248,9 @@ def bar_chart(
                     stroke,
                 )
             )
-            parts.append(svg_text(x0 + bar_width + 6, middle, value_text(row), **HALO))
+            parts.append(
+                svg_text(x0 + bar_width + 6, middle, value_text(row), **(HALO if halo else {}))
+            )
         parts.append(mark_safe("</g>"))
     if legend:
         parts.append(legend_svg(TOP + plot_height + 30, pattern_id, x=x0, texts=legend))

@@ -125,7 +125,7 @@ def _describe(intro: str, rows: Sequence[ChartRow]) -> str:
 # -- the unsur chart -----------------------------------------------------------------
 
 
-def unsur_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart:
+def unsur_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str, halo: bool = True) -> Chart:
     """Horizontal bars of the converted value per unsur, with the mutu band lines.
 
     ``chart_id`` must be unique on the page: it prefixes the ids of the title,
@@ -144,6 +144,7 @@ def unsur_chart(rows: Sequence[ChartRow], *, title: str, chart_id: str) -> Chart
         value_text=lambda row: f"{row.value_text} {row.mutu}",
         row_description=_row_description,
         legend=legend_texts(),
+        halo=halo,
     )
 
 

@@ -127,4 +127,5 @@ def kecamatan_chart(
             value_text=shown,
             row_description=described,
             label_width=200,
+            halo=False,
         )

@@ -373,7 +373,10 @@ def _unsur_chart(result: IkmResult | None):
         return None
     with translation.override(settings.LANGUAGE_CODE):
         return unsur_chart(
-            unsur_rows(result), title=_("Converted value per element"), chart_id="unsur"
+            unsur_rows(result),
+            title=_("Converted value per element"),
+            chart_id="unsur",
+            halo=False,
         )
 
 
