@@ -330,7 +330,7 @@ def after_configuration_import() -> None:
 
 def down_export(*, peer: Peer, path: Path | str, resend: bool = False) -> export.ExportResult:
     """At the central: the next configuration bundle for an instance."""
-    from reporting.services.survey import survey_version_current
+    from reporting.survey.services import survey_version_current
 
     if peer.status != PeerStatus.ACTIVE:
         raise ValidationError(_("Bundles are written only for active instances."))

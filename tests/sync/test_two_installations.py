@@ -106,8 +106,8 @@ from forms_builder import demo
 from forms_builder.notifications import notifications_paused
 from forms_builder.workflow import ApplicationState as S
 from paten.regions.models import Region
-from reporting.ikm import UNSUR_KEYS
-from reporting.services.survey import survey_response_submit
+from reporting.survey.ikm import UNSUR_KEYS
+from reporting.survey.services import survey_response_submit
 from service_catalog.models import ServicePage
 from service_catalog.selectors import kecamatan_offering
 
@@ -191,7 +191,7 @@ from django.test import Client
 from forms_builder.models import Application
 from paten.sync.models import ReceivedRecord
 from reporting.models import SurveyResponse
-from reporting.selectors import Slice, ikm_for
+from reporting.survey.selectors import Slice, ikm_for
 from django.utils import timezone
 app = Application.objects.get(tracking_code={work["codes"][0]!r})
 page = Client().get("/verifikasi/{work["token"]}/")
