@@ -49,7 +49,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RECAP = ReportKind.MONTHLY_RECAP
 #: The workers' lease: a killed worker's run can be taken over this long after its
 #: last progress step.
