@@ -12,7 +12,7 @@ from forms_builder.services.applications import Applicant
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from paten.site.models import KecamatanOffice, SiteSettings
-from reporting.services.survey import survey_period_create
+from reporting.survey.services import survey_period_create
 from service_catalog.models import Maklumat
 from tests.bontang import bontang_regions
 from tests.forms_builder.factories import advance, form_version_for, submit

@@ -1,9 +1,8 @@
-"""Fixtures of the reporting tests, defined once: the Bontang fixtures of forms_builder,
-a survey quarter, the people of the kecamatan evaluation and a closed evaluation."""
+"""Fixtures of the reporting tests, defined once: a survey quarter, the people of the
+kecamatan evaluation and a closed evaluation, role permissions, the swapped recap build
+and the queued runs."""
 
 import dataclasses
-
-from django.core.cache import cache
 
 import pytest
 
@@ -26,18 +25,9 @@ from tests.reporting.evaluation.factories import (
 from tests.reporting.factories import BARAT, SELATAN, UTARA, finished_application
 from tests.reporting.reports.factories import RECAP
 
-# Re-exported so pytest finds them here: Bontang and its kecamatan, a service with a
-# published form, and staff per role.
-bontang = forms_builder_fixtures.bontang
-utara = forms_builder_fixtures.utara
-selatan = forms_builder_fixtures.selatan
+# Bontang, its kecamatan and staff per role come from the root conftest; the service
+# with a published form from forms_builder's, re-exported so pytest finds it here.
 service = forms_builder_fixtures.service
-loket = forms_builder_fixtures.loket
-back_office = forms_builder_fixtures.back_office
-camat = forms_builder_fixtures.camat
-loket_selatan = forms_builder_fixtures.loket_selatan
-camat_selatan = forms_builder_fixtures.camat_selatan
-staff = forms_builder_fixtures.staff
 
 
 @pytest.fixture
@@ -45,14 +35,6 @@ def role_permissions(db):
     """The role groups with the permissions of ROLE_PERMISSIONS as they are now, even on a
     test database kept (``--reuse-db``) from before they changed."""
     roles_sync_permissions()
-
-
-@pytest.fixture
-def fresh_cache():
-    """An empty cache before and after the test (cached pages, the tracker's rate limit)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -71,11 +53,6 @@ def finished(service, utara, staff):
 
 
 # -- people of the kecamatan evaluation ----------------------------------------------------
-
-
-@pytest.fixture
-def admin(bontang):
-    return staff_create(username="admin.pemda", password="x", roles=[Role.ADMIN_PEMDA])
 
 
 @pytest.fixture
@@ -106,7 +83,9 @@ def staff_selatan(loket_selatan, camat_selatan):
 
 
 @pytest.fixture
-def closed_evaluation(service, staff, staff_selatan, camat_selatan, camat_barat, admin, evaluator):
+def closed_evaluation(
+    service, staff, staff_selatan, camat_selatan, camat_barat, admin_pemda, evaluator
+):
     """A closed evaluation period of three kecamatan: Utara 80, Selatan 33, Barat 33."""
     period = make_period(make_instrument())
     finish(service, UTARA, staff, n=2)
@@ -120,7 +99,7 @@ def closed_evaluation(service, staff, staff_selatan, camat_selatan, camat_barat,
     evidence_verify(
         value=report(period, "E2", BARAT, "8.25", camat_barat), actor=evaluator, approve=True
     )
-    period_close(period=period, actor=admin)
+    period_close(period=period, actor=admin_pemda)
     period.refresh_from_db()
     return period
 

@@ -4,7 +4,7 @@ finished applications, signed-in clients."""
 from django.test import Client
 
 from reporting.survey.constants import ANSWER_FIELDS
-from tests.forms_builder.conftest import BARAT, SELATAN, UTARA
+from tests.bontang import BARAT, SELATAN, UTARA
 
 __all__ = [
     "BARAT",

@@ -100,8 +100,8 @@ class TestEvaluationRank:
         assert "Bontang Selatan: peringkat 2 dari 3" in html
         assert "Bontang Utara: peringkat" not in html
 
-    def test_pemda_sees_the_period_and_n(self, closed_evaluation, admin):
-        html = client_for(admin).get(HOME).content.decode()
+    def test_pemda_sees_the_period_and_n(self, closed_evaluation, admin_pemda):
+        html = client_for(admin_pemda).get(HOME).content.decode()
         assert "Periode uji: 3 kecamatan dievaluasi." in html
         assert "data-evaluation-rank" not in html
 
@@ -135,8 +135,8 @@ class TestQueries:
             html = panel.render_html({"request": request})
         assert "data-evaluation-rank" in html and ikm_row(html, UTARA)
 
-    def test_pemda_user(self, answered, closed_evaluation, admin, django_assert_num_queries):
-        panel, request = self._panel(admin)
+    def test_pemda_user(self, answered, closed_evaluation, admin_pemda, django_assert_num_queries):
+        panel, request = self._panel(admin_pemda)
         with django_assert_num_queries(PEMDA_QUERIES):
             html = panel.render_html({"request": request})
         assert "data-evaluation-count" in html and ikm_row(html, "area")

@@ -124,12 +124,12 @@ class TestInstrumentValidate:
         with pytest.raises(EvaluationError, match="jenis berkas bukti tidak dikenal: docx"):
             instrument_validate(instrument=instrument)
 
-    def test_close_refuses_a_bad_instrument_and_stays_open(self, bontang, admin):
+    def test_close_refuses_a_bad_instrument_and_stays_open(self, bontang, admin_pemda):
         instrument = make_instrument()
         instrument.aspects.filter(name="Pemerintahan umum").update(weight=30)
         period = make_period(instrument)
         with pytest.raises(EvaluationError, match="Jumlah bobot aspek"):
-            period_close(period=period, actor=admin)
+            period_close(period=period, actor=admin_pemda)
         period.refresh_from_db()
         assert period.status == EvaluationPeriod.Status.OPEN
         assert not IndicatorValue.objects.exists()
@@ -139,7 +139,9 @@ class TestInstrumentValidate:
 
 
 @pytest.fixture
-def evaluated(service, utara, staff, staff_selatan, camat_barat, admin, evaluator, evaluator_utara):
+def evaluated(
+    service, utara, staff, staff_selatan, camat_barat, admin_pemda, evaluator, evaluator_utara
+):
     """Three kecamatan through a whole period (see ``test_scoreboard_ranked_by_hand``)."""
     instrument = make_instrument()
     period = make_period(instrument)
@@ -165,7 +167,7 @@ def evaluated(service, utara, staff, staff_selatan, camat_barat, admin, evaluato
     evidence_verify(
         value=report(period, "E2", BARAT, "8.25", camat_barat), actor=evaluator, approve=True
     )
-    period_close(period=period, actor=admin)
+    period_close(period=period, actor=admin_pemda)
     period.refresh_from_db()
     return period
 
@@ -252,9 +254,9 @@ def test_values_are_reproducible(evaluated):
     ]
 
 
-def test_closing_twice_refused(evaluated, admin):
+def test_closing_twice_refused(evaluated, admin_pemda):
     with pytest.raises(EvaluationError, match="sudah ditutup"):
-        period_close(period=evaluated, actor=admin)
+        period_close(period=evaluated, actor=admin_pemda)
     assert AuditEvent.objects.filter(action="evaluation.period_closed").count() == 1
 
 
@@ -300,15 +302,18 @@ def test_verification_after_close_counts_and_is_audited(evaluated, evaluator):
     )
 
 
-def test_admin_correction_rehashes_and_audits(evaluated, admin, camat):
+def test_admin_correction_rehashes_and_audits(evaluated, admin_pemda, camat):
     value = IndicatorValue.objects.get(kecamatan_id=BARAT, indicator__code="K1")
     old_hash = value.frozen_hash
     with pytest.raises(EvaluationError, match="Hanya admin pemda"):
         value_correct(value=value, new_value=1, reason="x", actor=camat)
     with pytest.raises(EvaluationError, match="harus disertai alasan"):
-        value_correct(value=value, new_value=1, reason=" ", actor=admin)
+        value_correct(value=value, new_value=1, reason=" ", actor=admin_pemda)
     value = value_correct(
-        value=value, new_value=1, reason="Satu permohonan tercatat di kecamatan lain.", actor=admin
+        value=value,
+        new_value=1,
+        reason="Satu permohonan tercatat di kecamatan lain.",
+        actor=admin_pemda,
     )
     value.refresh_from_db()
     assert value.value == D(1) and value.frozen_hash != old_hash
@@ -323,7 +328,7 @@ def test_admin_correction_rehashes_and_audits(evaluated, admin, camat):
 
 
 def test_change_against_the_previous_period(
-    evaluated, admin, staff, evaluator, django_assert_max_num_queries
+    evaluated, admin_pemda, staff, evaluator, django_assert_max_num_queries
 ):
     """A later period of an instrument with the same name (next year's) compares with
     this one: Utara only reports E2 = 10 there (K1 0, E1 missing): A = 0, B = 100,
@@ -411,8 +416,8 @@ class TestEvidence:
         with pytest.raises(EvaluationError, match="sedikitnya satu berkas bukti"):
             report(open_period, "E1", UTARA, 2, camat, files=[])
 
-    def test_only_staff_of_that_kecamatan(self, open_period, camat_selatan, evaluator, admin):
-        for actor in (camat_selatan, evaluator, admin):
+    def test_only_staff_of_that_kecamatan(self, open_period, camat_selatan, evaluator, admin_pemda):
+        for actor in (camat_selatan, evaluator, admin_pemda):
             with pytest.raises(EvaluationError, match="Hanya petugas kecamatan ini"):
                 report(open_period, "E1", UTARA, 2, actor)
 

@@ -308,13 +308,13 @@ def worker_of(run: ReportRun) -> int | None:
 
 
 def test_a_requested_report_is_generated_by_a_worker_with_progress(
-    worker, workers, admin, utara, finished
+    worker, workers, admin_pemda, utara, finished
 ):
     from openpyxl import load_workbook
 
     from reporting.reports.kinds.recap import COLUMNS
 
-    run = request_recap(admin, kecamatan=utara)
+    run = request_recap(admin_pemda, kecamatan=utara)
     seen: list[tuple[str, int]] = []
 
     def finished_run():
@@ -338,12 +338,12 @@ def test_a_requested_report_is_generated_by_a_worker_with_progress(
 
 
 def test_a_run_whose_worker_was_killed_is_recovered_by_the_next_worker(
-    worker, workers, broker, admin, utara
+    worker, workers, broker, admin_pemda, utara
 ):
     """Production timing: the broker would redeliver only after an hour, so the beat
     task ``report_runs_recover`` brings the run back once its lease has expired."""
     first = worker
-    run = request_recap(admin, kecamatan=utara)
+    run = request_recap(admin_pemda, kecamatan=utara)
     workers.wait_for(lambda: worker_of(run) == first.pid, "the first worker's claim")
     second = workers.start()  # idle: the only message is the first worker's
     workers.wait_for(lambda: row(run).progress >= 10, "the first worker's progress")
@@ -360,7 +360,9 @@ def test_a_run_whose_worker_was_killed_is_recovered_by_the_next_worker(
     assert_one_readable_output_per_format(done)
 
 
-def test_a_run_whose_worker_was_killed_is_redelivered_to_the_next_worker(workers, admin, utara):
+def test_a_run_whose_worker_was_killed_is_redelivered_to_the_next_worker(
+    workers, admin_pemda, utara
+):
     """With a short visibility timeout, the broker hands the unacknowledged message
     to the next worker, which takes the run over since the lease has expired.
 
@@ -369,7 +371,7 @@ def test_a_run_whose_worker_was_killed_is_redelivered_to_the_next_worker(workers
     has to bring the run back, the previous test's path).
     """
     first = workers.start(visibility_timeout=3)
-    run = request_recap(admin, kecamatan=utara)
+    run = request_recap(admin_pemda, kecamatan=utara)
     workers.wait_for(
         lambda: row(run).progress >= 10 and worker_of(run) == first.pid, "the first worker"
     )
@@ -387,12 +389,12 @@ def test_a_run_whose_worker_was_killed_is_redelivered_to_the_next_worker(workers
 
 
 def test_the_same_message_delivered_twice_writes_one_output(
-    prefork_worker, workers, broker, queue, admin, utara
+    prefork_worker, workers, broker, queue, admin_pemda, utara
 ):
     """The second delivery reaches the worker's second process while the first one is
     generating (the recap takes about two seconds here): it finds the run claimed under
     a valid lease and does nothing."""
-    run = request_recap(admin, kecamatan=utara)
+    run = request_recap(admin_pemda, kecamatan=utara)
     broker.send_task("reporting.report_run_generate", args=[str(run.pk)])
 
     done = workers.wait_for(lambda: row(run).is_finished and row(run), "the run to finish")

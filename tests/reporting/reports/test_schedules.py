@@ -134,12 +134,12 @@ class TestScheduleScope:
         with pytest.raises(PermissionDenied):
             report_schedule_save(schedule=schedule, user=camat)
 
-    def test_a_pemda_admin_schedules_for_the_whole_kabupaten(self, admin):
+    def test_a_pemda_admin_schedules_for_the_whole_kabupaten(self, admin_pemda):
         schedule = ReportSchedule(name="Rekap", kind=ReportKind.MONTHLY_RECAP, formats=["xlsx"])
-        saved = report_schedule_save(schedule=schedule, user=admin)
+        saved = report_schedule_save(schedule=schedule, user=admin_pemda)
         assert saved.periodic_task is not None and saved.periodic_task.enabled
 
-    def test_exports_cannot_be_scheduled(self, admin):
+    def test_exports_cannot_be_scheduled(self, admin_pemda):
         schedule = ReportSchedule(
             name="Ekspor", kind=ReportKind.APPLICATIONS_EXPORT, formats=["xlsx"]
         )
@@ -147,5 +147,5 @@ class TestScheduleScope:
             translation.override("en"),
             pytest.raises(ReportRequestError, match="cannot be scheduled"),
         ):
-            report_schedule_save(schedule=schedule, user=admin)
+            report_schedule_save(schedule=schedule, user=admin_pemda)
         assert not ReportSchedule.objects.exists()

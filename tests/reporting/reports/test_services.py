@@ -394,16 +394,16 @@ class TestRequest:
         assert not ReportRun.objects.exists()
         assert report_run_request(user=user, kind=RECAP, kecamatan=SELATAN, **self.PERIOD)
 
-    def test_a_pemda_user_may_request_pemda_wide_or_any_kecamatan(self, selatan, admin):
-        whole = report_run_request(user=admin, kind=RECAP, **self.PERIOD)
-        one = report_run_request(user=admin, kind=RECAP, kecamatan=SELATAN, **self.PERIOD)
+    def test_a_pemda_user_may_request_pemda_wide_or_any_kecamatan(self, selatan, admin_pemda):
+        whole = report_run_request(user=admin_pemda, kind=RECAP, **self.PERIOD)
+        one = report_run_request(user=admin_pemda, kind=RECAP, kecamatan=SELATAN, **self.PERIOD)
 
         assert whole.kecamatan is None
         assert one.kecamatan == selatan
 
-    def test_the_scope_must_be_a_kecamatan(self, bontang, admin):
+    def test_the_scope_must_be_a_kecamatan(self, bontang, admin_pemda):
         with pytest.raises(ReportRequestError) as error:
-            report_run_request(user=admin, kind=RECAP, kecamatan="64.74", **self.PERIOD)
+            report_run_request(user=admin_pemda, kind=RECAP, kecamatan="64.74", **self.PERIOD)
 
         assert error.value.messages == [_("Choose a kecamatan.")]
 
@@ -422,35 +422,35 @@ class TestRequest:
         ],
     )
     def test_bad_dates_are_refused_and_nothing_is_saved(
-        self, admin, sent, django_capture_on_commit_callbacks, start, end, message
+        self, admin_pemda, sent, django_capture_on_commit_callbacks, start, end, message
     ):
         with django_capture_on_commit_callbacks(execute=True):
             with pytest.raises(ReportRequestError) as error:
-                report_run_request(user=admin, kind=RECAP, start=start, end=end)
+                report_run_request(user=admin_pemda, kind=RECAP, start=start, end=end)
 
         assert error.value.messages == [_(message)]
         assert not ReportRun.objects.exists()
         assert sent == []
 
     @pytest.mark.parametrize("formats", [["docx"], ["xlsx", "html"]])
-    def test_unsupported_formats_are_refused_and_nothing_is_saved(self, admin, formats):
+    def test_unsupported_formats_are_refused_and_nothing_is_saved(self, admin_pemda, formats):
         with pytest.raises(ReportRequestError) as error:
-            report_run_request(user=admin, kind=RECAP, formats=formats, **self.PERIOD)
+            report_run_request(user=admin_pemda, kind=RECAP, formats=formats, **self.PERIOD)
 
         assert error.value.messages == [
             _("This report is available as %(formats)s.") % {"formats": "XLSX, PDF, CSV"}
         ]
         assert not ReportRun.objects.exists()
 
-    def test_an_unknown_kind_is_refused(self, admin):
+    def test_an_unknown_kind_is_refused(self, admin_pemda):
         with pytest.raises(ReportRequestError) as error:
-            report_run_request(user=admin, kind="laporan_rahasia", **self.PERIOD)
+            report_run_request(user=admin_pemda, kind="laporan_rahasia", **self.PERIOD)
 
         assert error.value.messages == [_("Unknown report kind.")]
 
-    def test_repeated_formats_are_requested_once(self, admin):
+    def test_repeated_formats_are_requested_once(self, admin_pemda):
         run = report_run_request(
-            user=admin, kind=RECAP, formats=["csv", "xlsx", "csv"], **self.PERIOD
+            user=admin_pemda, kind=RECAP, formats=["csv", "xlsx", "csv"], **self.PERIOD
         )
 
         assert run.formats == ["csv", "xlsx"]

@@ -29,8 +29,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")
 
 
 class TestInstrumentAdmin:
-    def test_admin_builds_an_instrument_through_the_forms(self, client, admin):
-        logged_in(client, admin)
+    def test_admin_builds_an_instrument_through_the_forms(self, client, admin_pemda):
+        logged_in(client, admin_pemda)
         response = client.post(
             reverse("evaluation_instruments:add"), instrument_data(Pelayanan="100")
         )
@@ -78,8 +78,8 @@ class TestInstrumentAdmin:
         response = client.get(reverse("evaluation_aspects:edit", args=[aspect.pk]))
         assert "3=100\n2=60\n1=30" in response.content.decode()
 
-    def test_aspect_weights_not_100_refused(self, client, admin):
-        logged_in(client, admin)
+    def test_aspect_weights_not_100_refused(self, client, admin_pemda):
+        logged_in(client, admin_pemda)
         response = client.post(
             reverse("evaluation_instruments:add"),
             instrument_data(Pelayanan="60", Pemerintahan="30"),
@@ -88,8 +88,10 @@ class TestInstrumentAdmin:
         assert "Jumlah bobot aspek harus 100 % (sekarang 90,00 %)." in response.content.decode()
         assert not EvaluationInstrument.objects.exists()
 
-    def test_odd_weights_allowed_when_the_instrument_does_not_require_100(self, client, admin):
-        logged_in(client, admin)
+    def test_odd_weights_allowed_when_the_instrument_does_not_require_100(
+        self, client, admin_pemda
+    ):
+        logged_in(client, admin_pemda)
         data = instrument_data(Pelayanan="60", Pemerintahan="30")
         del data["weights_must_total_100"]
         response = client.post(reverse("evaluation_instruments:add"), data)
@@ -97,9 +99,9 @@ class TestInstrumentAdmin:
         instrument = EvaluationInstrument.objects.get()
         assert sorted(instrument.aspects.values_list("weight", flat=True)) == [30, 60]
 
-    def test_indicator_without_rule_and_bad_threshold_refused(self, client, admin):
+    def test_indicator_without_rule_and_bad_threshold_refused(self, client, admin_pemda):
         instrument = EvaluationInstrument.objects.create(name="X", year=2027)
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         response = client.post(
             reverse("evaluation_aspects:add"),
             aspect_data(
@@ -118,9 +120,9 @@ class TestInstrumentAdmin:
         )
         assert not EvaluationAspect.objects.exists()
 
-    def test_each_unscorable_indicator_refused_with_its_reason(self, client, admin):
+    def test_each_unscorable_indicator_refused_with_its_reason(self, client, admin_pemda):
         instrument = EvaluationInstrument.objects.create(name="X", year=2027)
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         response = client.post(
             reverse("evaluation_aspects:add"),
             aspect_data(
@@ -148,9 +150,9 @@ class TestInstrumentAdmin:
             assert message in html, message
         assert not EvaluationAspect.objects.exists()
 
-    def test_indicator_weights_not_100_refused(self, client, admin):
+    def test_indicator_weights_not_100_refused(self, client, admin_pemda):
         instrument = EvaluationInstrument.objects.create(name="X", year=2027)
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         rows = [
             indicator_row("E1", weight="50", thresholds="1=100"),
             indicator_row("E2", weight="40", thresholds="1=100"),
@@ -167,7 +169,7 @@ class TestInstrumentAdmin:
         assert response.status_code == 302
         assert instrument.aspects.get().indicators.count() == 2
 
-    def test_aspect_weight_that_breaks_the_instrument_total_refused(self, client, admin):
+    def test_aspect_weight_that_breaks_the_instrument_total_refused(self, client, admin_pemda):
         instrument = make_instrument()  # Pelayanan publik 60 %, Pemerintahan umum 40 %
         aspect = instrument.aspects.get(name="Pemerintahan umum")
         e2 = aspect.indicators.get()
@@ -176,7 +178,7 @@ class TestInstrumentAdmin:
         )
         data = aspect_data(instrument, [], name=aspect.name, weight="50")
         data.update(nested_form_data({"indicators": inline_formset([row], initial=1)}))
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         response = client.post(reverse("evaluation_aspects:edit", args=[aspect.pk]), data)
         assert response.status_code == 200
         html = response.content.decode()
@@ -185,7 +187,7 @@ class TestInstrumentAdmin:
         aspect.refresh_from_db()
         assert aspect.weight == 40
 
-    def test_a_removed_aspect_leaves_the_total(self, client, admin):
+    def test_a_removed_aspect_leaves_the_total(self, client, admin_pemda):
         """Removing "Pemerintahan umum" (40 %) leaves 60 %: refused; with the other aspect
         raised to 100 % the removal is saved."""
         instrument = make_instrument()
@@ -212,7 +214,7 @@ class TestInstrumentAdmin:
                 }
             )
 
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         url = reverse("evaluation_instruments:edit", args=[instrument.pk])
         response = client.post(url, data("60"))
         assert response.status_code == 200
@@ -222,10 +224,10 @@ class TestInstrumentAdmin:
         assert response.status_code == 302
         assert list(instrument.aspects.values_list("name", "weight")) == [("Pelayanan publik", 100)]
 
-    def test_requiring_100_refused_while_indicators_do_not_total_100(self, client, admin):
+    def test_requiring_100_refused_while_indicators_do_not_total_100(self, client, admin_pemda):
         instrument = make_instrument(must_total=False)
         EvaluationIndicator.objects.filter(code="E2").update(weight=70)
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         rows = [
             {"id": str(a.pk), "name": a.name, "weight": str(a.weight), "sort_order": str(n)}
             for n, a in enumerate(instrument.aspects.all())
@@ -248,11 +250,11 @@ class TestInstrumentAdmin:
         instrument.refresh_from_db()
         assert not instrument.weights_must_total_100
 
-    def test_instrument_of_a_closed_period_refused(self, client, admin):
+    def test_instrument_of_a_closed_period_refused(self, client, admin_pemda):
         instrument = make_instrument()
         period = make_period(instrument)
-        period_close(period=period, actor=admin)
-        logged_in(client, admin)
+        period_close(period=period, actor=admin_pemda)
+        logged_in(client, admin_pemda)
         data = instrument_data()
         data.update(name="Nama lain", year="2026")
         response = client.post(reverse("evaluation_instruments:edit", args=[instrument.pk]), data)
@@ -261,7 +263,7 @@ class TestInstrumentAdmin:
         instrument.refresh_from_db()
         assert instrument.name == "EKK Bontang"
 
-    def test_indicator_with_values_cannot_be_removed(self, client, admin, camat, period):
+    def test_indicator_with_values_cannot_be_removed(self, client, admin_pemda, camat, period):
         report(period, "E1", UTARA, 3, camat)
         aspect = EvaluationAspect.objects.get(name="Pelayanan publik")
         rows = []
@@ -282,7 +284,7 @@ class TestInstrumentAdmin:
             rows.append(row)
         data = aspect_data(period.instrument, [], name=aspect.name, weight="60")
         data.update(nested_form_data({"indicators": inline_formset(rows, initial=len(rows))}))
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         response = client.post(reverse("evaluation_aspects:edit", args=[aspect.pk]), data)
         assert response.status_code == 200
         assert "sudah punya nilai" in response.content.decode()

@@ -10,10 +10,10 @@ from tests.reporting.factories import logged_in
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 
 
-def test_menu_per_role(client, admin, camat, evaluator):
+def test_menu_per_role(client, admin_pemda, camat, evaluator):
     """One "Evaluasi kecamatan" menu; each role sees its own pages in it."""
     expected = {
-        admin: {"Papan nilai", "Verifikasi bukti", "Periode evaluasi", "Instrumen"},
+        admin_pemda: {"Papan nilai", "Verifikasi bukti", "Periode evaluasi", "Instrumen"},
         camat: {"Papan nilai", "Bukti kecamatan"},
         evaluator: {"Papan nilai", "Verifikasi bukti", "Periode evaluasi", "Instrumen"},
     }

@@ -17,9 +17,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")
 
 
 class TestPeriodAdmin:
-    def test_admin_creates_a_period_with_installation_kecamatan_only(self, client, admin):
+    def test_admin_creates_a_period_with_installation_kecamatan_only(self, client, admin_pemda):
         instrument = make_instrument()
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         response = client.get(reverse("evaluation_periods:add"))
         choices = {str(c[0]) for c in response.context["form"].fields["kecamatan"].choices}
         assert choices == {UTARA, SELATAN, BARAT}  # not Kalimantan Timur, not a desa
@@ -39,9 +39,9 @@ class TestPeriodAdmin:
         assert set(period.kecamatan.values_list("code", flat=True)) == {UTARA, SELATAN}
         assert period.public_ranking and period.status == EvaluationPeriod.Status.OPEN
 
-    def test_closed_period_keeps_its_dates_and_kecamatan(self, client, admin, period):
-        period_close(period=period, actor=admin)
-        logged_in(client, admin)
+    def test_closed_period_keeps_its_dates_and_kecamatan(self, client, admin_pemda, period):
+        period_close(period=period, actor=admin_pemda)
+        logged_in(client, admin_pemda)
         data = {
             "instrument": period.instrument_id,
             "name": "Nama baru",
@@ -58,8 +58,8 @@ class TestPeriodAdmin:
         period.refresh_from_db()
         assert (period.name, period.public_ranking) == ("Nama baru", True)
 
-    def test_close_through_the_admin(self, client, admin, period):
-        logged_in(client, admin)
+    def test_close_through_the_admin(self, client, admin_pemda, period):
+        logged_in(client, admin_pemda)
         url = reverse("evaluation_periods:close", args=[period.pk])
         assert client.get(url).status_code == 200
         response = client.post(url, follow=True)
@@ -71,9 +71,9 @@ class TestPeriodAdmin:
         response = client.post(url, follow=True)
         assert f"Periode {period.name} sudah ditutup." in page_messages(response)
 
-    def test_close_of_a_bad_instrument_shows_why(self, client, admin, period):
+    def test_close_of_a_bad_instrument_shows_why(self, client, admin_pemda, period):
         EvaluationAspect.objects.filter(name="Pemerintahan umum").update(weight=10)
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         response = client.post(reverse("evaluation_periods:close", args=[period.pk]), follow=True)
         assert "Jumlah bobot aspek harus 100 % (sekarang 70,00 %)." in page_messages(response)
         period.refresh_from_db()

@@ -43,8 +43,8 @@ DASHBOARD_QUERIES = 25
 
 
 class TestScoreboard:
-    def test_ranking_for_pemda(self, client, admin, closed_evaluation):
-        logged_in(client, admin)
+    def test_ranking_for_pemda(self, client, admin_pemda, closed_evaluation):
+        logged_in(client, admin_pemda)
         response = client.get(
             reverse("evaluation_dashboard:index"), {"period": closed_evaluation.pk}
         )
@@ -88,9 +88,11 @@ class TestScoreboard:
         assert "48,67" in html  # the kabupaten average
         assert "2 / 3" in html
 
-    def test_query_count_pinned(self, client, admin, closed_evaluation, django_assert_num_queries):
+    def test_query_count_pinned(
+        self, client, admin_pemda, closed_evaluation, django_assert_num_queries
+    ):
         """The page costs the same whatever the number of kecamatan closed_evaluation."""
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         url = reverse("evaluation_dashboard:index")
         client.get(url, {"period": closed_evaluation.pk})  # warm the session and caches
         with django_assert_num_queries(DASHBOARD_QUERIES):
@@ -110,11 +112,11 @@ class TestCorrection:
         return IndicatorValue.objects.get(period=period, kecamatan_id=code, indicator__code="K1")
 
     def test_admin_corrects_a_frozen_value_and_the_ranking_follows(
-        self, client, admin, closed_evaluation
+        self, client, admin_pemda, closed_evaluation
     ):
         value = self.k1(closed_evaluation)
         old_hash = value.frozen_hash
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         drill_down = reverse("evaluation_dashboard:kecamatan", args=[closed_evaluation.pk, SELATAN])
         url = reverse("evaluation_dashboard:correct", args=[value.pk])
         assert url in client.get(drill_down).content.decode()
@@ -140,9 +142,11 @@ class TestCorrection:
         assert "Satu permohonan dicatat di kecamatan lain" in html  # the history
         assert "dikoreksi 1 kali" in client.get(drill_down).content.decode()
 
-    def test_reason_and_number_required_nothing_changed(self, client, admin, closed_evaluation):
+    def test_reason_and_number_required_nothing_changed(
+        self, client, admin_pemda, closed_evaluation
+    ):
         value = self.k1(closed_evaluation)
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         url = reverse("evaluation_dashboard:correct", args=[value.pk])
         response = client.post(url, {"value": "dua", "reason": ""})
         assert response.status_code == 200
@@ -154,11 +158,11 @@ class TestCorrection:
         assert value.value == 1 and "koreksi" not in value.inputs
         assert not AuditEvent.objects.filter(action="evaluation.value_corrected").exists()
 
-    def test_submitted_value_cannot_be_corrected(self, client, admin, closed_evaluation):
+    def test_submitted_value_cannot_be_corrected(self, client, admin_pemda, closed_evaluation):
         submitted = IndicatorValue.objects.get(
             period=closed_evaluation, kecamatan_id=SELATAN, indicator__code="E2"
         )
-        logged_in(client, admin)
+        logged_in(client, admin_pemda)
         url = reverse("evaluation_dashboard:correct", args=[submitted.pk])
         response = client.post(url, {"value": "3", "reason": "x"})
         assert "Hanya nilai yang sudah dibekukan atau diverifikasi" in response.content.decode()
@@ -179,17 +183,17 @@ class TestCorrection:
         assert value.value == 1
 
 
-def test_ranking_shows_change_against_previous_period(client, admin, camat, evaluator):
+def test_ranking_shows_change_against_previous_period(client, admin_pemda, camat, evaluator):
     """Previous period: K1 frozen at 0 everywhere, totals 0. This period: Utara's E2 = 5
     verified → B = 50 → total 50 × 40 % = 20, so +20,00; the others stay at 0,00."""
     instrument = make_instrument()
     today = timezone.localdate()
     before = make_period(instrument, end=today - timedelta(days=40), name="Lalu")
-    period_close(period=before, actor=admin)
+    period_close(period=before, actor=admin_pemda)
     period = make_period(instrument, name="Kini")
     evidence_verify(value=report(period, "E2", UTARA, 5, camat), actor=evaluator, approve=True)
-    period_close(period=period, actor=admin)
-    logged_in(client, admin)
+    period_close(period=period, actor=admin_pemda)
+    logged_in(client, admin_pemda)
     response = client.get(reverse("evaluation_dashboard:index"), {"period": period.pk})
     rows = response.context["rows"]
     assert [(r["row"].code, r["total"], r["change"]) for r in rows] == [

@@ -145,14 +145,14 @@ def reporter_utara(camat):
 
 
 class TestPage:
-    def test_lists_only_the_datasets_the_user_may_export(self, loket_selatan, admin):
+    def test_lists_only_the_datasets_the_user_may_export(self, loket_selatan, admin_pemda):
         page = client_for(loket_selatan).get(reverse(URL))
         assert page.status_code == 200
         choices = dict(page.context["form"].fields["dataset"].choices)
         assert Dataset.APPLICATIONS in choices and Dataset.REGIONS in choices
         assert Dataset.USERS not in choices
         admin_choices = dict(
-            client_for(admin).get(reverse(URL)).context["form"].fields["dataset"].choices
+            client_for(admin_pemda).get(reverse(URL)).context["form"].fields["dataset"].choices
         )
         assert Dataset.USERS in admin_choices
 
@@ -372,8 +372,8 @@ class TestLargeExports:
 
 
 class TestOtherDatasets:
-    def test_users_export_never_holds_a_password(self, admin, loket):
-        rows = download(admin, dataset=Dataset.USERS)
+    def test_users_export_never_holds_a_password(self, admin_pemda, loket):
+        rows = download(admin_pemda, dataset=Dataset.USERS)
         assert list(rows[0]) == ["username", "nama", "email", "peran", "kecamatan", "aktif"]
         row = next(r for r in rows if r["username"] == loket.username)
         assert row["peran"] == Role.PETUGAS_LOKET and row["kecamatan"] == UTARA
@@ -385,8 +385,8 @@ class TestOtherDatasets:
         assert "dataset" in response.context["form"].errors
         assert len(UserResource(user=camat_selatan).export()) == 0
 
-    def test_services(self, service, admin):
-        rows = download(admin, dataset=Dataset.SERVICES)
+    def test_services(self, service, admin_pemda):
+        rows = download(admin_pemda, dataset=Dataset.SERVICES)
         assert [row["kode"] for row in rows] == ["skd"]
 
     def test_survey_suggestions_are_left_out_unless_asked_with_the_permission(

@@ -98,10 +98,10 @@ class TestRequest:
         assert [value for value, _label in form.fields["formats"].choices] == expected
 
     def test_pemda_admin_may_request_for_the_whole_kabupaten(
-        self, client, admin, django_capture_on_commit_callbacks
+        self, client, admin_pemda, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=False):
-            response = request_report(logged_in(client, admin), kecamatan="")
+            response = request_report(logged_in(client, admin_pemda), kecamatan="")
         run = ReportRun.objects.get()
         assert response.status_code == 302
         assert run.kecamatan is None
@@ -252,15 +252,15 @@ class TestProgressAndScope:
         assert str(run.pk).encode() not in listing.content
 
     def test_pemda_wide_runs_are_hidden_from_kecamatan_users(
-        self, client, camat, admin, django_capture_on_commit_callbacks
+        self, client, camat, admin_pemda, django_capture_on_commit_callbacks
     ):
-        run, _queued = run_for(admin, None, callbacks=django_capture_on_commit_callbacks)
+        run, _queued = run_for(admin_pemda, None, callbacks=django_capture_on_commit_callbacks)
         assert run.kecamatan is None
         assert (
             logged_in(client, camat).get(reverse("report_runs:detail", args=[run.pk])).status_code
             == 404
         )
-        listing = logged_in(client, admin).get(reverse("report_runs:index"))
+        listing = logged_in(client, admin_pemda).get(reverse("report_runs:index"))
         assert str(run.pk).encode() in listing.content
 
     def test_a_failed_run_shows_the_error_and_retry_completes_it(
@@ -396,8 +396,8 @@ class TestRunList:
         assert len(client.get(url, {"kind": ReportKind.SLA}).context["rows"]) == 0
 
 
-def test_report_settings_sit_in_the_settings_menu(client, admin):
+def test_report_settings_sit_in_the_settings_menu(client, admin_pemda):
     url = reverse("wagtailsettings:edit", args=["reporting", "reportsettings"])
-    logged_in(client, admin)
+    logged_in(client, admin_pemda)
     assert url.encode() in client.get(reverse("wagtailadmin_home")).content
     assert client.get(url, follow=True).status_code == 200

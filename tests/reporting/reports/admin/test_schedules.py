@@ -92,8 +92,8 @@ class TestSchedules:
         assert "kecamatan" in response.context["form"].errors
         assert not ReportSchedule.objects.exists()
 
-    def test_pemda_admin_creates_a_pemda_wide_schedule(self, client, admin):
-        response = logged_in(client, admin).post(
+    def test_pemda_admin_creates_a_pemda_wide_schedule(self, client, admin_pemda):
+        response = logged_in(client, admin_pemda).post(
             reverse("report_schedules:add"), self.schedule_data(kecamatan="")
         )
         assert response.status_code == 302
@@ -119,10 +119,10 @@ class TestSchedules:
         assert "recipients" in response.context["form"].errors
 
     def test_kecamatan_users_see_and_edit_only_their_schedules(
-        self, client, camat, camat_selatan, admin
+        self, client, camat, camat_selatan, admin_pemda
     ):
         logged_in(client, camat).post(reverse("report_schedules:add"), self.schedule_data())
-        logged_in(client, admin).post(
+        logged_in(client, admin_pemda).post(
             reverse("report_schedules:add"), self.schedule_data(name="Kabupaten", kecamatan="")
         )
         utara_schedule = ReportSchedule.objects.get(kecamatan=UTARA)

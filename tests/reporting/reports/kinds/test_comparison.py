@@ -163,12 +163,12 @@ class TestComparison:
             assert other not in pdf
 
     def test_csv_escapes_formulas(
-        self, admin, bontang, quarter, django_capture_on_commit_callbacks
+        self, admin_pemda, bontang, quarter, django_capture_on_commit_callbacks
     ):
         Region(code="64.74.04", name="@SUM(1+1)").save()
         run = request_run(
             django_capture_on_commit_callbacks,
-            user=admin,
+            user=admin_pemda,
             kind=ReportKind.COMPARISON,
             start=quarter.start_date,
             end=quarter.end_date,

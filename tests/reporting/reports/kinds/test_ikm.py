@@ -260,10 +260,12 @@ class TestIkm:
         assert sheet_rows(data, "Nilai per unsur") == []
         assert "PermenPAN-RB" in pdf_html(data)
 
-    def test_end_to_end(self, admin, responses, utara, quarter, django_capture_on_commit_callbacks):
+    def test_end_to_end(
+        self, admin_pemda, responses, utara, quarter, django_capture_on_commit_callbacks
+    ):
         run = request_run(
             django_capture_on_commit_callbacks,
-            user=admin,
+            user=admin_pemda,
             kind=ReportKind.IKM,
             start=quarter.start_date,
             end=quarter.end_date,
@@ -293,11 +295,11 @@ class TestIkm:
         assert "75,93" in pdf
 
     def test_default_pdf_has_no_suggestions(
-        self, admin, responses, utara, quarter, django_capture_on_commit_callbacks
+        self, admin_pemda, responses, utara, quarter, django_capture_on_commit_callbacks
     ):
         run = request_run(
             django_capture_on_commit_callbacks,
-            user=admin,
+            user=admin_pemda,
             kind=ReportKind.IKM,
             start=quarter.start_date,
             end=quarter.end_date,

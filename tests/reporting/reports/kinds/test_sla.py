@@ -180,7 +180,7 @@ class TestSla:
         assert queries() == before
 
     def test_end_to_end_without_personal_data_and_with_escaped_formulas(
-        self, admin, bontang, utara, staff, django_capture_on_commit_callbacks
+        self, admin_pemda, bontang, utara, staff, django_capture_on_commit_callbacks
     ):
         evil = make_service(title=EVIL_TITLE, code="jahat")
         form_version_for(evil)
@@ -201,7 +201,7 @@ class TestSla:
         today = timezone.localdate()
         run = request_run(
             django_capture_on_commit_callbacks,
-            user=admin,
+            user=admin_pemda,
             kind=ReportKind.SLA,
             start=today.replace(day=1),
             end=today,
