@@ -11,7 +11,7 @@ Personal data is masked unless the user holds ``forms_builder.view_personal_data
 the applicant's name (initials), phone and email, and every field whose type is a NIK,
 No. KK, NPWP, phone or email in any of the exported versions. File fields give the
 number of attachments uploaded, never a file name or path. Every string cell goes
-through ``reporting.reports.cell_safe`` (no spreadsheet formula can run).
+through ``paten.tabular.cell_safe`` (no spreadsheet formula can run).
 
 The rows always come from ``application_list_for_user`` (the one scoping selector);
 a queryset passed in from outside is scoped again. The same resource builds the
@@ -30,7 +30,7 @@ from import_export import fields, resources
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.regions.models import Region
-from reporting.reports import cell_safe
+from paten.tabular import cell_safe
 from service_catalog.models import ServicePage
 
 from .constants import PERSONAL_DATA_TYPES, FieldType
@@ -362,7 +362,7 @@ class ApplicationResource(resources.ModelResource):
         if not firsts or bounds["last"] is None:
             return None
         from paten.workdays.calendar import WorkingCalendar
-        from reporting.common.workdays import WorkingDayIndex
+        from paten.workdays.index import WorkingDayIndex
 
         calendar = WorkingCalendar.for_region()
         first = min(firsts).astimezone(calendar.tz).date()

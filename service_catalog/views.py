@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from wagtail.views import serve as wagtail_serve
 
 from paten.regions.selectors import installation_kecamatan
+from paten.tabular import csv_text
 
 from .constants import ServiceField
 from .models import ServiceCategory, ServiceIndexPage, ServicePage
@@ -257,15 +258,6 @@ def maklumat_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV/formula injection, OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 CSV_HEADER = [
     "Kode layanan",
     "Nama layanan",
@@ -302,7 +294,7 @@ def catalog_csv(request: HttpRequest) -> HttpResponse:
             standard = standard_for(service, region)
             writer.writerow(
                 [
-                    csv_safe(value)
+                    csv_text(value)
                     for value in (
                         service.code,
                         service.title,

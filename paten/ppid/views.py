@@ -35,6 +35,7 @@ from forms_builder import tracking
 from paten.files import private_file_response, private_headers
 from paten.network import within_rate
 from paten.regions.selectors import installation_kecamatan
+from paten.tabular import csv_text
 
 from . import deadlines, selectors, services
 from .constants import (
@@ -56,7 +57,6 @@ from .services import ActionRefused, RequestInput, tracker_path
 PER_PAGE = 50
 PAGE_CACHE_TIMEOUT = 60 * 60 * 24
 CACHED_PARAMS = ("unit", "kelas", "kategori", "tahun", "halaman")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # -- rate limit (as forms_builder's tracker) -------------------------------------------
@@ -177,12 +177,6 @@ def dip_detail(request: HttpRequest, pk) -> HttpResponse:
     )
 
 
-def csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas (CSV/formula injection, OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 CSV_HEADER = [
     "Nomor",
     "Judul",
@@ -219,7 +213,7 @@ def dip_csv(request: HttpRequest) -> HttpResponse:
         test = entry.consequence_test if entry.is_exempt else None
         writer.writerow(
             [
-                csv_safe(value)
+                csv_text(value)
                 for value in (
                     entry.number,
                     entry.title,

@@ -28,8 +28,8 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from forms_builder.models import Application
 from paten.workdays.calendar import WorkingCalendar
+from paten.workdays.index import WorkingDayIndex
 from reporting.common.periods import local_day_bounds
-from reporting.common.workdays import WorkingDayIndex
 from reporting.models import Metric
 from reporting.survey.ikm import round_half_up
 from reporting.survey.selectors import Slice, finished_applications, ikm_for

@@ -16,19 +16,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from paten.tabular import cell_safe
 from reporting.models import ReportFormat, ReportRun
 from reporting.reports.registry import ProgressFn, ReportData, Sheet
-
-#: Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_safe(value):
-    """A cell value that no spreadsheet runs as a formula (strings only are changed)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
 
 # -- file names -------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from forms_builder.selectors import application_by_code
 from forms_builder.views import TrackForm, lookup_allowed
 from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan
+from paten.tabular import csv_text
 from reporting.models import SurveyKiosk, SurveyPeriod, SurveyResponse, SurveySettings
 from reporting.survey.charts import Chart, trend_chart, trend_row, unsur_chart, unsur_rows
 from reporting.survey.constants import PeriodKind, SurveyChannel
@@ -53,7 +54,6 @@ from reporting.survey.services import (
     survey_version_current,
 )
 from service_catalog.selectors import kecamatan_by_code, services_offered_in
-from service_catalog.views import csv_safe
 
 #: Seconds the kiosk's thank-you screen stays before a blank questionnaire returns.
 KIOSK_REFRESH_SECONDS = 8
@@ -455,14 +455,14 @@ def csv_rows(publication: IkmPublication) -> list[list[str]]:
         nrr = {row.key: row.nrr for row in figure.unsur}
         is_service = figure.level == Level.SERVICE
         row = [
-            csv_safe(period.name or period.slug),
+            csv_text(period.name or period.slug),
             period.start_date.isoformat(),
             period.end_date.isoformat(),
             str(figure.level),
-            csv_safe(figure.kecamatan_code),
-            csv_safe(figure.kecamatan_name),
-            csv_safe(figure.code if is_service else ""),
-            csv_safe(figure.name if is_service else ""),
+            csv_text(figure.kecamatan_code),
+            csv_text(figure.kecamatan_name),
+            csv_text(figure.code if is_service else ""),
+            csv_text(figure.name if is_service else ""),
             str(figure.respondents),
             str(figure.population),
             str(figure.min_sample),
@@ -471,7 +471,7 @@ def csv_rows(publication: IkmPublication) -> list[list[str]]:
             _csv_number(figure.ikm),
             _csv_number(figure.ikm_konversi),
             figure.mutu,
-            csv_safe(figure.kinerja),
+            csv_text(figure.kinerja),
         ]
         if publication.show_template:
             row += [

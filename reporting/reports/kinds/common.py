@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from forms_builder.models import Application
 from paten.regions.models import Region
+from paten.workdays.index import summary
 from reporting.common.charts import Chart, ChartRow, bar_chart, format_decimal
-from reporting.common.workdays import summary
 from reporting.models import ReportRun
 from service_catalog.models import ServicePage
 

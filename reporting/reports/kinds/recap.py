@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from forms_builder.models import ApplicationEvent
 from forms_builder.workflow import ApplicationState
 from paten.workdays.calendar import WorkingCalendar
+from paten.workdays.index import WorkingDayIndex
 from reporting.common.charts import Chart
 from reporting.common.periods import local_day_bounds
-from reporting.common.workdays import WorkingDayIndex
 from reporting.models import ReportFormat, ReportKind
 from reporting.reports.kinds.common import (
     kecamatan_chart,

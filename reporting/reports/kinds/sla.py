@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 from forms_builder.models import ApplicationEvent
 from forms_builder.tracking import display as display_code
 from paten.workdays.calendar import WorkingCalendar
+from paten.workdays.index import WorkingDayIndex, summary
 from reporting.common.periods import local_day_bounds
-from reporting.common.workdays import WorkingDayIndex, summary
 from reporting.models import ReportFormat, ReportKind
 from reporting.reports.kinds.common import (
     kecamatan_service_rows,

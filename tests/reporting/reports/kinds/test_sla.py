@@ -17,11 +17,12 @@ from forms_builder.models import Application
 from forms_builder.services.applications import Applicant
 from forms_builder.tracking import display
 from forms_builder.workflow import ApplicationState
+from paten.tabular import cell_safe
 from reporting.models import (
     ReportFormat,
     ReportKind,
 )
-from reporting.reports import cell_safe, definition_for
+from reporting.reports import definition_for
 from reporting.reports.kinds.sla import NOT_FINISHED, STATUS_LATE, STATUS_OPEN, build_sla
 from tests.forms_builder.factories import advance, form_version_for, good_data, submit
 from tests.reporting.reports.factories import (

@@ -1,4 +1,4 @@
-"""Working-day arithmetic of the reports and evaluation metrics: pure, no ORM."""
+"""Working-day arithmetic of reports, exports and evaluation metrics: pure, no ORM."""
 
 from datetime import date, timedelta
 from statistics import median

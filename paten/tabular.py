@@ -1,0 +1,22 @@
+"""Cells of every tabular output (CSV, XLSX): text a spreadsheet would run is escaped.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read
+as a formula by Excel and LibreOffice (CSV/formula injection, OWASP). Text that comes
+from citizens — a kiosk's "pekerjaan lainnya", a form field — reaches exports, so every
+writer passes each cell through ``cell_safe``.
+"""
+
+#: Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_safe(value):
+    """A cell value that no spreadsheet runs as a formula (strings only are changed)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_text(value) -> str:
+    """A CSV cell as text (``None`` is empty) that no spreadsheet runs as a formula."""
+    return cell_safe("" if value is None else str(value))
