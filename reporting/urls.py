@@ -15,11 +15,11 @@ urlpatterns: list = [
     path("survei/kios/<str:token>/", survey_views.kiosk, name="kiosk"),
     path("survei/kios/<str:token>/terima-kasih/", survey_views.kiosk_thanks, name="kiosk_thanks"),
     path("survei/<str:code>/", survey_views.survey_by_code, name="survey"),
-    # Public IKM results (issue #5, publication): page, CSV and read API.
+    # Public IKM results: page, CSV and read API.
     path("ikm/", survey_views.ikm_page, name="ikm"),
     path("ikm/<slug:slug>.csv", survey_views.ikm_csv, name="ikm_csv"),
     path("ikm/<slug:slug>/", survey_views.ikm_page, name="ikm_period"),
-    # Public ranking of the kecamatan evaluation (issue #7).
+    # Public ranking of the kecamatan evaluation.
     path("evaluasi/", evaluation_views.evaluation_index, name="evaluation_index"),
     path("evaluasi/<int:pk>/", evaluation_views.evaluation_period, name="evaluation_period"),
     path("api/", include(ikm_api.data_patterns)),

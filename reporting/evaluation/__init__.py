@@ -1,1 +1,1 @@
-"""Kecamatan evaluation (issue #7): admin-defined instruments, scoring and ranking."""
+"""Kecamatan evaluation: admin-defined instruments, scoring and ranking."""

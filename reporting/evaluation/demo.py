@@ -1,8 +1,8 @@
-"""Demo data of the kecamatan evaluation (issue #7) for Kota Bontang.
+"""Demo data of the kecamatan evaluation for Kota Bontang.
 
 ``evaluation_demo_load()`` creates the instrument "Monitoring dan evaluasi PATEN" of last
 year and of this year (aspects Substantif, Administratif and Teknis: the three
-requirement groups of Permendagri 4/2010, REFERENCE §1.2), the two semesters of last
+requirement groups of Permendagri 4/2010, docs/domain/paten.md, the three requirement groups), the two semesters of last
 year, closed with their ranking published, and an open period for this year.
 
 Everything goes through the services: the camat of each kecamatan submits the

@@ -1,4 +1,4 @@
-"""The computed metrics of the kecamatan evaluation (issue #7): one function per ``Metric``.
+"""The computed metrics of the kecamatan evaluation: one function per ``Metric``.
 
 Each function takes a kecamatan code and a period (first and last day, both included,
 in the installation's time zone) and returns ``(value, inputs)``: the value as a

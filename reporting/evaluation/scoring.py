@@ -5,7 +5,7 @@ into a score from 0 to 100 by its rule, the aspect score is the weighted mean of
 indicators' scores, and the total is the weighted mean of the aspect scores. Nothing
 here reads the database: the same stored inputs always give the same result.
 
-No national instrument fixes these rules (REFERENCE §1.7: indicator sets are local and
+No national instrument fixes these rules (docs/domain/evaluation.md: indicator sets are local and
 per year), so every rule, weight and target is configuration; the arithmetic below is
 the only thing fixed in code.
 """

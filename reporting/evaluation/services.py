@@ -1,4 +1,4 @@
-"""Writes of the kecamatan evaluation (issue #7): checking an instrument, closing a
+"""Writes of the kecamatan evaluation: checking an instrument, closing a
 period (computed values frozen with a hash), evidence, verification and corrections.
 
 Every refusal is an ``EvaluationError`` with an Indonesian message; every change of a

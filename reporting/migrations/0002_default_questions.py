@@ -1,4 +1,4 @@
-"""The nine unsur questions with the standard wording (REFERENCE §3.4); admins edit them."""
+"""The nine unsur questions with the standard wording (docs/domain/skm-ikm.md, the nine unsur); admins edit them."""
 
 from django.db import migrations
 

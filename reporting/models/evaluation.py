@@ -1,4 +1,4 @@
-"""Kecamatan evaluation (issue #7): instruments, indicators, periods, values, evidence.
+"""Kecamatan evaluation: instruments, indicators, periods, values, evidence.
 
 An admin defines an instrument per year (aspects with weights, indicators with weight,
 unit, direction, target, scoring rule and source). A period says which kecamatan are
@@ -29,7 +29,7 @@ class Source(models.TextChoices):
 
 
 class Metric(models.TextChoices):
-    """The fixed, documented set of metrics the platform computes (issue #7)."""
+    """The fixed, documented set of metrics the platform computes."""
 
     APPLICATIONS_RECEIVED = "permohonan_diterima", _("Applications received")
     APPLICATIONS_FINISHED = "permohonan_selesai", _("Applications finished")

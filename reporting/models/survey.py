@@ -279,7 +279,7 @@ class SurveyResponse(models.Model):
         _("occupation"), max_length=10, choices=Occupation.choices, blank=True
     )
     occupation_other = models.CharField(_("occupation (other)"), max_length=80, blank=True)
-    # Shown to staff only (issue #5): never on public pages, the API or the CSV.
+    # Shown to staff only: never on public pages, the API or the CSV.
     suggestion = models.TextField(_("suggestions"), blank=True)
 
     kiosk = models.ForeignKey(
@@ -331,7 +331,7 @@ class SurveyResponse(models.Model):
 
 
 class FollowUpPlan(models.Model):
-    """Rencana tindak lanjut: what the unit will improve, per period and unsur (REFERENCE §3.9)."""
+    """Rencana tindak lanjut: what the unit will improve, per period and unsur (docs/domain/skm-ikm.md, process and report)."""
 
     period = models.ForeignKey(
         SurveyPeriod,

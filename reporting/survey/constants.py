@@ -1,4 +1,4 @@
-"""Choices of the satisfaction survey (SKM), PermenPAN-RB 14/2017 (REFERENCE §3.3–§3.5)."""
+"""Choices of the satisfaction survey (SKM), PermenPAN-RB 14/2017 (docs/domain/skm-ikm.md)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ UNSUR_CHOICES = [
 ]
 
 # Default question wording and the four answer labels per unsur (value 1 = worst,
-# 4 = best), reproduced from the standard questionnaire (REFERENCE §3.4). Admins may
+# 4 = best), reproduced from the standard questionnaire (docs/domain/skm-ikm.md, the nine unsur). Admins may
 # edit them; every response keeps the version it was answered on.
 DEFAULT_QUESTIONS: dict[str, tuple[str, tuple[str, str, str, str]]] = {
     "persyaratan": (
@@ -81,7 +81,7 @@ class Gender(models.TextChoices):
 
 
 class Education(models.TextChoices):
-    # REFERENCE §3.5: SD (ke bawah), SMP, SMA, D1–D3–D4, S1, S2, S3.
+    # docs/domain/skm-ikm.md, respondent profile: SD (ke bawah), SMP, SMA, D1–D3–D4, S1, S2, S3.
     SD = "sd", _("Primary school or below (SD)")
     SMP = "smp", _("Junior high school (SMP)")
     SMA = "sma", _("Senior high school (SMA/SMK)")
@@ -100,7 +100,7 @@ class Occupation(models.TextChoices):
     LAINNYA = "lainnya", _("Other")
 
 
-#: Age groups used to present the respondent profile (REFERENCE §3.5: "reports group it").
+#: Age groups used to present the respondent profile (docs/domain/skm-ikm.md, respondent profile: "reports group it").
 AGE_GROUPS: tuple[tuple[int, int | None, str], ...] = (
     (0, 19, "< 20"),
     (20, 30, "20–30"),

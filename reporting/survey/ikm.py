@@ -6,7 +6,7 @@ database aggregate) and the number of completed questionnaires.
 All arithmetic is exact (``fractions.Fraction``); rounding happens only in the
 display helpers (``round_half_up``, ``display_nrr``, ``display_ikm``).
 
-Reference: /work/shared/domain/REFERENCE.md §3.3–§3.8.
+Domain notes: docs/domain/skm-ikm.md.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from fractions import Fraction
 # The regulation body (ruang lingkup) lists "Penanganan Pengaduan" as 8th and
 # "Sarana dan Prasarana" as 9th, while the questionnaire / processing sheet
 # numbers them the other way round (U8 = Sarana, U9 = Pengaduan). Unsur are
-# therefore identified by KEY, never by position (REFERENCE §3.3).
+# therefore identified by KEY, never by position (docs/domain/skm-ikm.md, the nine unsur).
 
 PERSYARATAN = "persyaratan"
 PROSEDUR = "prosedur"
@@ -72,7 +72,7 @@ MAX_ANSWER = 4
 #: Weight per unsur: "bobot nilai rata-rata tertimbang = jumlah bobot / jumlah unsur" = 1/9.
 WEIGHT = Fraction(1, len(UNSUR))
 #: The 0,111 literal written in the commonly circulated processing-sheet template.
-#: Its origin in the regulation appendix is unconfirmed (REFERENCE §3.6). Offered only
+#: Its origin in the regulation appendix is unconfirmed (docs/domain/skm-ikm.md, the formula). Offered only
 #: as a clearly labelled alternative; it yields 0.999 × the exact IKM.
 WEIGHT_TEMPLATE_0111 = Fraction(111, 1000)
 #: "Nilai dasar": converts the 1–4 scale to 25–100.
@@ -108,7 +108,7 @@ _KINERJA = {Mutu.A: "Sangat baik", Mutu.B: "Baik", Mutu.C: "Kurang baik", Mutu.D
 _NILAI_PERSEPSI = {Mutu.A: 4, Mutu.B: 3, Mutu.C: 2, Mutu.D: 1}
 
 # Lower bounds of the Nilai Interval Konversi (NIK, 25–100 scale), PermenPAN-RB
-# 14/2017 conversion table (REFERENCE §3.7):
+# 14/2017 conversion table (docs/domain/skm-ikm.md, conversion table):
 #   D 25,00–64,99 · C 65,00–76,60 · B 76,61–88,30 · A 88,31–100,00
 # The NI bounds on the 1–4 scale (2,5996 / 2,60 / 3,064 / 3,0644 / 3,532 / 3,5324)
 # are exactly these NIK bounds ÷ 25.
@@ -118,7 +118,7 @@ _NILAI_PERSEPSI = {Mutu.A: 4, Mutu.B: 3, Mutu.C: 2, Mutu.D: 1}
 # to two decimals. Our single rule: round the converted value (NIK, 25–100) half-up
 # to 2 decimals, then A if ≥ 88,31, B if ≥ 76,61, C if ≥ 65,00, else D. A value on
 # the 1–4 scale is classified through NIK = NI × 25 with the same rule, so both
-# scales always agree. (The rounding step is our design decision, REFERENCE §3.7;
+# scales always agree. (The rounding step is our design decision, docs/domain/skm-ikm.md, conversion table;
 # the bounds themselves are the regulation's.)
 NIK_LOWER_BOUNDS: tuple[tuple[Decimal, Mutu], ...] = (
     (Decimal("88.31"), Mutu.A),
@@ -302,7 +302,7 @@ def ikm_compute_template_0111(sums: Mapping[str, int], respondents: int) -> IkmR
 # Sample size — Krejcie & Morgan (1970), as prescribed by PermenPAN-RB 14/2017
 # ---------------------------------------------------------------------------
 
-#: (population N, sample S) rows of the Krejcie & Morgan (1970) table (REFERENCE §3.8).
+#: (population N, sample S) rows of the Krejcie & Morgan (1970) table (docs/domain/skm-ikm.md, sample size).
 KREJCIE_MORGAN_TABLE: tuple[tuple[int, int], ...] = (
     (10, 10), (15, 14), (20, 19), (25, 24), (30, 28), (35, 32), (40, 36), (45, 40),
     (50, 44), (55, 48), (60, 52), (65, 56), (70, 59), (75, 63), (80, 66), (85, 70),
@@ -325,7 +325,7 @@ KREJCIE_MORGAN_MAX_SAMPLE = 384
 def krejcie_morgan_min_sample(population: int) -> int:
     """Minimum sample for ``population`` from the Krejcie & Morgan table.
 
-    Rule (design decision; REFERENCE §3.8 calls it common practice, unconfirmed as a
+    Rule (design decision; docs/domain/skm-ikm.md, sample size: common practice, unconfirmed as a
     regulation rule): a population between two rows takes the NEXT LARGER row
     (conservative); above 1,000,000 the sample is 384. The sample never exceeds the
     population: when the row's S is larger than N (small N, e.g. N = 11 → row 15 → 14)

@@ -4,7 +4,7 @@ Import (one row per respondent; CSV or XLSX): ``kecamatan`` (Kemendagri code),
 ``layanan`` (service code, optional), ``tanggal`` (dd-mm-yyyy or ISO), ``nomor`` (paper
 number, optional), one column per unsur named by its key (``persyaratan`` … ``pengaduan``)
 or by its questionnaire number ``U1`` … ``U9`` (U8 = sarana, U9 = pengaduan: the
-questionnaire order, not the order of the regulation body; REFERENCE §3.3), the profile
+questionnaire order, not the order of the regulation body; docs/domain/skm-ikm.md, the nine unsur), the profile
 (``jenis_kelamin`` L/P, ``umur``, ``pendidikan``, ``pekerjaan``, ``pekerjaan_lainnya``)
 and ``saran``. Each row goes through ``survey_response_submit`` (channel ``impor``,
 ``entered_by`` the importing user, no audit event per row); the import is all or nothing
@@ -235,7 +235,7 @@ class SurveyResponseResource(resources.ModelResource):
 
     class Meta:
         model = SurveyResponse
-        # No ``suggestion``: the free text stays in the admin (issue #5).
+        # No ``suggestion``: the free text stays in the admin.
         fields = (
             "id",
             "tanggal",

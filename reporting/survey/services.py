@@ -53,7 +53,7 @@ class SurveyInputError(ValidationError):
 
 
 def survey_questions_ensure() -> None:
-    """Create any missing unsur question with the standard wording (REFERENCE §3.4)."""
+    """Create any missing unsur question with the standard wording (docs/domain/skm-ikm.md, the nine unsur)."""
     existing = set(SurveyQuestion.objects.values_list("unsur", flat=True))
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(

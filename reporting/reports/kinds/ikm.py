@@ -1,9 +1,9 @@
-"""Laporan SKM/IKM of a period, in the shape of PermenPAN-RB 14/2017 (REFERENCE §3.6–§3.9).
+"""Laporan SKM/IKM of a period, in the shape of PermenPAN-RB 14/2017 (docs/domain/skm-ikm.md).
 
 Sheets:
 
 - "Pengolahan data": the processing sheet, one row per respondent with the answers
-  U1…U9 in questionnaire order (U8 = sarana, U9 = pengaduan; REFERENCE §3.3), then the
+  U1…U9 in questionnaire order (U8 = sarana, U9 = pengaduan; docs/domain/skm-ikm.md, the nine unsur), then the
   footer rows Σ nilai, NRR, NRR tertimbang per unsur, Σ NRR tertimbang (IKM 1–4) and
   IKM unit pelayanan (× 25) with mutu and kinerja; when ``SurveySettings``
   asks for it, the labelled 0,111 template variant below.

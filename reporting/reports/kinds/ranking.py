@@ -1,4 +1,4 @@
-"""Peringkat evaluasi kecamatan (issue #7): the scoreboard of one evaluation period.
+"""Peringkat evaluasi kecamatan: the scoreboard of one evaluation period.
 
 The figures are those of ``reporting.evaluation.selectors.scoreboard`` (nothing is
 recomputed here): per kecamatan the aspect scores, the weighted total, the rank

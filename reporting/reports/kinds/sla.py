@@ -2,7 +2,7 @@
 
 Sheet "Kepatuhan SLA", per kecamatan × service: applications completed in the period,
 completed by their due date (``finished_at <= due_at``; ``due_at`` is the deadline of
-the service standard, REFERENCE §7.3), % compliance, the mean and median working days
+the service standard, docs/domain/working-days.md, when the clock starts), % compliance, the mean and median working days
 late of the late ones, and how many were still open and past due at the period's end.
 
 Sheet "Terlambat": every application open at the end of the period and past its due

@@ -1,4 +1,4 @@
-"""Kecamatan evaluation (issue #7): instrument checks, period close, evidence,
+"""Kecamatan evaluation: instrument checks, period close, evidence,
 verification, corrections, the scoreboard, and every computed metric from real records."""
 
 import hashlib

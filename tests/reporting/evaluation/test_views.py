@@ -1,4 +1,4 @@
-"""The public ranking of the kecamatan evaluation (issue #7): only closed periods with a
+"""The public ranking of the kecamatan evaluation: only closed periods with a
 published ranking, newest first, no evidence, notes or staff names."""
 
 from datetime import timedelta

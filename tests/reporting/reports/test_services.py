@@ -1,5 +1,5 @@
 """Report runs in process (eager Celery): claims and leases, idempotent generation,
-retries, recovery, purge, request scope and schedules (issue #6, reliability)."""
+retries, recovery, purge, request scope and schedules."""
 
 import dataclasses
 import threading

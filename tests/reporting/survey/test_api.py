@@ -1,4 +1,4 @@
-"""The public IKM read API (issue #5, publication) and its OpenAPI schema."""
+"""The public IKM read API and its OpenAPI schema."""
 
 from django.urls import include, path
 

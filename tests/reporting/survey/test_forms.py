@@ -37,7 +37,7 @@ class TestQuestions:
         assert form.question_names == [ANSWER_FIELDS[key] for key in UNSUR_KEYS]
         numbers = [field.field.unsur_number for field in form.question_fields]
         assert numbers == list(range(1, 10))
-        # U8 is sarana and U9 pengaduan on the questionnaire (REFERENCE §3.3).
+        # U8 is sarana and U9 pengaduan on the questionnaire (docs/domain/skm-ikm.md, the nine unsur).
         assert [f.field.unsur_key for f in form.question_fields][7:] == ["sarana", "pengaduan"]
 
     def test_each_question_offers_the_versions_four_labels(self, version):

@@ -1,4 +1,4 @@
-"""Pure tests of reporting.survey.ikm (no DB). Vectors: REFERENCE §4 V1 and V4."""
+"""Pure tests of reporting.survey.ikm (no DB). Vectors: docs/domain/skm-ikm.md, test vectors V1 and V4."""
 
 from decimal import Decimal
 from fractions import Fraction
@@ -30,7 +30,7 @@ def uniform(answer: int, n: int) -> dict[str, int]:
 
 
 def expected_ikm_converted(sums: dict[str, int], n: int, weight: Fraction) -> Fraction:
-    """Regulation definition: Σ_i (Σ_i / n) × w, × 25 (REFERENCE §3.6)."""
+    """Regulation definition: Σ_i (Σ_i / n) × w, × 25 (docs/domain/skm-ikm.md, the formula)."""
     return sum((Fraction(sums[k], n) * weight for k in UNSUR_KEYS), Fraction(0)) * 25
 
 
@@ -75,7 +75,7 @@ def test_v1_tubaba_single_respondent_all_four():
 
 
 def test_v1_template_0111_gives_99_90():
-    # REFERENCE §4 V1: "With w = 0,111 the result would be 99.90".
+    # docs/domain/skm-ikm.md, test vectors V1: "With w = 0,111 the result would be 99.90".
     result = ikm_compute_template_0111(uniform(4, 1), 1)
     assert result.variant == ikm.VARIANT_TEMPLATE_0111
     assert result.ikm_converted == Fraction(9990, 100)
@@ -323,7 +323,7 @@ def test_krejcie_morgan_between_rows(population, sample):
 
 
 def test_krejcie_morgan_table_matches_formula():
-    # REFERENCE §3.8: s = χ² N P(1−P) / (d² (N−1) + χ² P(1−P)), χ² = 3.841, P = 0.5,
+    # docs/domain/skm-ikm.md, sample size: s = χ² N P(1−P) / (d² (N−1) + χ² P(1−P)), χ² = 3.841, P = 0.5,
     # d = 0.05, rounded to the nearest integer, reproduces every published row.
     chi2, p, d = Fraction(3841, 1000), Fraction(1, 2), Fraction(5, 100)
     for population, sample in ikm.KREJCIE_MORGAN_TABLE:

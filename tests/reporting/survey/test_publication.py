@@ -1,4 +1,4 @@
-"""The public IKM page and its CSV (issue #5, publication)."""
+"""The public IKM page and its CSV."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""Import of paper questionnaire files and the export of responses (issue #5)."""
+"""Import of paper questionnaire files and the export of responses."""
 
 import hashlib
 from datetime import datetime, timedelta
@@ -118,7 +118,7 @@ class TestImport:
     def test_u1_to_u9_headers_follow_the_questionnaire_order(self, client, loket, bontang):
         logged_in(client, loket)
         header = HEADER.replace(",".join(UNSUR_KEYS), ",".join(f"U{n}" for n in range(1, 10)))
-        # U8 = sarana gets 1, U9 = pengaduan gets 2 (REFERENCE §3.3).
+        # U8 = sarana gets 1, U9 = pengaduan gets 2 (docs/domain/skm-ikm.md, the nine unsur).
         upload = csv_file(row(answers="4,4,4,4,4,4,4,1,2"), header=header)
 
         confirm(client, dry_run(client, upload))

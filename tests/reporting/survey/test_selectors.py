@@ -69,7 +69,7 @@ def expected_ikm(rows: list["Row"]) -> Fraction:
 
 
 def expected_mutu(value: Fraction) -> str:
-    """PermenPAN-RB 14/2017 bands on the value shown to 2 decimals (REFERENCE §3.7)."""
+    """PermenPAN-RB 14/2017 bands on the value shown to 2 decimals (docs/domain/skm-ikm.md, conversion table)."""
     hundredths = math.floor(value * 100 + Fraction(1, 2))
     if hundredths >= 8831:
         return "A"
@@ -345,7 +345,7 @@ def test_population_counts_applications_finished_in_the_slice(finished, service,
 
 
 def test_min_sample_follows_krejcie_morgan(finished, version):
-    # N = 20 → S = 19 (REFERENCE §3.8 table).
+    # N = 20 → S = 19 (docs/domain/skm-ikm.md, sample size table).
     more_finished_like(finished, 19)
     rows = [Row(all_answers(3), UTARA, None, "kertas", timezone.localdate())] * 18
     store(rows, version=version)
@@ -444,7 +444,7 @@ def test_trend_is_oldest_first_and_limited(utara):
     assert ikm_trend(kind=PeriodKind.QUARTER, kecamatan=SELATAN, limit=1)[0][1].respondents == 0
 
 
-# -- test vectors V1 and V4 (REFERENCE §4) -------------------------------------------
+# -- test vectors V1 and V4 (docs/domain/skm-ikm.md, test vectors) -----------------------
 
 
 def test_v1_one_respondent_all_4_is_100_a(utara):

@@ -1,4 +1,4 @@
-"""Staff data exports (issue #6): the admin page, its direct downloads and the report
+"""Staff data exports: the admin page, its direct downloads and the report
 runs it queues for large exports. Scope, masking and formula escaping hold on every path."""
 
 import csv

@@ -1,4 +1,4 @@
-"""The kecamatan evaluation ranking report kind (issue #7): figures equal the scoreboard,
+"""The kecamatan evaluation ranking report kind: figures equal the scoreboard,
 the period is chosen by id or by the run's dates, and a kecamatan-scoped run shows only
 its own rows."""
 

@@ -1,4 +1,4 @@
-"""The survey admin: set-up, scoped lists, read-only responses, paper entry (issue #5)."""
+"""The survey admin: set-up, scoped lists, read-only responses, paper entry."""
 
 from datetime import date
 
