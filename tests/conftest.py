@@ -268,6 +268,17 @@ def staff(loket, back_office, camat) -> dict:
 
 
 @pytest.fixture
+def service(bontang):
+    """A service (Surat Keterangan Domisili, three steps) with a published form."""
+    from tests.forms_builder.factories import form_version_for
+    from tests.service_catalog.factories import make_service
+
+    service = make_service(title="Surat Keterangan Domisili", code="skd", steps=3)
+    form_version_for(service)
+    return service
+
+
+@pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.com", "x")
 

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 
 from paten.accounts.selectors import kecamatan_scope_for
 from reporting.evaluation.permissions import user_sees_ranking
+from reporting.evaluation.rules import indicator_rule
 from reporting.evaluation.scoring import ZERO, indicator_score, rank, weighted_mean
-from reporting.evaluation.services import indicator_rule
 from reporting.models import (
     EvaluationIndicator,
     EvaluationInstrument,

@@ -10,7 +10,7 @@ import json
 import os
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -23,12 +23,10 @@ from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from paten.audit.services import audit_record
 from reporting.evaluation.metrics import metric_compute
 from reporting.evaluation.permissions import REPORTER_ROLES, VERIFIER_ROLES
+from reporting.evaluation.rules import EvaluationError, decimal_of, indicator_rule
 from reporting.evaluation.scoring import (
-    Direction,
-    IndicatorRule,
     Rule,
     ScoringError,
-    Threshold,
     weights_problem,
 )
 from reporting.models import (
@@ -44,49 +42,6 @@ from reporting.models import (
 #: Evidence extensions and the content type they must sniff as (forms_builder.validators).
 EVIDENCE_EXTENSIONS = {"pdf": "pdf", "jpg": "jpg", "jpeg": "jpg", "png": "png"}
 VALUE_PLACES = Decimal("0.0001")  # IndicatorValue.value has four decimals
-
-
-class EvaluationError(ValidationError):
-    """A refused evaluation operation (message in Indonesian)."""
-
-
-# -- rules and instruments --------------------------------------------------------------
-
-
-def _decimal(raw, *, what: str) -> Decimal:
-    try:
-        value = Decimal(str(raw))
-    except (InvalidOperation, TypeError, ValueError):
-        raise EvaluationError(f"{what} harus berupa angka (sekarang {raw!r}).") from None
-    if not value.is_finite():
-        raise EvaluationError(f"{what} harus berupa angka (sekarang {raw!r}).")
-    return value
-
-
-def indicator_rule(indicator: EvaluationIndicator) -> IndicatorRule:
-    """The ``IndicatorRule`` of an indicator; its thresholds JSON is
-    ``[{"bound": "80", "score": "100"}, …]``. Malformed JSON is refused."""
-    label = f"Indikator {indicator.code}"
-    thresholds = indicator.thresholds or []
-    if not isinstance(thresholds, list):
-        raise EvaluationError(f"{label}: ambang nilai harus berupa daftar.")
-    parsed = []
-    for item in thresholds:
-        if not isinstance(item, dict) or set(item) != {"bound", "score"}:
-            raise EvaluationError(f"{label}: setiap ambang harus berisi tepat 'bound' dan 'score'.")
-        parsed.append(
-            Threshold(
-                bound=_decimal(item["bound"], what=f"{label}: batas ambang"),
-                score=_decimal(item["score"], what=f"{label}: skor ambang"),
-            )
-        )
-    try:
-        rule, direction = Rule(indicator.rule), Direction(indicator.direction)
-    except ValueError:
-        raise EvaluationError(f"{label}: aturan penilaian atau arah tidak dikenal.") from None
-    return IndicatorRule(
-        rule=rule, direction=direction, target=indicator.target, thresholds=tuple(parsed)
-    )
 
 
 def _evidence_types(indicator: EvaluationIndicator) -> set[str]:
@@ -404,7 +359,7 @@ def evidence_submit(
         )
     if existing is not None and existing.status == IndicatorValue.Status.VERIFIED:
         raise EvaluationError("Nilai ini sudah diverifikasi dan tidak dapat diubah lagi.")
-    amount = _decimal(value, what="Nilai").quantize(VALUE_PLACES)
+    amount = decimal_of(value, what="Nilai").quantize(VALUE_PLACES)
     if amount.copy_abs() >= Decimal("1e10"):
         raise EvaluationError("Nilai terlalu besar.")
     checked = _checked_files(indicator, files or [])
@@ -518,7 +473,9 @@ def value_correct(*, value: IndicatorValue, new_value, reason: str, actor) -> In
         raise EvaluationError(
             "Hanya nilai yang sudah dibekukan atau diverifikasi yang dapat dikoreksi."
         )
-    amount = None if new_value is None else _decimal(new_value, what="Nilai").quantize(VALUE_PLACES)
+    amount = (
+        None if new_value is None else decimal_of(new_value, what="Nilai").quantize(VALUE_PLACES)
+    )
     old_value, old_hash = value.value, value.frozen_hash
     corrections = list(value.inputs.get("koreksi", [])) if isinstance(value.inputs, dict) else []
     corrections.append(

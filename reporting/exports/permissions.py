@@ -2,9 +2,11 @@
 by the resources through ``kecamatan_scope_for``)."""
 
 from forms_builder.permissions import WORKFLOW_ROLES
+from paten.accounts.permissions import user_may_export_users
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from reporting.exports.constants import Dataset
 from reporting.survey.permissions import user_may_export_responses
+from service_catalog.permissions import user_may_export_catalog_sheet
 
 
 def user_may_export_dataset(user, dataset: str) -> bool:
@@ -18,14 +20,10 @@ def user_may_export_dataset(user, dataset: str) -> bool:
     if dataset == Dataset.SURVEY_RESPONSES:
         return user_may_export_responses(user)
     if dataset == Dataset.SERVICES:
-        from service_catalog.wagtail_hooks import user_may_export as catalog_may_export
-
-        return catalog_may_export(user, "layanan")
+        return user_may_export_catalog_sheet(user, "layanan")
     if dataset == Dataset.REGIONS:
         return not scope.is_empty and user.has_perm("regions.view_region")
     if dataset == Dataset.USERS:
-        from paten.accounts.resources import user_may_export_users
-
         return user_may_export_users(user)
     return False
 

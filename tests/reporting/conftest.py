@@ -13,7 +13,6 @@ from reporting.evaluation.services import evidence_verify, period_close
 from reporting.models import SurveyPeriod
 from reporting.reports import registry
 from reporting.survey.services import survey_period_create
-from tests.forms_builder import conftest as forms_builder_fixtures
 from tests.reporting.evaluation.factories import (
     evaluated_periods,
     evaluation_people,
@@ -24,10 +23,6 @@ from tests.reporting.evaluation.factories import (
 )
 from tests.reporting.factories import BARAT, SELATAN, UTARA, finished_application
 from tests.reporting.reports.factories import RECAP
-
-# Bontang, its kecamatan and staff per role come from the root conftest; the service
-# with a published form from forms_builder's, re-exported so pytest finds it here.
-service = forms_builder_fixtures.service
 
 
 @pytest.fixture

@@ -13,13 +13,6 @@ def _ownership_cache():
     cache.delete(identity._CACHE_KEY)
 
 
-from tests.forms_builder import conftest as _forms  # noqa: E402
-
-# A service with a published form, as the forms_builder tests have it (the regions and
-# the staff of each role come from tests/conftest.py).
-service = _forms.service
-
-
 @pytest.fixture
 def offline_utara(utara):
     """At the central: Bontang Utara is served by an enrolled offline instance."""

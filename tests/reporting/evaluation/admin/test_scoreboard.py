@@ -22,9 +22,10 @@ from tests.reporting.factories import BARAT, SELATAN, UTARA, logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 
-#: The scoreboard page: session, user and Wagtail's menu, plus a fixed number for the
-#: periods and the scoreboard (``reporting.evaluation.selectors``).
-DASHBOARD_QUERIES = 25
+#: The scoreboard page: session, user, Wagtail's menu and the installation's sync role
+#: (read-only configuration at an offline instance), plus a fixed number for the periods
+#: and the scoreboard (``reporting.evaluation.selectors``).
+DASHBOARD_QUERIES = 26
 
 
 # -- instruments, aspects and indicators ------------------------------------------------
