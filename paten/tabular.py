@@ -1,10 +1,14 @@
-"""Cells of every tabular output (CSV, XLSX): text a spreadsheet would run is escaped.
+"""Cells of every tabular output (CSV, XLSX): text a spreadsheet would run is escaped;
+and ``Sheet``, one table of a report as every domain hands it to the report writers.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read
 as a formula by Excel and LibreOffice (CSV/formula injection, OWASP). Text that comes
 from citizens — a kiosk's "pekerjaan lainnya", a form field — reaches exports, so every
 writer passes each cell through ``cell_safe``.
 """
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 #: Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -20,3 +24,16 @@ def cell_safe(value):
 def csv_text(value) -> str:
     """A CSV cell as text (``None`` is empty) that no spreadsheet runs as a formula."""
     return cell_safe("" if value is None else str(value))
+
+
+@dataclass
+class Sheet:
+    """One table of a report (``reporting.reports``): its rows come from a callable, so
+    each format streams them afresh; a domain builds its sheets without importing the
+    reporting app."""
+
+    title: str
+    header: Sequence[str]
+    rows: Callable[[], Iterable[Sequence]]
+    row_count: int | None = None  # for progress; None when unknown
+    widths: Sequence[int] = ()

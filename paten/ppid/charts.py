@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from reporting.common.charts import ChartRow, bar_chart, format_decimal
+from paten.charts import ChartRow, bar_chart, format_decimal
 
 from .selectors import PpidStatistics
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from forms_builder.resources import mask_email, mask_name, mask_number, mask_phone
 from paten import dates
+from paten.tabular import Sheet
 
 from . import permissions
 from .constants import ReportPeriod, RequestState
@@ -95,8 +96,6 @@ REQUEST_HEADER = (
 
 def request_register_sheet(*, start: date, end: date, kecamatan: str | None, unmasked: bool):
     """The buku register permohonan as a sheet of ``reporting.reports`` (rows streamed)."""
-    from reporting.reports import Sheet
-
     utama = PpidSettings.load().utama_unit
     queryset = (
         requests_received(start=start, end=end, kecamatan=kecamatan)
@@ -191,8 +190,6 @@ OBJECTION_HEADER = (
 
 
 def objection_register_sheet(*, start: date, end: date, kecamatan: str | None, unmasked: bool):
-    from reporting.reports import Sheet
-
     since, until = local_bounds(start, end)
     queryset = Objection.objects.filter(received_at__gte=since, received_at__lt=until)
     if kecamatan == UNIT_PEMDA:
@@ -267,8 +264,6 @@ def annual_report_data(*, start: date, end: date, kecamatan: str | None) -> dict
 
 
 def annual_report_sheets(data: dict) -> list:
-    from reporting.reports import Sheet
-
     stats = data["stats"]
     narrative = data["narrative"]
     with translation.override(settings.LANGUAGE_CODE):

@@ -9,6 +9,7 @@ app_name = "ppid"
 urlpatterns = [
     path("informasi-publik/", views.dip_list, name="dip_list"),
     path("informasi-publik/dip.csv", views.dip_csv, name="dip_csv"),
+    path("informasi-publik/statistik/", views.statistics, name="statistics"),
     path("informasi-publik/<uuid:pk>/", views.dip_detail, name="dip_detail"),
     path("permohonan-informasi/", views.request_form, name="request"),
     path("permohonan-informasi/lacak/", views.track, name="track"),

@@ -7,20 +7,13 @@ them afresh (``reporting.reports.writers``). The kinds of this app register in
 ``reporting.reports.kinds``, imported by ``ReportingConfig.ready()``.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from paten.tabular import Sheet
+
 ProgressFn = Callable[[int, str], None]
-
-
-@dataclass
-class Sheet:
-    title: str
-    header: Sequence[str]
-    rows: Callable[[], Iterable[Sequence]]
-    row_count: int | None = None  # for progress; None when unknown
-    widths: Sequence[int] = ()
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The charts of the public IKM results, drawn by the chart engine (``reporting.common.charts``).
+"""The charts of the public IKM results, drawn by the chart engine (``paten.charts``).
 
 ``unsur_rows`` and ``trend_row`` turn results into plain rows; ``unsur_chart`` and
 ``trend_chart`` draw them on the 25–100 scale with the mutu band lines of
@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from reporting.common.charts import (
+from paten.charts import (
     GRID,
     HALO,
     INK,

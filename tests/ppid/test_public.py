@@ -273,3 +273,39 @@ class TestTracker:
 
 def test_png_constant_is_a_png():
     assert PNG.startswith(b"\x89PNG")
+
+
+class TestStatisticsPage:
+    @pytest.fixture
+    def decided(self, make_request, utara, selatan, ppid_utama):
+        granted = make_request(kecamatan=utara)
+        request_decide(request=granted, outcome=RequestState.GRANTED, actor=ppid_utama, answer="Ya")
+        make_request(kecamatan=selatan, requester_name="Budi Santoso")
+        return granted
+
+    def test_counts_charts_and_tables_in_indonesian(self, client, decided):
+        response = client.get(reverse("ppid:statistics"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "Statistik layanan informasi publik" in body
+        assert '<dd data-count="received">2</dd>' in body
+        assert "<svg" in body and 'role="img"' in body
+        assert "Pemberitahuan tertulis tepat waktu, per unit" in body
+        assert body.count("<svg") == 3
+        assert "<script" not in body.split("<main", 1)[-1].split("</main>", 1)[0]
+        _no_personal_data(body)
+        assert "Budi Santoso" not in body
+
+    def test_one_kecamatan(self, client, decided, selatan):
+        body = client.get(reverse("ppid:statistics"), {"unit": selatan.code}).content.decode()
+        assert '<dd data-count="received">1</dd>' in body
+        assert '<dd data-count="decided">0</dd>' in body
+
+    def test_bad_parameters_fall_back_to_all_units_this_year(self, client, decided):
+        response = client.get(reverse("ppid:statistics"), {"unit": "'; drop", "tahun": "99999"})
+        assert response.status_code == 200
+        assert '<dd data-count="received">2</dd>' in response.content.decode()
+
+    def test_linked_from_the_information_list(self, client, bontang):
+        body = client.get(reverse("ppid:dip_list")).content.decode()
+        assert reverse("ppid:statistics") in body

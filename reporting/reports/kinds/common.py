@@ -11,9 +11,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from forms_builder.models import Application
+from paten.charts import Chart, ChartRow, bar_chart, format_decimal
 from paten.regions.models import Region
 from paten.workdays.index import summary
-from reporting.common.charts import Chart, ChartRow, bar_chart, format_decimal
 from reporting.models import ReportRun
 from service_catalog.models import ServicePage
 

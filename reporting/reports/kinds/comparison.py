@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forms_builder.models import Application
+from paten.charts import Chart
 from paten.regions.selectors import installation_kecamatan
-from reporting.common.charts import Chart
 from reporting.common.periods import local_day_bounds
 from reporting.models import ReportFormat, ReportKind
 from reporting.reports.kinds.common import kecamatan_chart, percent_of, run_period, scope_label

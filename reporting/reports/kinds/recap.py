@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from forms_builder.models import ApplicationEvent
 from forms_builder.workflow import ApplicationState
+from paten.charts import Chart
 from paten.workdays.calendar import WorkingCalendar
 from paten.workdays.index import WorkingDayIndex
-from reporting.common.charts import Chart
 from reporting.common.periods import local_day_bounds
 from reporting.models import ReportFormat, ReportKind
 from reporting.reports.kinds.common import (

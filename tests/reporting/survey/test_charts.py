@@ -8,8 +8,8 @@ from django.utils import translation
 import pytest
 from defusedxml import ElementTree as ET
 
-from reporting.common import charts
-from reporting.common.charts import ChartRow
+from paten import charts
+from paten.charts import ChartRow
 from reporting.survey import charts as survey_charts
 from reporting.survey.charts import trend_chart, trend_row, unsur_chart, unsur_rows
 from reporting.survey.ikm import UNSUR_KEYS, ikm_compute

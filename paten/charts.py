@@ -1,11 +1,13 @@
-"""The one chart engine of reporting: server-side SVG, no JavaScript, nothing external.
+"""The one chart engine of the platform: server-side SVG, no JavaScript, nothing external.
 
 Pure Python, no ORM. ``bar_chart`` draws horizontal bars of any 0–max or min–max
 scale, with optional reference lines (bands) and a legend; ``ChartRow`` is one bar.
-It draws the public IKM charts (``reporting.survey.charts``) and the charts of the PDF
-reports alike. Everything prints well in black and white: a weak bar is hatched and
-outlined, not only coloured; every chart has a ``<title>`` and a ``<desc>`` listing its
-values (``role="img"``), and the page shows the same rows as a table.
+It draws the public IKM charts (``reporting.survey.charts``), the public PPID statistics
+(``paten.ppid.charts``) and the charts of the PDF reports alike; it lives in the platform
+core so that every domain may draw with it. Everything prints well in black and white:
+a weak bar is hatched and outlined, not only coloured; every chart has a ``<title>`` and
+a ``<desc>`` listing its values (``role="img"``), and the page shows the same rows as a
+table.
 """
 
 from __future__ import annotations

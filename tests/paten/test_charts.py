@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from reporting.common.charts import format_decimal
+from paten.charts import format_decimal
 
 
 class TestFormatDecimal:
