@@ -31,7 +31,12 @@ from .constants import QUEUE_OPEN, QUEUE_WAITING, FieldType
 from .models import FormVersion
 from .pdf import result_pdf
 from .permissions import actor_roles, user_may_register_at_counter
-from .selectors import application_get_for_user, application_list_for_user, attachment_get_for_user
+from .selectors import (
+    application_get_for_user,
+    application_list_for_user,
+    attachment_get_for_user,
+    search_q,
+)
 from .services.applications import (
     TransitionNotAllowed,
     application_transition,
@@ -69,8 +74,27 @@ class QueueFilterForm(forms.Form):
         self.fields["service"].choices = [("", _("All services")), *services]
 
 
+class QueueSearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Tracking code, applicant name or NIK"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
 def queue(request: HttpRequest) -> HttpResponse:
-    """The applications of the user's kecamatan; query count independent of the rows."""
+    """The applications of the user's kecamatan; query count independent of the rows.
+
+    The search box posts (a NIK never goes into a URL, the browser history or an access
+    log); the admin's global search box sends ``?q=`` (logs redact NIKs, see
+    ``paten.log_redaction``). A posted search shows its first page only.
+    """
+    posted = request.method == "POST"
+    search_form = QueueSearchForm(request.POST if posted else request.GET or None)
+    search = None
+    if search_form.is_bound and search_form.is_valid() and "q" in search_form.data:
+        search = search_form.cleaned_data["q"]
     services = list(ServicePage.objects.order_by("title").values_list("pk", "title"))
     form = QueueFilterForm(request.GET or None, services=services)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -84,13 +108,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         state, states = None, states_waiting_for(roles)
     queryset = application_list_for_user(
         user=request.user,
+        search=search,
         state=state,
         states=states,
         service_id=filters.get("service"),
         overdue=bool(filters.get("overdue")),
         submitted_on=timezone.localdate() if filters.get("today") else None,
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+    page = Paginator(queryset, PER_PAGE).get_page(None if posted else request.GET.get("p"))
     now = timezone.now()
     rows = [
         {
@@ -108,6 +133,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page_title": _("Applications"),
             "header_icon": "form",
             "form": form,
+            "search_form": search_form,
+            "search": search,
+            "search_too_short": search is not None and search_q(search) is None,
+            "posted": posted,
             "page": page,
             "rows": rows,
             "can_intake": user_may_register_at_counter(request.user),

@@ -12,8 +12,13 @@ from paten.accounts.selectors import kecamatan_scope_for
 from service_catalog.models import ServicePage
 from service_catalog.selectors import catalog_generation
 
+from . import tracking
 from .models import Application, ApplicationEvent, Attachment
+from .models.application import nik_digest
 from .workflow import DONE_STATES
+
+# A search shorter than this finds nothing (a name needs three letters).
+SEARCH_MIN_LENGTH = 3
 
 
 def overdue_q(now=None) -> Q:
@@ -22,9 +27,32 @@ def overdue_q(now=None) -> Q:
     return Q(due_at__lt=now or timezone.now()) & ~Q(state__in=DONE_STATES)
 
 
+def looks_like_nik(query: str) -> bool:
+    """Sixteen digits, whatever separators were typed between them."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    return len(digits) == 16 and not any(ch.isalpha() for ch in query)
+
+
+def search_q(query: str) -> Q | None:
+    """What a queue search for ``query`` matches: a NIK exactly (by its digest), or a
+    tracking code (whole, or its first symbols), or part of the applicant's name.
+    None for a query too short to search with."""
+    query = " ".join((query or "").split())
+    if len(query) < SEARCH_MIN_LENGTH:
+        return None
+    if looks_like_nik(query):
+        return Q(applicant_nik_digest=nik_digest("".join(ch for ch in query if ch.isdigit())))
+    match = Q(applicant_name__icontains=query)
+    code = tracking.normalise(query)
+    if len(code) >= 4 and all(symbol in tracking.ALPHABET for symbol in code):
+        match |= Q(tracking_code__startswith=code)
+    return match
+
+
 def application_list_for_user(
     *,
     user,
+    search: str | None = None,
     state: str | None = None,
     states: Iterable[str] | None = None,
     service_id=None,
@@ -32,15 +60,18 @@ def application_list_for_user(
     submitted_on: date | None = None,
     now=None,
 ) -> QuerySet:
-    """The applications of the kecamatan ``user`` works in, for the work queue: in one
-    ``state`` or any of ``states``, of one service, overdue, or submitted on one local
-    day.
+    """The applications of the kecamatan ``user`` works in, for the work queue: matching
+    ``search`` (``search_q``; nothing for a too short one), in one ``state`` or any of
+    ``states``, of one service, overdue, or submitted on one local day.
 
     One query whatever the number of rows (service and kecamatan joined).
     """
     queryset = kecamatan_scope_for(user).filter(
         Application.objects.select_related("service", "kecamatan"), field="kecamatan"
     )
+    if search is not None:
+        match = search_q(search)
+        queryset = queryset.filter(match) if match is not None else queryset.none()
     if state:
         queryset = queryset.filter(state=state)
     if states is not None:

@@ -4,6 +4,7 @@ per service, and the applications menu (the work queue is in ``admin_views``).""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.search import SearchArea
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
@@ -79,5 +80,22 @@ class IssuanceSettingsViewSet(ModelViewSet):
 
 
 class ApplicationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_may_work_on_applications(request.user)
+
+
+class ApplicationsSearchArea(SearchArea):
+    """The admin's global search box finds applications (code, name, NIK) for the staff
+    who work on them, first; others keep the pages search."""
+
+    def __init__(self):
+        super().__init__(
+            _("Applications"),
+            reverse("forms_builder_admin:queue"),
+            name="applications",
+            icon_name="form",
+            order=50,
+        )
+
     def is_shown(self, request):
         return user_may_work_on_applications(request.user)

@@ -7,6 +7,7 @@ from .admin_views import admin_urlpatterns
 from .dashboard import applications_panel_for
 from .viewsets import (
     ApplicationsMenuItem,
+    ApplicationsSearchArea,
     IssuanceSettingsViewSet,
     ServiceFormViewSet,
     service_form_header_button,
@@ -49,6 +50,11 @@ def register_applications_menu_item():
         icon_name="form",
         order=205,
     )
+
+
+@hooks.register("register_admin_search_area")
+def register_applications_search_area():
+    return ApplicationsSearchArea()
 
 
 @hooks.register("register_admin_viewset")

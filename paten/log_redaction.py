@@ -3,7 +3,8 @@
 Holding an application's tracking code lets one cancel it or upload to it, so the code
 must not end up in access logs. Public pages carry it only as a path segment
 (``/lacak/<code>/``, ``/survei/<code>/``); old links may still send ``?kode=``. Both
-are replaced by ``…`` in gunicorn's access log (``RedactingGunicornLogger``, set with
+are replaced by ``…`` in gunicorn's access log, and so is a NIK (16 digits, perhaps
+split by spaces typed into the admin's search box: ``?q=6474+0112…``) (``RedactingGunicornLogger``, set with
 ``--logger-class``) and in Django's own log records (``RedactSecretsFilter``).
 """
 
@@ -21,16 +22,18 @@ _FIXED_SEGMENTS = ("aksi", "unggah", "kios", "terima-kasih", "unduh", "tarik", "
 SECRET_IN_URL = re.compile(
     r"(?P<path>/(?:lacak|survei)/)(?!(?:" + "|".join(_FIXED_SEGMENTS) + r")(?:[/?#\s]|$))"
     r"[^/?#\s\"']+"
-    r"|(?P<query>(?:(?<=[?&;])|^)kode=)[^&#\s\"']*",
+    r"|(?P<query>(?:(?<=[?&;])|^)kode=)[^&#\s\"']*"
+    r"|(?<![0-9])[0-9](?:(?:\+|%20| )?[0-9]){15}(?![0-9])",
     re.IGNORECASE,
 )
 
 
 def redact(text: str) -> str:
-    """``text`` with every tracking code in a URL path or ``kode=`` replaced by ``…``."""
+    """``text`` with every tracking code in a URL path or ``kode=``, and every NIK,
+    replaced by ``…``."""
 
     def replace(match: re.Match) -> str:
-        return (match.group("path") or match.group("query")) + REDACTED
+        return (match.group("path") or match.group("query") or "") + REDACTED
 
     return SECRET_IN_URL.sub(replace, text)
 

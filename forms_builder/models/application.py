@@ -4,6 +4,7 @@ Writes go through ``forms_builder.services.applications``; these models hold dat
 and small read-only properties only.
 """
 
+import hashlib
 import os
 import uuid
 
@@ -52,6 +53,26 @@ class PrivateStorage(FileSystemStorage):
 private_storage = PrivateStorage()
 
 
+def nik_digest(nik: str) -> str:
+    """The SHA-256 of a 16-digit NIK, for finding an application by NIK (exact match)
+    without a second plain copy of it or a NIK in a URL or an index.
+
+    Unkeyed on purpose: offline instances compute the same digest (the column travels
+    with the application), and the NIK itself is already stored in the form data, so a
+    key would protect nothing more.
+    """
+    return hashlib.sha256(f"paten-nik:{nik}".encode()).hexdigest()
+
+
+def applicant_nik_digest_for(schema: list[dict], data: dict) -> str:
+    """The digest of the first NIK field's value in ``data`` (``""`` when none)."""
+    for spec in schema:
+        if spec.get("type") == "nik":
+            value = "".join(ch for ch in str(data.get(spec.get("key"), "")) if ch.isdigit())
+            return nik_digest(value) if len(value) == 16 else ""
+    return ""
+
+
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
     # Never the applicant's file name in the path: it may carry personal data; and never
     # their extension: the file is stored as the type its content was detected as.
@@ -89,6 +110,11 @@ class Application(models.Model):
     applicant_name = models.CharField(_("applicant name"), max_length=150)
     applicant_phone = models.CharField(_("applicant phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("applicant email"), blank=True)
+    # ``nik_digest`` of the form's first NIK field (the applicant's), set at intake (the
+    # form data never changes after it): the queue's search by NIK.
+    applicant_nik_digest = models.CharField(
+        _("applicant NIK digest"), max_length=64, blank=True, db_index=True, editable=False
+    )
     data = models.JSONField(_("form data"), default=dict)
     state = models.CharField(
         _("state"),

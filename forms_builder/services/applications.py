@@ -26,7 +26,7 @@ from service_catalog.selectors import kecamatan_offering, standard_for
 from .. import tracking
 from ..forms import DEFAULT_FILE_TYPES, DEFAULT_MAX_FILE_SIZE_MB, ApplicationFormBuilder
 from ..models import Application, ApplicationEvent, Attachment, FormVersion, IssuanceSettings
-from ..models.application import private_storage
+from ..models.application import applicant_nik_digest_for, private_storage
 from ..notifications import notifications_are_paused
 from ..permissions import user_may_act
 from ..tasks import application_notify as application_notify_task
@@ -258,6 +258,7 @@ def application_submit(
     files_by_document = form.files_by_document()
     _check_files(service=service, files_by_document=files_by_document)
 
+    data = form.json_data()
     now = timezone.now()
     written: list[str] = []
     try:
@@ -271,7 +272,8 @@ def application_submit(
                 applicant_name=applicant.name,
                 applicant_phone=applicant.phone,
                 applicant_email=applicant.email,
-                data=form.json_data(),
+                data=data,
+                applicant_nik_digest=applicant_nik_digest_for(form_version.schema, data),
                 originals_checked=checked,
                 submitted_at=now,
                 created_by=actor if channel == Channel.COUNTER else None,

@@ -9,9 +9,10 @@ from django.utils import timezone
 import pytest
 
 from forms_builder.models import Application
+from forms_builder.services.applications import Applicant
 from forms_builder.workflow import ApplicationState
 
-from .factories import advance, pdf_upload, submit
+from .factories import advance, form_version_for, good_data, pdf_upload, submit
 
 pytestmark = pytest.mark.django_db
 S = ApplicationState
@@ -228,3 +229,85 @@ class TestIssuanceSettingsAdmin:
 
     def test_camat_cannot_edit(self, camat):
         assert login(camat).get("/admin/issuance_settings/").status_code in (302, 403)
+
+
+NIK = "6474011203900001"  # Bontang Utara, born 12-03-1990
+
+
+def nik_version(service):
+    from .factories import DEFAULT_SCHEMA, spec
+
+    return form_version_for(service, schema=[spec("nik_pemohon", "nik"), *DEFAULT_SCHEMA])
+
+
+class TestQueueSearch:
+    def test_finds_by_part_of_the_name_by_post(self, service, utara, loket):
+        budi = submit(service, utara, applicant=Applicant(name="Budi Santoso", phone="0812345678"))
+        siti = submit(service, utara)
+        content = login(loket).post(QUEUE, {"q": "santo"}).content.decode()
+        assert budi.display_code in content and siti.display_code not in content
+
+    def test_finds_by_code_with_or_without_dashes(self, service, utara, loket):
+        wanted, other = submit(service, utara), submit(service, utara)
+        client = login(loket)
+        for query in (wanted.display_code, wanted.tracking_code.lower()):
+            content = client.post(QUEUE, {"q": query}).content.decode()
+            assert wanted.display_code in content and other.display_code not in content
+
+    def test_finds_by_exact_nik_only(self, service, utara, loket):
+        nik_version(service)
+        wanted = submit(service, utara, data=good_data(nik_pemohon=NIK))
+        other = submit(service, utara, data=good_data(nik_pemohon="6474014507850002"))
+        assert wanted.applicant_nik_digest and NIK not in wanted.applicant_nik_digest
+        client = login(loket)
+        content = client.post(QUEUE, {"q": "6474 0112 0390 0001"}).content.decode()
+        assert wanted.display_code in content and other.display_code not in content
+        # A part of a NIK finds nothing: NIKs match exactly.
+        content = client.post(QUEUE, {"q": NIK[:12]}).content.decode()
+        assert wanted.display_code not in content and other.display_code not in content
+
+    def test_search_stays_in_the_kecamatan(self, service, utara, selatan, loket):
+        theirs = submit(
+            service, selatan, applicant=Applicant(name="Budi Santoso", phone="0812345678")
+        )
+        content = login(loket).post(QUEUE, {"q": "Budi"}).content.decode()
+        assert theirs.display_code not in content and "Budi Santoso" not in content
+
+    def test_too_short_a_search_finds_nothing_and_says_why(self, service, utara, loket):
+        application = submit(service, utara)
+        content = login(loket).post(QUEUE, {"q": "S"}).content.decode()
+        assert application.display_code not in content
+        assert "minimal tiga karakter" in content
+
+    def test_global_search_box_sends_q_to_the_queue(self, service, utara, loket):
+        budi = submit(service, utara, applicant=Applicant(name="Budi Santoso", phone="0812345678"))
+        siti = submit(service, utara)
+        response = login(loket).get(QUEUE, {"q": "budi"})
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert budi.display_code in content and siti.display_code not in content
+
+    def test_global_search_area_is_the_queue_for_the_loket(self, rf, loket):
+        from wagtail.admin.search import admin_search_areas
+
+        request = rf.get("/admin/")
+        request.user = loket
+        first = admin_search_areas.search_items_for_request(request)[0]
+        assert first.name == "applications" and first.url == QUEUE
+
+
+class TestNikDigestMigration:
+    def test_existing_applications_get_their_digest(self, service, utara):
+        from importlib import import_module
+
+        from django.apps import apps
+
+        from forms_builder.models.application import nik_digest
+
+        nik_version(service)
+        application = submit(service, utara, data=good_data(nik_pemohon=NIK))
+        Application.objects.filter(pk=application.pk).update(applicant_nik_digest="")
+        migration = import_module("forms_builder.migrations.0007_applicant_nik_digest")
+        migration.fill_digests(apps, None)
+        application.refresh_from_db()
+        assert application.applicant_nik_digest == nik_digest(NIK)

@@ -34,6 +34,15 @@ CODE = "ABCD-EFGH-JK"
         ),
         ("/survei/terima-kasih/", "/survei/terima-kasih/"),
         ("/lacak/", "/lacak/"),
+        # A NIK typed into the admin's global search box, with or without spaces.
+        (
+            "GET /admin/permohonan/?q=6474011203900001 HTTP/1.1",
+            "GET /admin/permohonan/?q=… HTTP/1.1",
+        ),
+        ("/admin/permohonan/?q=6474+0112+0390+0001&p=2", "/admin/permohonan/?q=…&p=2"),
+        # Shorter or longer digit runs are no NIK.
+        ("/admin/permohonan/?p=12", "/admin/permohonan/?p=12"),
+        ("1764777600123456789", "1764777600123456789"),
     ],
 )
 def test_redact(text, expected):
