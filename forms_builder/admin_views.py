@@ -7,7 +7,7 @@ Every write goes through ``services.applications``.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.admin.widgets import AdminDateInput
 
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.files import private_file_response, private_headers
@@ -30,13 +31,21 @@ from service_catalog.selectors import (
 from .constants import QUEUE_OPEN, QUEUE_WAITING, FieldType
 from .models import FormVersion
 from .pdf import result_pdf
-from .permissions import actor_roles, user_may_register_at_counter
+from .permissions import (
+    actor_roles,
+    user_may_register_at_counter,
+    user_may_review_personal_data_access,
+    user_may_unmask,
+)
+from .personal_data import mask_email, mask_name, mask_phone, mask_value, spec_is_personal
 from .selectors import (
     application_get_for_user,
     application_list_for_user,
     attachment_get_for_user,
+    personal_data_access_list_for_user,
     search_q,
 )
+from .services.access import personal_data_download_record, personal_data_view_record
 from .services.applications import (
     TransitionNotAllowed,
     application_transition,
@@ -154,9 +163,11 @@ def _query_without_page(request: HttpRequest) -> str:
 # -- detail and transitions ---------------------------------------------------------
 
 
-def _data_rows(application) -> list[dict]:
+def _data_rows(application, *, reveal: bool = False) -> list[dict]:
     """The form data labelled from the application's OWN form version.
 
+    Fields marked personal (``personal_data.spec_is_personal``) are masked unless
+    ``reveal``; data under a key the version does not know is treated as personal.
     Files of a document come newest first; a file sent on resubmission is marked as
     the replacement, and the files it replaced stay listed (they are evidence).
     """
@@ -173,16 +184,24 @@ def _data_rows(application) -> list[dict]:
                 "replacement": attachment.pk in replacements,
             }
         )
+
+    def shown(value, *, personal: bool, field_type: str = ""):
+        if personal and not reveal:
+            return mask_value(value, field_type=field_type)
+        return value
+
     rows = []
     seen = set()
     for spec in application.form_version.schema:
         key = spec.get("key")
         seen.add(key)
+        personal = spec_is_personal(spec)
         if spec.get("type") == FieldType.FILE:
             rows.append(
                 {
                     "label": spec.get("label", key),
                     "files": attachments.pop(spec.get("required_document_key"), []),
+                    "personal": personal,
                 }
             )
         elif key in application.data:
@@ -191,13 +210,34 @@ def _data_rows(application) -> list[dict]:
                 value = ", ".join(map(str, value))
             elif isinstance(value, bool):
                 value = _("Yes") if value else _("No")
-            rows.append({"label": spec.get("label", key), "value": value})
+            rows.append(
+                {
+                    "label": spec.get("label", key),
+                    "value": shown(value, personal=personal, field_type=spec.get("type", "")),
+                    "personal": personal,
+                }
+            )
     for key, value in application.data.items():
         if key not in seen:
-            rows.append({"label": key, "value": value})
+            rows.append({"label": key, "value": shown(value, personal=True), "personal": True})
     for key, files in attachments.items():
-        rows.append({"label": key, "files": files})
+        rows.append({"label": key, "files": files, "personal": True})
     return rows
+
+
+def _applicant(application, *, reveal: bool) -> dict:
+    """The applicant's name and contact as the detail page shows them."""
+    if reveal:
+        return {
+            "name": application.applicant_name,
+            "phone": application.applicant_phone,
+            "email": application.applicant_email,
+        }
+    return {
+        "name": mask_name(application.applicant_name),
+        "phone": mask_phone(application.applicant_phone),
+        "email": mask_email(application.applicant_email),
+    }
 
 
 def _detail_or_404(request: HttpRequest, pk):
@@ -207,10 +247,9 @@ def _detail_or_404(request: HttpRequest, pk):
     return application
 
 
-def detail(request: HttpRequest, pk) -> HttpResponse:
-    application = _detail_or_404(request, pk)
+def _detail_response(request: HttpRequest, application, *, reveal: bool) -> HttpResponse:
     steps = list(application.service.procedure_steps.all())
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "forms_builder/admin/detail.html",
         {
@@ -219,7 +258,10 @@ def detail(request: HttpRequest, pk) -> HttpResponse:
             "page_subtitle": application.service.title,
             "header_icon": "form",
             "application": application,
-            "rows": _data_rows(application),
+            "applicant": _applicant(application, reveal=reveal),
+            "rows": _data_rows(application, reveal=reveal),
+            "revealed": reveal,
+            "may_reveal": user_may_unmask(request.user),
             "events": list(application.events.all()),
             "steps": steps,
             "current_step": (
@@ -233,6 +275,29 @@ def detail(request: HttpRequest, pk) -> HttpResponse:
             "due_soon": application.is_due_soon(),
         },
     )
+    return private_headers(response)
+
+
+def detail(request: HttpRequest, pk) -> HttpResponse:
+    """The application with its personal data masked (``reveal`` shows it)."""
+    return _detail_response(request, _detail_or_404(request, pk), reveal=False)
+
+
+@require_POST
+def reveal(request: HttpRequest, pk) -> HttpResponse:
+    """ "Tampilkan": the personal data unmasked, to a user who may see it, recorded.
+
+    A POST answered with the page itself (no redirect), so the unmasked page is never
+    a URL that a reload, the history or a shared link opens again.
+    """
+    application = _detail_or_404(request, pk)
+    if not user_may_unmask(request.user):
+        raise PermissionDenied
+    labels = [str(_("Applicant"))] + [
+        row["label"] for row in _data_rows(application) if row["personal"] and "value" in row
+    ]
+    personal_data_view_record(actor=request.user, application=application, fields=labels)
+    return _detail_response(request, application, reveal=True)
 
 
 @require_POST
@@ -261,6 +326,7 @@ def attachment_download(request: HttpRequest, pk) -> HttpResponse:
     attachment = attachment_get_for_user(user=request.user, pk=pk)
     if attachment is None:
         raise Http404
+    personal_data_download_record(actor=request.user, attachment=attachment)
     # Named by the detected type, whatever the uploader called it (files stored before
     # the stored name followed the detected type too).
     ext = extension_for(attachment.content_type)
@@ -348,10 +414,58 @@ def intake(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "forms_builder/admin/intake.html", context)
 
 
+# -- the personal data access log ----------------------------------------------------
+
+
+class AccessLogFilterForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=AdminDateInput())
+    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=AdminDateInput())
+    username = forms.CharField(label=gettext_lazy("Staff username"), required=False, max_length=150)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The first day must not be after the last day."))
+        return data
+
+
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who read whose personal data: the pemda administrator sees every read, a camat
+    the reads of their kecamatan's data subjects (UU 27/2022)."""
+    if not user_may_review_personal_data_access(request.user):
+        raise PermissionDenied
+    form = AccessLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = personal_data_access_list_for_user(
+        user=request.user,
+        start=filters.get("start"),
+        end=filters.get("end"),
+        username=filters.get("username") or "",
+    )
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+    response = TemplateResponse(
+        request,
+        "forms_builder/admin/access_log.html",
+        {
+            "header_title": _("Personal data access"),
+            "page_title": _("Personal data access"),
+            "header_icon": "view",
+            "form": form,
+            "page": page,
+            "query_string": _query_without_page(request),
+        },
+    )
+    return private_headers(response)
+
+
+access_urlpatterns = [path("", access_log, name="index")]
+
+
 admin_urlpatterns = [
     path("", queue, name="queue"),
     path("loket/", intake, name="intake"),
     path("<uuid:pk>/", detail, name="detail"),
+    path("<uuid:pk>/tampilkan/", reveal, name="reveal"),
     path("<uuid:pk>/transisi/", transition, name="transition"),
     path("<uuid:pk>/hasil.pdf", result_download, name="result_pdf"),
     path("lampiran/<uuid:pk>/", attachment_download, name="attachment"),

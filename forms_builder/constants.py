@@ -24,8 +24,7 @@ class FieldType(models.TextChoices):
     FILE = "file", _("File upload")
 
 
-# Field types holding personal data: masked in exports, never shown on public pages.
-PERSONAL_DATA_TYPES = frozenset({FieldType.NIK, FieldType.NO_KK, FieldType.NPWP})
+# Which fields hold personal data is a mark of each field (personal_data.py).
 
 
 class RegionScope(models.TextChoices):

@@ -112,6 +112,8 @@ class DemoField:
     choices: str = ""
     condition: tuple[str, str] | None = None
     document: str = ""
+    #: marked personal whatever the key and label say (``FormField.personal``)
+    personal: bool = False
 
     def row(self, sort_order: int) -> FormField:
         return FormField(
@@ -127,6 +129,7 @@ class DemoField:
             condition_value=self.condition[1] if self.condition else "",
             required_document_key=self.document,
             region_scope=RegionScope.KECAMATAN if self.field_type == FieldType.REGION else "",
+            personal=self.personal,
             sort_order=sort_order,
         )
 
@@ -359,6 +362,8 @@ FORMS: dict[str, tuple[str, list[DemoField], str, int | None]] = {
                 FieldType.SINGLELINE,
                 lambda p: f"Halaman rumah, {p.address}",
                 section="Acara",
+                # The applicant's home address: the admin marks it personal.
+                personal=True,
             ),
             DemoField(
                 "jumlah_tamu",

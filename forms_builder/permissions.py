@@ -9,7 +9,7 @@ from paten.accounts.selectors import kecamatan_scope_for, roles_of
 
 from .workflow import APPLICANT
 
-# Seeing NIK, No. KK and contact details unmasked (exports, the application detail).
+# Seeing personal data unmasked (the application detail's "Tampilkan", exports).
 UNMASK_PERMISSION = "forms_builder.view_personal_data"
 
 # Roles that work on applications: the kecamatan's staff and the pemda administrator.
@@ -50,10 +50,23 @@ def user_may_act(actor, *, kecamatan_code: str, roles: set[str]) -> bool:
 
 
 def user_may_unmask(user) -> bool:
-    """Whether ``user`` may see NIK, No. KK and contact details in exports."""
+    """Whether ``user`` may see personal data unmasked (each read is recorded)."""
     return bool(
         user is not None
         and user.is_authenticated
         and user.is_active
         and user.has_perm(UNMASK_PERMISSION)
     )
+
+
+def user_may_review_personal_data_access(user) -> bool:
+    """The record of personal-data reads: the pemda administrator (all of it) and the
+    camat (their kecamatan's data subjects); superusers too."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roles = roles_of(user)
+    if Role.ADMIN_PEMDA in roles:
+        return True
+    return Role.CAMAT in roles and not kecamatan_scope_for(user).is_empty

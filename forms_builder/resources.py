@@ -7,9 +7,10 @@ with different form versions get the union of their versions' fields, in a stabl
 order (the newest version of each service first, then fields that only older versions
 had); a row leaves the fields of other versions empty.
 
-Personal data is masked unless the user holds ``forms_builder.view_personal_data``:
-the applicant's name (initials), phone and email, and every field whose type is a NIK,
-No. KK, NPWP, phone or email in any of the exported versions. File fields give the
+Personal data is masked unless the user holds ``forms_builder.view_personal_data`` and
+asks for it: the applicant's name (initials), phone and email, and every field marked
+personal ("data pribadi", ``personal_data.spec_is_personal``) in any of the exported
+versions. File fields give the
 number of attachments uploaded, never a file name or path. Every string cell goes
 through ``paten.tabular.cell_safe`` (no spreadsheet formula can run).
 
@@ -33,14 +34,21 @@ from paten.regions.models import Region
 from paten.tabular import cell_safe
 from service_catalog.models import ServicePage
 
-from .constants import PERSONAL_DATA_TYPES, FieldType
+from .constants import FieldType
 from .models import Application, Attachment, FormVersion
 from .permissions import user_may_unmask
+from .personal_data import (  # noqa: F401 (the maskers' public home was this module)
+    MASKERS,
+    mask_email,
+    mask_name,
+    mask_number,
+    mask_phone,
+    mask_value,
+    spec_is_personal,
+)
 from .selectors import application_list_for_user
 from .workflow import ApplicationState, Channel
 
-#: Field types masked in exports: identity numbers and contact details.
-MASKED_FIELD_TYPES = frozenset({*PERSONAL_DATA_TYPES, FieldType.PHONE, FieldType.EMAIL})
 #: Rows fetched per query while streaming (attachments are prefetched per chunk).
 CHUNK_SIZE = 2000
 #: The application columns an export reads.
@@ -63,54 +71,7 @@ EXPORTED_FIELDS = (
     "handed_over_at",
     "result_number",
 )
-MASK = "*"
 YES, NO = "ya", "tidak"
-
-
-# -- masking --------------------------------------------------------------------------
-
-
-def mask_number(value) -> str:
-    """``6474011203900001`` → ``647401********01``: the area code and the last two digits.
-
-    The first six digits of a NIK or No. KK name the kecamatan only; digits 7–12 (the
-    birth or issue date) and the serial identify the person, so they are hidden.
-    """
-    text = str(value or "").strip()
-    if not text:
-        return ""
-    if len(text) < 12:
-        return MASK * max(4, len(text))
-    return text[:6] + MASK * (len(text) - 8) + text[-2:]
-
-
-def mask_phone(value) -> str:
-    text = str(value or "").strip()
-    if not text:
-        return ""
-    return MASK * max(4, len(text) - 2) + text[-2:]
-
-
-def mask_email(value) -> str:
-    text = str(value or "").strip()
-    if not text:
-        return ""
-    local, at, domain = text.partition("@")
-    return f"{local[:1]}{MASK * 3}{at}{domain}"
-
-
-def mask_name(value) -> str:
-    """Initials only: ``Siti Rahmawati`` → ``S. R.``."""
-    return " ".join(f"{part[0].upper()}." for part in str(value or "").split()[:3])
-
-
-MASKERS = {
-    FieldType.NIK: mask_number,
-    FieldType.NO_KK: mask_number,
-    FieldType.NPWP: mask_number,
-    FieldType.PHONE: mask_phone,
-    FieldType.EMAIL: mask_email,
-}
 
 
 # -- form data columns ----------------------------------------------------------------
@@ -122,7 +83,9 @@ class DataColumn:
 
     key: str
     label: str
-    #: the personal-data type of the field in any version ("" if none): masked
+    #: marked personal in any version: masked
+    personal: bool = False
+    #: the field's type in the version that marked it personal (how it is masked)
     masked_type: str = ""
 
     @property
@@ -142,8 +105,8 @@ def data_columns(
     Versions are taken per service (by code), newest first, so a service's current
     form gives the order and the labels; fields only older versions had follow.
     A field is masked when ANY version (``other_versions`` too: the other versions of
-    the same services) gives its key a personal-data type, so that a key whose type
-    changed between versions is never exported in clear by accident.
+    the same services) marks its key personal, so that a key whose mark changed
+    between versions is never exported in clear by accident.
     """
     ordered = sorted(versions, key=lambda v: (v.service.code or "", str(v.service_id), -v.number))
     labels: dict[str, str] = {}
@@ -152,14 +115,19 @@ def data_columns(
             key = spec.get("key")
             if key and key not in labels:
                 labels[key] = spec.get("label") or key
-    masked: dict[str, str] = {}
+    personal: dict[str, str] = {}  # key -> the type that says how to mask it
     for version in [*ordered, *other_versions]:
         for spec in version.schema:
             key, field_type = spec.get("key"), spec.get("type", "")
-            if key in labels and key not in masked and field_type in MASKED_FIELD_TYPES:
-                masked[key] = field_type
+            if key in labels and spec_is_personal(spec):
+                if not personal.get(key) and field_type in MASKERS:
+                    personal[key] = field_type
+                else:
+                    personal.setdefault(key, "")
     return [
-        DataColumn(key=key, label=label, masked_type=masked.get(key, ""))
+        DataColumn(
+            key=key, label=label, personal=key in personal, masked_type=personal.get(key, "")
+        )
         for key, label in labels.items()
     ]
 
@@ -435,10 +403,11 @@ class ApplicationResource(resources.ModelResource):
         if field_type == FieldType.FILE:
             return self._attachment_counts(application).get(spec.get("required_document_key"), 0)
         value = render_value(application.data.get(column.key))
-        if value == "" or self.unmask or not column.masked_type:
+        if value == "" or self.unmask or not column.personal:
             return value
-        masker = MASKERS.get(field_type) or MASKERS[column.masked_type]
-        return masker(value)
+        return mask_value(
+            value, field_type=field_type if field_type in MASKERS else column.masked_type
+        )
 
     def _attachment_counts(self, application: Application) -> Counter:
         counts = getattr(application, "_export_attachment_counts", None)

@@ -8,12 +8,13 @@ from django.core.cache import cache
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from paten.accounts.selectors import kecamatan_scope_for
+from paten.accounts.constants import Role
+from paten.accounts.selectors import kecamatan_scope_for, roles_of
 from service_catalog.models import ServicePage
 from service_catalog.selectors import catalog_generation
 
 from . import tracking
-from .models import Application, ApplicationEvent, Attachment
+from .models import Application, ApplicationEvent, Attachment, PersonalDataAccess
 from .models.application import nik_digest
 from .workflow import DONE_STATES
 
@@ -133,6 +134,32 @@ def application_by_token(*, token: str) -> Application | None:
         .filter(verification_token=token, result_number__isnull=False)
         .first()
     )
+
+
+def personal_data_access_list_for_user(
+    *, user, start: date | None = None, end: date | None = None, username: str = ""
+) -> QuerySet:
+    """The personal-data reads ``user`` may review, newest first: every one for the
+    pemda administrator, those of their kecamatan's data subjects for a camat; within a
+    local-date period and by one staff username (exact, case-insensitive)."""
+    queryset = PersonalDataAccess.objects.select_related("kecamatan").order_by("-at", "pk")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    # As permissions.user_may_review_personal_data_access: the pemda administrator
+    # reviews every read, a camat those of their kecamatan, nobody else any.
+    if not user.is_superuser and Role.ADMIN_PEMDA not in roles_of(user):
+        if Role.CAMAT not in roles_of(user):
+            return queryset.none()
+        queryset = kecamatan_scope_for(user).filter(queryset, field="kecamatan")
+    if start is not None:
+        queryset = queryset.filter(at__gte=timezone.make_aware(datetime.combine(start, time.min)))
+    if end is not None:
+        queryset = queryset.filter(
+            at__lt=timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+        )
+    if username:
+        queryset = queryset.filter(actor_username__iexact=username.strip())
+    return queryset
 
 
 POPULAR_CACHE_SECONDS = 60 * 60

@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .admin_views import admin_urlpatterns
+from .admin_views import access_urlpatterns, admin_urlpatterns
 from .dashboard import applications_panel_for
 from .viewsets import (
     ApplicationsMenuItem,
     ApplicationsSearchArea,
     IssuanceSettingsViewSet,
+    PersonalDataAccessMenuItem,
     ServiceFormViewSet,
     service_form_header_button,
 )
@@ -37,7 +38,11 @@ def register_application_urls():
         path(
             "permohonan/",
             include((admin_urlpatterns, "forms_builder_admin"), namespace="forms_builder_admin"),
-        )
+        ),
+        path(
+            "akses-data-pribadi/",
+            include((access_urlpatterns, "personal_data_access"), namespace="personal_data_access"),
+        ),
     ]
 
 
@@ -55,6 +60,17 @@ def register_applications_menu_item():
 @hooks.register("register_admin_search_area")
 def register_applications_search_area():
     return ApplicationsSearchArea()
+
+
+@hooks.register("register_admin_menu_item")
+def register_personal_data_access_menu_item():
+    return PersonalDataAccessMenuItem(
+        _("Personal data access"),
+        reverse("personal_data_access:index"),
+        name="personal-data-access",
+        icon_name="view",
+        order=930,
+    )
 
 
 @hooks.register("register_admin_viewset")

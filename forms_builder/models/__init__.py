@@ -1,3 +1,4 @@
+from .access import AccessAction, AppendOnlyError, PersonalDataAccess
 from .application import (
     Application,
     ApplicationEvent,
@@ -8,6 +9,9 @@ from .application import (
 from .form import FormField, FormVersion, ServiceForm
 
 __all__ = [
+    "AccessAction",
+    "AppendOnlyError",
+    "PersonalDataAccess",
     "Application",
     "ApplicationEvent",
     "Attachment",

@@ -155,8 +155,10 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-submitted_at"]
         permissions = [
-            # Exports mask NIK, No. KK and contact details unless the user holds this.
-            ("view_personal_data", _("Can see NIK, No. KK and contact details in exports")),
+            # Personal data (fields marked personal, the applicant's name and contact) is
+            # masked on the detail page and in exports unless the user holds this; each
+            # unmasked read is recorded (PersonalDataAccess).
+            ("view_personal_data", _("Can see the personal data of applications unmasked")),
         ]
         indexes = [models.Index(fields=["kecamatan", "state", "due_at"])]
 

@@ -24,6 +24,7 @@ from modelcluster.models import ClusterableModel
 
 from ..constants import FieldType, RegionScope
 from ..forms import ApplicationFormBuilder, ServiceFormAdminForm
+from ..personal_data import ALWAYS_PERSONAL_TYPES, field_is_personal_by_default
 
 key_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,49}$",
@@ -120,10 +121,20 @@ class FormField(AbstractFormField):
         default=RegionScope.KECAMATAN,
         blank=True,
     )
+    personal = models.BooleanField(
+        _("personal data"),
+        default=False,
+        help_text=_(
+            "Masked on the application page and in exports, never shown on public pages. "
+            "Identity numbers, names, birth data, addresses, heirs, proxies and contact "
+            "details are marked when the field is created."
+        ),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("label"), FieldPanel("key"), FieldPanel("field_type")]),
-        FieldRowPanel([FieldPanel("required"), FieldPanel("section"), FieldPanel("step")]),
+        FieldRowPanel([FieldPanel("required"), FieldPanel("personal")]),
+        FieldRowPanel([FieldPanel("section"), FieldPanel("step")]),
         FieldPanel("help_text"),
         FieldPanel("choices"),
         FieldPanel("default_value"),
@@ -144,6 +155,9 @@ class FormField(AbstractFormField):
     def save(self, *args, **kwargs):
         # The stored name is the explicit key, never one derived from the label.
         self.clean_name = self.key
+        # Personal data by default: a new field that names a person is marked, and an
+        # identity number always is (personal_data.py, UU 27/2022 Pasal 4).
+        self.personal = self.is_personal
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -160,6 +174,10 @@ class FormField(AbstractFormField):
             )
         if self.condition_field and self.condition_field == self.key:
             raise ValidationError({"condition_field": _("A field cannot depend on itself.")})
+        if self.field_type in ALWAYS_PERSONAL_TYPES and not self.personal and self.pk:
+            raise ValidationError(
+                {"personal": _("A NIK, No. KK or NPWP field always holds personal data.")}
+            )
         if self.field_type != FieldType.FILE and self.required_document_key:
             raise ValidationError(
                 {"required_document_key": _("Only a file field uploads a document.")}
@@ -184,7 +202,17 @@ class FormField(AbstractFormField):
             ),
             "required_document_key": self.required_document_key,
             "region_scope": self.region_scope or RegionScope.KECAMATAN,
+            "personal": self.is_personal,
         }
+
+    @property
+    def is_personal(self) -> bool:
+        """The mark, as ``save`` will store it (a field not saved yet gets its default)."""
+        if self.personal or self.field_type in ALWAYS_PERSONAL_TYPES:
+            return True
+        return self.pk is None and field_is_personal_by_default(
+            field_type=self.field_type, key=self.key, label=self.label
+        )
 
 
 class FormVersionQuerySet(models.QuerySet):

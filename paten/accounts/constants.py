@@ -58,6 +58,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "regions.view_region",
         "audit.view_auditevent",
         "workdays.view_calendaroverride",
+        # The camat signs the kecamatan's documents: they may show an applicant's
+        # personal data (masked by default; each read is recorded).
+        "forms_builder.view_personal_data",
         # The camat signs the kecamatan's maklumat pelayanan (scoped to their kecamatan).
         "service_catalog.view_maklumat",
         "service_catalog.add_maklumat",

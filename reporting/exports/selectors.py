@@ -43,6 +43,8 @@ class ExportOptions:
     service_id: int | None = None
     unmask: bool = False
     include_suggestions: bool = False
+    #: why personal data is exported unmasked (required then; recorded)
+    reason: str = ""
 
     def to_parameters(self) -> dict:
         """The options for ``report_run_request`` (which stores start and end itself)."""
@@ -67,6 +69,7 @@ class ExportOptions:
             service_id=int(service_id) if service_id else None,
             unmask=parameters.get("unmask") is True,
             include_suggestions=parameters.get("include_suggestions") is True,
+            reason=str(parameters.get("reason") or ""),
         )
 
 

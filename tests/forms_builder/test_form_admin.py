@@ -185,3 +185,46 @@ class TestViews:
         response = admin_client.get(url)
         assert response.status_code == 200
         assert "Nomor HP" in response.content.decode()
+
+
+class TestPersonalDataMark:
+    def test_the_checkbox_is_offered(self, admin_client, service):
+        response = admin_client.get(reverse(ADD))
+        assert 'name="form_fields-__prefix__-personal"' in response.content.decode()
+
+    def test_created_fields_are_marked_by_what_they_hold(self, admin_client, service):
+        rows = [_row("nama_pemohon", label="Nama lengkap"), _row("keperluan")]
+        response = admin_client.post(
+            reverse(ADD), _post(service, rows, **{"action-publish": "action-publish"})
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        schema = FormVersion.objects.current_for(service).schema
+        assert {s["key"]: s["personal"] for s in schema} == {
+            "nama_pemohon": True,
+            "keperluan": False,
+        }
+
+    def test_the_admin_ticks_and_unticks_a_field(self, admin_client, service):
+        service_form = service_form_create(
+            service, [form_field("nama", label="Nama"), form_field("catatan")]
+        )
+        name, note = service_form.form_fields.order_by("sort_order")
+        assert name.personal and not note.personal
+        data = nested_form_data(
+            {
+                "service": service.pk,
+                "intro": "",
+                "form_fields": inline_formset(
+                    [
+                        {**_row("nama", label="Nama"), "id": name.pk},
+                        {**_row("catatan"), "id": note.pk, "personal": "on"},
+                    ],
+                    initial=2,
+                ),
+                "action-publish": "action-publish",
+            }
+        )
+        response = admin_client.post(reverse(EDIT, args=[service_form.pk]), data)
+        assert response.status_code == 302, response.context["form"].errors
+        schema = FormVersion.objects.current_for(service).schema
+        assert {s["key"]: s["personal"] for s in schema} == {"nama": False, "catatan": True}

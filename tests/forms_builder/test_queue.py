@@ -101,7 +101,7 @@ class TestDetail:
             .content.decode()
         )
         assert "Nama lengkap" in content and "Nama (baru)" not in content
-        assert "Siti Rahmawati" in content
+        assert "Siti Rahmawati" not in content  # a name: masked
 
     def test_other_kecamatan_gets_404(self, service, utara, loket_selatan):
         application = submit(service, utara)
@@ -311,3 +311,71 @@ class TestNikDigestMigration:
         migration.fill_digests(apps, None)
         application.refresh_from_db()
         assert application.applicant_nik_digest == nik_digest(NIK)
+
+
+@pytest.fixture
+def personal_application(service, utara):
+    from .factories import form_version_for, spec
+
+    form_version_for(
+        service,
+        [
+            spec("nik", "nik", label="NIK"),
+            spec("nama_lengkap", label="Nama lengkap"),
+            spec("keperluan", label="Keperluan"),
+        ],
+    )
+    return submit(
+        service, utara, data={"nik": NIK, "nama_lengkap": "Budi Santoso", "keperluan": "Sekolah"}
+    )
+
+
+class TestPersonalData:
+    def detail(self, user, application):
+        return login(user).get(reverse("forms_builder_admin:detail", args=[application.pk]))
+
+    def test_masked_without_the_permission_and_no_show_button(self, personal_application, loket):
+        content = self.detail(loket, personal_application).content.decode()
+        assert "647401********01" in content and NIK not in content
+        assert "Budi Santoso" not in content and "Siti Rahmawati" not in content
+        assert "Sekolah" in content  # not personal
+        assert "data-reveal" not in content
+
+    def test_masked_for_the_camat_until_shown_and_the_read_is_recorded(
+        self, personal_application, camat
+    ):
+        from forms_builder.models import AccessAction, PersonalDataAccess
+
+        response = self.detail(camat, personal_application)
+        content = response.content.decode()
+        assert NIK not in content and "data-reveal" in content
+        assert "no-store" in response["Cache-Control"]
+        assert not PersonalDataAccess.objects.exists()
+        url = reverse("forms_builder_admin:reveal", args=[personal_application.pk])
+        assert login(camat).get(url).status_code == 405  # a POST only
+        response = login(camat).post(url)
+        content = response.content.decode()
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+        assert NIK in content and "Budi Santoso" in content and "Siti Rahmawati" in content
+        event = PersonalDataAccess.objects.get()
+        assert event.action == AccessAction.VIEWED
+        assert (event.actor, event.actor_username) == (camat, "camat.utara")
+        assert event.application == personal_application
+        assert event.kecamatan_id == personal_application.kecamatan_id
+        assert "NIK" in event.detail and "Nama lengkap" in event.detail
+        assert "Keperluan" not in event.detail
+
+    def test_showing_needs_the_permission(self, personal_application, loket):
+        from forms_builder.models import PersonalDataAccess
+
+        url = reverse("forms_builder_admin:reveal", args=[personal_application.pk])
+        response = login(loket).post(url)
+        assert response.status_code in {302, 403}  # Wagtail sends a refusal home
+        assert NIK not in response.content.decode()
+        assert not PersonalDataAccess.objects.exists()
+
+    def test_showing_another_kecamatans_application_is_a_404(
+        self, personal_application, camat_selatan
+    ):
+        url = reverse("forms_builder_admin:reveal", args=[personal_application.pk])
+        assert login(camat_selatan).post(url).status_code == 404

@@ -151,7 +151,7 @@ class TestColumns:
         ]
         rows = [dict(zip(dataset.headers, row, strict=True)) for row in dataset]
         old = row_of(rows, old_application)
-        assert old["Nama pemohon [nama_lengkap]"] == "Siti Rahmawati"
+        assert old["Nama pemohon [nama_lengkap]"] == "***"  # a name: personal data
         assert old["Keperluan [keperluan]"] == "Sekolah"
         assert old["NIK [nik]"] == ""  # not a field of version 1
         new = row_of(rows, personal_application)
@@ -253,3 +253,38 @@ class TestScopeAndSafety:
             resource.prepare(queryset)
             rows = [resource.export_resource(a) for a in resource.iter_queryset(queryset)]
         assert len(rows) == 6
+
+
+class TestPersonalFields:
+    def test_every_field_marked_personal_is_masked_by_default(self, service, utara, loket):
+        form_version_for(
+            service,
+            [
+                spec("nama_pemohon", label="Nama lengkap"),
+                spec("tempat_lahir", label="Tempat lahir"),
+                spec("tanggal_lahir", "birth_date", label="Tanggal lahir"),
+                spec("alamat", "multiline", label="Alamat"),
+                spec("pewaris", label="Pewaris", personal=True),
+                spec("catatan", label="Catatan", personal=True),
+                spec("keperluan", label="Keperluan"),
+            ],
+        )
+        values = {
+            "nama_pemohon": "Budi Santoso",
+            "tempat_lahir": "Samarinda",
+            "tanggal_lahir": "1990-03-12",
+            "alamat": "Jl. Melati 3",
+            "pewaris": "Almarhum Hasan",
+            "catatan": "anak kedua",
+            "keperluan": "Sekolah",
+        }
+        application = submit(service, utara, data=values)
+        row = row_of(exported(loket), application)
+        flat = " ".join(str(value) for value in row.values())
+        for key, value in values.items():
+            if key != "keperluan":
+                assert value not in flat
+        assert row["Keperluan [keperluan]"] == "Sekolah"
+        assert row["Tempat lahir [tempat_lahir]"] == "***"
+        unmasked = row_of(exported(with_personal_data_permission(loket)), application)
+        assert unmasked["Alamat [alamat]"] == "Jl. Melati 3"

@@ -26,6 +26,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
 from forms_builder.resources import user_may_unmask
+from forms_builder.services.access import personal_data_export_record
 from forms_builder.workflow import ApplicationState
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
@@ -83,8 +84,17 @@ class ExportForm(forms.Form):
         label=gettext_lazy("Service"), required=False, coerce=int, empty_value=None
     )
     unmask = forms.BooleanField(
-        label=gettext_lazy("Include personal data (NIK, No. KK, contact details) unmasked"),
+        label=gettext_lazy("Include personal data (every field marked personal) unmasked"),
         required=False,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you need the personal data?"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Required with unmasked personal data; recorded in the personal data access log."
+        ),
     )
     include_suggestions = forms.BooleanField(
         label=gettext_lazy("Include the suggestions written by respondents"),
@@ -101,6 +111,7 @@ class ExportForm(forms.Form):
         self.fields["service"].choices = [("", _("All services")), *services]
         if not user_may_unmask(user):
             del self.fields["unmask"]
+            del self.fields["reason"]
         if not user_may_take_suggestions(user):
             del self.fields["include_suggestions"]
 
@@ -115,6 +126,12 @@ class ExportForm(forms.Form):
                 raise forms.ValidationError(_("The first day must not be after the last day."))
             if (end - start).days > MAX_PERIOD_DAYS:
                 raise forms.ValidationError(_("An export covers at most two years."))
+        if data.get("unmask") and dataset == Dataset.APPLICATIONS:
+            if not (data.get("reason") or "").strip():
+                self.add_error(
+                    "reason",
+                    _("Write why you need the personal data unmasked: the reason is recorded."),
+                )
         return data
 
     def options(self) -> ExportOptions:
@@ -131,6 +148,9 @@ class ExportForm(forms.Form):
             state=(data.get("state") or "") if applications else "",
             service_id=data.get("service") if applications else None,
             unmask=bool(data.get("unmask")) and applications,
+            reason=(data.get("reason") or "").strip()
+            if data.get("unmask") and applications
+            else "",
             include_suggestions=bool(data.get("include_suggestions"))
             and dataset == Dataset.SURVEY_RESPONSES,
         )
@@ -183,8 +203,24 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
         if rows <= limit:
             return self.download(export=export, options=options, file_format=file_format)
         return self.queue(
-            form=form, options=options, file_format=file_format, rows=rows, limit=limit
+            form=form,
+            export=export,
+            options=options,
+            file_format=file_format,
+            rows=rows,
+            limit=limit,
         )
+
+    def record_unmasked(self, *, export, options: ExportOptions, file_format: str) -> None:
+        """An unmasked export of applications is a read of personal data: recorded with
+        its reason, one event per kecamatan of the rows (UU 27/2022)."""
+        if options.unmask and getattr(export.resource, "unmask", False):
+            personal_data_export_record(
+                actor=self.request.user,
+                applications=export.queryset,
+                reason=options.reason,
+                detail=f"{options.dataset}.{file_format}",
+            )
 
     # -- small: written and sent now --------------------------------------------------
 
@@ -208,6 +244,7 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
             stream = open(file_path, "rb")  # noqa: SIM115 (closed by the response)
         finally:
             os.remove(file_path)  # the open handle keeps the data until it is sent
+        self.record_unmasked(export=export, options=options, file_format=file_format)
         scope = kecamatan_scope_for(user)
         audit_record(
             actor=user,
@@ -232,7 +269,9 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
 
     # -- large: a report run on the worker --------------------------------------------
 
-    def queue(self, *, form, options: ExportOptions, file_format: str, rows: int, limit: int):
+    def queue(
+        self, *, form, export, options: ExportOptions, file_format: str, rows: int, limit: int
+    ):
         today = timezone.localdate()
         try:
             run = report_run_request(
@@ -259,6 +298,7 @@ class ExportView(WagtailAdminTemplateMixin, FormView):
             for message in error.messages:
                 form.add_error(None, message)
             return self.form_invalid(form)
+        self.record_unmasked(export=export, options=options, file_format=file_format)
         messages.success(
             self.request,
             _(

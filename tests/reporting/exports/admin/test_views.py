@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 import pytest
 from openpyxl import load_workbook
 
-from forms_builder.models import Application
+from forms_builder.models import AccessAction, Application, PersonalDataAccess
 from forms_builder.services.applications import Applicant
 from paten.accounts.constants import Role
 from paten.accounts.resources import UserResource
@@ -249,9 +249,21 @@ class TestMasking:
         user = grant(loket, "forms_builder", "view_personal_data")
         (masked,) = download(user)
         assert masked["NIK [nik]"] == "647401********01"
-        (row,) = download(user, unmask="on")
+        assert not PersonalDataAccess.objects.exists()  # a masked export reads nothing
+        (row,) = download(user, unmask="on", reason="Verifikasi data bansos")
         assert row["NIK [nik]"] == NIK
         assert row["nama_pemohon"] == "Budi Santoso"
+        event = PersonalDataAccess.objects.get()
+        assert event.action == AccessAction.EXPORTED
+        assert (event.actor, event.reason) == (user, "Verifikasi data bansos")
+        assert event.kecamatan_id == personal_application.kecamatan_id
+
+    def test_an_unmasked_export_needs_a_reason(self, personal_application, loket):
+        user = grant(loket, "forms_builder", "view_personal_data")
+        response = client_for(user).post(reverse(URL), form_data(unmask="on", reason="  "))
+        assert response.status_code == 200
+        assert "alasan" in str(response.context["form"].errors["reason"]).lower()
+        assert not PersonalDataAccess.objects.exists()
 
     def test_the_run_records_the_choice_and_the_worker_honours_it(
         self, personal_application, reporter_utara, django_capture_on_commit_callbacks
@@ -259,18 +271,22 @@ class TestMasking:
         user = grant(reporter_utara, "forms_builder", "view_personal_data")
         set_max_request_rows(0)
         with django_capture_on_commit_callbacks(execute=True):
-            client_for(user).post(reverse(URL), form_data(unmask="on"))
+            client_for(user).post(
+                reverse(URL), form_data(unmask="on", reason="Rekap untuk inspektorat")
+            )
         run = ReportRun.objects.get()
         assert run.parameters["unmask"] is True
         assert run.requested_by == user
+        event = PersonalDataAccess.objects.get()
+        assert (event.action, event.reason) == (AccessAction.EXPORTED, "Rekap untuk inspektorat")
         (row,) = output_rows(run)
         assert row["NIK [nik]"] == NIK
 
     def test_a_run_asking_for_clear_data_without_the_permission_is_masked(
-        self, personal_application, reporter_utara, django_capture_on_commit_callbacks
+        self, personal_application, back_office, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            run = request_run(reporter_utara, unmask=True)
+            run = request_run(back_office, unmask=True)
         run.refresh_from_db()
         assert run.status == ReportStatus.DONE, run.error
         (row,) = output_rows(run)
@@ -285,14 +301,15 @@ class TestFormulaInjection:
     def hostile(self, utara_applications):
         application = utara_applications[0]
         Application.objects.filter(pk=application.pk).update(
-            data={"nama_lengkap": HOSTILE, "keperluan": "-2+3"}
+            # The name is personal data (masked by default); the purpose is not.
+            data={"nama_lengkap": "-2+3", "keperluan": HOSTILE}
         )
         return application
 
     def test_direct_download_escapes_formulas(self, hostile, loket):
         row = next(r for r in download(loket) if r["kode_pelacakan"] == hostile.display_code)
-        assert row["Nama lengkap [nama_lengkap]"] == "'" + HOSTILE
-        assert row["Keperluan [keperluan]"] == "'-2+3"
+        assert row["Keperluan [keperluan]"] == "'" + HOSTILE
+        assert row["Nama lengkap [nama_lengkap]"] == "***"
 
     def test_xlsx_of_a_run_holds_text_never_a_formula(
         self, hostile, reporter_utara, django_capture_on_commit_callbacks
@@ -301,7 +318,7 @@ class TestFormulaInjection:
             run = request_run(reporter_utara, formats=("xlsx",))
         rows = output_rows(run, "xlsx")
         row = next(r for r in rows if r["kode_pelacakan"] == hostile.display_code)
-        assert row["Nama lengkap [nama_lengkap]"] == "'" + HOSTILE
+        assert row["Keperluan [keperluan]"] == "'" + HOSTILE
 
 
 # -- large exports become report runs ------------------------------------------------------
