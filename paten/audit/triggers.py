@@ -1,21 +1,26 @@
 """Database triggers that make ``audit_auditevent`` append-only.
 
-Installed by migration ``0002_append_only_triggers``; tests use the same functions
-to switch them off and on again. Changing this SQL needs a new migration.
+Installed by the migrations (``0002_append_only_triggers``, replaced by
+``0004_rechain_per_partition``); tests use the same functions to switch them off and on
+again, as an attacker with database access would. Changing this SQL needs a new
+migration that removes and installs them again.
 
-The single UPDATE still allowed is the one Django issues when a user is deleted
-(``actor`` is ``SET_NULL``): ``actor_id`` becomes NULL and nothing else changes.
-The hash does not cover ``actor_id`` (it covers ``actor_username``), so the chain
-stays valid.
+DELETE is always refused. UPDATE is refused except in two cases, every other column
+staying the same:
+
+- the sealer's one-time fill: ``sequence``, ``prev_hash`` and ``hash`` were all NULL and
+  all three become non-NULL (a sealed event can never be sealed again);
+- a user's deletion (``actor`` is ``SET_NULL``): ``actor_id`` becomes NULL. The hash
+  covers ``actor_username``, not ``actor_id``, so the chain stays valid.
 """
 
 TABLE = "audit_auditevent"
 MESSAGE = "audit_auditevent is append-only"
 
-# Every column except actor_id.
-_COLUMNS = (
+# The columns nobody may ever change.
+_FIXED = (
     "id",
-    "sequence",
+    "chain",
     "timestamp",
     "actor_username",
     "action",
@@ -23,16 +28,26 @@ _COLUMNS = (
     "target_object_id",
     "kecamatan_id",
     "payload",
-    "prev_hash",
-    "hash",
 )
+_SEAL = ("sequence", "prev_hash", "hash")
+
+
+def _row(prefix: str, columns) -> str:
+    return f"ROW({', '.join(f'{prefix}.{c}' for c in columns)})"
+
 
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION audit_auditevent_refuse_change() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.actor_id IS NULL
-        AND ROW({", ".join(f"NEW.{c}" for c in _COLUMNS)})
-            IS NOT DISTINCT FROM ROW({", ".join(f"OLD.{c}" for c in _COLUMNS)}) THEN
+    IF TG_OP = 'UPDATE'
+        AND {_row("NEW", _FIXED)} IS NOT DISTINCT FROM {_row("OLD", _FIXED)}
+        AND (
+            (NEW.actor_id IS NULL
+                AND {_row("NEW", _SEAL)} IS NOT DISTINCT FROM {_row("OLD", _SEAL)})
+            OR (NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id
+                AND {" AND ".join(f"OLD.{c} IS NULL" for c in _SEAL)}
+                AND {" AND ".join(f"NEW.{c} IS NOT NULL" for c in _SEAL)})
+        ) THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'restrict_violation';
@@ -51,10 +66,16 @@ _PG_REMOVE = [
     "DROP FUNCTION IF EXISTS audit_auditevent_refuse_change();",
 ]
 
-_SQLITE_UNCHANGED = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _COLUMNS)
+_SQLITE_FIXED = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _FIXED)
+_SQLITE_SEAL_SAME = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _SEAL)
+_SQLITE_SEAL_FILL = " AND ".join(
+    [f"OLD.{c} IS NULL" for c in _SEAL] + [f"NEW.{c} IS NOT NULL" for c in _SEAL]
+)
 _SQLITE_INSTALL = [
     f"""CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON {TABLE}
-        WHEN NOT (NEW.actor_id IS NULL AND {_SQLITE_UNCHANGED})
+        WHEN NOT ({_SQLITE_FIXED} AND (
+            (NEW.actor_id IS NULL AND {_SQLITE_SEAL_SAME})
+            OR (NEW.actor_id IS OLD.actor_id AND {_SQLITE_SEAL_FILL})))
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;""",
     f"""CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON {TABLE}
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;""",

@@ -63,6 +63,7 @@ class AuditEventViewSet(ModelViewSet):
     search_backend_name = None
     list_per_page = 50
     list_display = [
+        Column("chain", label=_("Chain"), sort_key="chain"),
         Column("sequence", label=_("No."), sort_key="sequence"),
         DateColumn("timestamp", label=_("Time"), sort_key="timestamp"),
         Column("action", label=_("Action"), sort_key="action"),
@@ -73,6 +74,7 @@ class AuditEventViewSet(ModelViewSet):
     ]
     inspect_view_fields = [
         "id",
+        "chain",
         "sequence",
         "timestamp",
         "actor_username",

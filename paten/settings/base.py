@@ -19,6 +19,9 @@ PATEN_DIR = BASE_DIR / "paten"
 
 env = environ.Env()
 VAR_DIR = Path(env.str("PATEN_VAR_DIR", default=str(BASE_DIR / "var")))
+# The audit log's signing key (paten/audit/keys.py) and the name its checkpoints carry.
+PATEN_AUDIT_KEY_FILE = env.str("PATEN_AUDIT_KEY_FILE", default="")
+PATEN_AUDIT_ORIGIN = env.str("PATEN_AUDIT_ORIGIN", default="paten/audit")
 
 # =============================================================================
 # GENERAL
@@ -212,6 +215,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Fixed maintenance tasks; report schedules made in the admin are PeriodicTask rows.
 # DatabaseScheduler copies these entries into the database when beat starts.
 CELERY_BEAT_SCHEDULE = {
+    # Audit chains: seal what an on-commit task missed; sign the checkpoints that are due.
+    "audit-seal-sweep": {"task": "audit.seal_sweep", "schedule": 60.0},
+    "audit-checkpoint-due": {"task": "audit.checkpoint_due", "schedule": 60.0},
     "reporting-recover-runs": {
         "task": "reporting.report_runs_recover",
         "schedule": 300.0,

@@ -67,7 +67,7 @@ def test_unknown_role_is_refused(camat):
 
 def test_assignment_is_recorded_in_the_audit_chain(admin_pemda, camat):
     staff_assign(user=camat, roles=[Role.CAMAT], kecamatan=["64.74.02"], actor=admin_pemda)
-    event = AuditEvent.objects.filter(action="accounts.staff_assign").order_by("sequence").last()
+    event = AuditEvent.objects.filter(action="accounts.staff_assign").order_by("timestamp").last()
     assert event.actor == admin_pemda
     assert event.payload == {
         "username": "camat.utara",

@@ -3,22 +3,14 @@ from django.db import connection
 import pytest
 
 from paten.audit import triggers
-from paten.regions.models import Region
 
 
-def region(code: str, name: str) -> Region:
-    parent = Region.objects.get(code=code.rsplit(".", 1)[0]) if "." in code else None
-    return Region.objects.create(code=code, name=name, parent=parent)
-
-
-@pytest.fixture
-def bontang(db):
-    """Kota Bontang with two kecamatan (docs/domain/identity-numbers.md)."""
-    region("64", "Kalimantan Timur")
-    region("64.74", "Kota Bontang")
-    region("64.74.01", "Bontang Utara")
-    region("64.74.02", "Bontang Selatan")
-    return Region.objects.get(code="64.74")
+@pytest.fixture(autouse=True)
+def _audit_key(settings, tmp_path, monkeypatch):
+    """Each test signs with its own key file (created 0600 on first use)."""
+    monkeypatch.delenv("PATEN_AUDIT_SIGNING_KEY", raising=False)
+    settings.PATEN_AUDIT_KEY_FILE = str(tmp_path / "audit-key" / "signing-key.pem")
+    settings.PATEN_AUDIT_ORIGIN = "paten.test/audit"
 
 
 def raw_execute(sql: str, params=()) -> None:

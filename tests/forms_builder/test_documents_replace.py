@@ -131,7 +131,7 @@ class TestService:
         assert event.actor is None
         assert "Surat pengantar RT" in event.note
         audits = list(
-            AuditEvent.objects.filter(action__startswith="application.").order_by("-sequence")[:2]
+            AuditEvent.objects.filter(action__startswith="application.").order_by("-timestamp")[:2]
         )
         assert [a.action for a in audits] == [
             "application.transition",

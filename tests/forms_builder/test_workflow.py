@@ -55,7 +55,7 @@ class TestHappyPath:
         assert steps[3:6] == [0, 1, 2]
         audits = AuditEvent.objects.filter(action__startswith="application.")
         assert audits.count() == len(states)
-        last = audits.order_by("-sequence").first()
+        last = audits.order_by("-timestamp").first()
         assert last.payload["from"] == S.FINISHED and last.payload["to"] == S.HANDED_OVER
         assert last.actor == staff["loket"]
         assert audit_verify().ok
