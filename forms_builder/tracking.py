@@ -19,6 +19,8 @@ central's or with another instance's (docs/sync.md §6).
 
 import secrets
 
+from django.utils.translation import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {symbol: value for value, symbol in enumerate(ALPHABET)}
 # Crockford's decoding aliases: letters people write for digits.
@@ -37,6 +39,19 @@ class TrackingCodeError(ValueError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+    @property
+    def message(self) -> str:
+        """What a citizen reads: which mistake, and where to check the code."""
+        if self.reason == "check":
+            return _(
+                "This code has a typing mistake: one character is wrong or two are swapped. "
+                "Check it against your receipt."
+            )
+        return _(
+            "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
+            "Check it against your receipt."
+        )
 
 
 def _times_x(value: int) -> int:

@@ -215,21 +215,9 @@ def track(request: HttpRequest) -> HttpResponse:
         # Counted like a lookup, so guessing codes here is as limited as at the tracker.
         if not lookup_allowed(request):
             return _too_many(request, "forms_builder/track.html", context)
-        context["error"] = _code_error(error)
+        context["error"] = error.message
         return render(request, "forms_builder/track.html", context, status=400)
     return redirect(tracker_path(tracking.display(code)), permanent=request.method == "GET")
-
-
-def _code_error(error: "tracking.TrackingCodeError") -> str:
-    if error.reason == "check":
-        return _(
-            "This code has a typing mistake: one character is wrong or two are swapped. "
-            "Check it against your receipt."
-        )
-    return _(
-        "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
-        "Check it against your receipt."
-    )
 
 
 @require_GET
@@ -241,7 +229,7 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
     try:
         normalised = tracking.parse(code)
     except tracking.TrackingCodeError as error:
-        context["error"] = _code_error(error)
+        context["error"] = error.message
         return render(request, "forms_builder/track.html", context, status=400)
     if code != tracking.display(normalised):
         return redirect(tracker_path(tracking.display(normalised)), permanent=True)

@@ -59,18 +59,6 @@ from service_catalog.selectors import kecamatan_by_code, services_offered_in
 KIOSK_REFRESH_SECONDS = 8
 
 
-def _code_error(error: tracking.TrackingCodeError) -> str:
-    if error.reason == "check":
-        return _(
-            "This code has a typing mistake: one character is wrong or two are swapped. "
-            "Check it against your receipt."
-        )
-    return _(
-        "A tracking code has 10 letters and digits, like ABCD-EFGH-JK. "
-        "Check it against your receipt."
-    )
-
-
 def _too_many(request: HttpRequest) -> HttpResponse:
     context = {
         "form": TrackForm(),
@@ -133,7 +121,7 @@ def survey_start(request: HttpRequest) -> HttpResponse:
     try:
         code = tracking.parse(raw)
     except tracking.TrackingCodeError as error:
-        context = {"form": form, "error": _code_error(error)}
+        context = {"form": form, "error": error.message}
         return render(request, "reporting/survey/start.html", context, status=400)
     return redirect("reporting:survey", code=code)
 
@@ -147,7 +135,7 @@ def survey_by_code(request: HttpRequest, code: str) -> HttpResponse:
     try:
         normalised = tracking.parse(code)
     except tracking.TrackingCodeError as error:
-        return _closed(request, message=_code_error(error), status=404)
+        return _closed(request, message=error.message, status=404)
     application = application_by_code(code=normalised)
     if application is None:
         return _closed(
