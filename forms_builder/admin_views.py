@@ -1,7 +1,8 @@
 """Staff pages in the Wagtail admin: work queue, application detail, counter intake.
 
-Every read goes through ``selectors`` (scoped by ``kecamatan_scope_for``): an
-application of another kecamatan is a 404, never a 403 that confirms it exists.
+Every read goes through ``selectors``, which ask ``permissions`` (the permission to view
+applications AND the kecamatan scope): an application the user may not see is a 404,
+never a 403 that confirms it exists; the queue itself is refused without the permission.
 Every write goes through ``services.applications``.
 """
 
@@ -36,6 +37,7 @@ from .permissions import (
     user_may_register_at_counter,
     user_may_review_personal_data_access,
     user_may_unmask,
+    user_may_view_applications,
 )
 from .personal_data import mask_email, mask_name, mask_phone, mask_value, spec_is_personal
 from .selectors import (
@@ -99,6 +101,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     log); the admin's global search box sends ``?q=`` (logs redact NIKs, see
     ``paten.log_redaction``). A posted search shows its first page only.
     """
+    if not user_may_view_applications(request.user):
+        raise PermissionDenied
     posted = request.method == "POST"
     search_form = QueueSearchForm(request.POST if posted else request.GET or None)
     search = None

@@ -19,7 +19,7 @@ from wagtail.admin.ui.components import Component
 from paten.accounts.selectors import kecamatan_scope_for
 
 from .constants import QUEUE_OPEN, QUEUE_WAITING
-from .permissions import actor_roles, user_may_work_on_applications
+from .permissions import actor_roles, user_may_view_applications
 from .selectors import application_list_for_user, overdue_q
 from .workflow import OPEN_STATES, ApplicationState, states_waiting_for
 
@@ -154,7 +154,7 @@ class ApplicationsPanel(Component):
 def applications_panel_for(request) -> ApplicationsPanel | None:
     """The panel, for the users the work queue is shown to (its menu item's rule)."""
     user = request.user
-    if not user_may_work_on_applications(user):
+    if not user_may_view_applications(user):
         return None
     # As ``application_transition``: a superuser may act in every role.
     return ApplicationsPanel(

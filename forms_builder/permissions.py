@@ -1,13 +1,21 @@
 """Who may do what with service forms and applications.
 
 Access is the role's permission AND the kecamatan scope
-(``paten.accounts.selectors.kecamatan_scope_for``).
+(``paten.accounts.selectors.kecamatan_scope_for``): seeing an application, its
+attachments and its result needs ``forms_builder.view_application`` (held by the
+kecamatan's workflow roles and the pemda admin; an administrator may grant it to any
+other group) and the application's kecamatan inside the user's scope.
 """
+
+from django.db.models import QuerySet
 
 from paten.accounts.constants import KECAMATAN_ROLES, Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
 
 from .workflow import APPLICANT
+
+# Seeing applications at all (the queue, the detail, attachments, exports of them).
+VIEW_PERMISSION = "forms_builder.view_application"
 
 # Seeing personal data unmasked (the application detail's "Tampilkan", exports).
 UNMASK_PERMISSION = "forms_builder.view_personal_data"
@@ -16,12 +24,27 @@ UNMASK_PERMISSION = "forms_builder.view_personal_data"
 WORKFLOW_ROLES = frozenset(KECAMATAN_ROLES | {Role.ADMIN_PEMDA})
 
 
-def user_may_work_on_applications(user) -> bool:
-    """The applications menu, queue and admin home panel: staff of a workflow role with a
-    kecamatan scope (superusers always)."""
+def user_may_view_applications(user) -> bool:
+    """The applications menu, queue, detail, attachments, admin home panel and export:
+    the permission to view applications AND a kecamatan scope (superusers always).
+
+    The PPID, the atasan PPID, the evaluator and the standard editor do not hold the
+    permission, so they see no application unless an administrator grants it to them.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
     if user.is_superuser:
         return True
-    return bool(roles_of(user) & WORKFLOW_ROLES) and not kecamatan_scope_for(user).is_empty
+    return user.has_perm(VIEW_PERMISSION) and not kecamatan_scope_for(user).is_empty
+
+
+def applications_visible_to(user, queryset: QuerySet, *, field: str = "kecamatan") -> QuerySet:
+    """The rows of ``queryset`` (applications, or rows hanging off one through ``field``,
+    the path to its kecamatan) that ``user`` may see: none without the permission, else
+    those inside the kecamatan scope."""
+    if not user_may_view_applications(user):
+        return queryset.none()
+    return kecamatan_scope_for(user).filter(queryset, field=field)
 
 
 def user_may_register_at_counter(user) -> bool:

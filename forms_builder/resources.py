@@ -29,14 +29,13 @@ from django.utils import timezone
 
 from import_export import fields, resources
 
-from paten.accounts.selectors import kecamatan_scope_for
 from paten.regions.models import Region
 from paten.tabular import cell_safe
 from service_catalog.models import ServicePage
 
 from .constants import FieldType
 from .models import Application, Attachment, FormVersion
-from .permissions import user_may_unmask
+from .permissions import applications_visible_to, user_may_unmask
 from .personal_data import (  # noqa: F401 (the maskers' public home was this module)
     MASKERS,
     mask_email,
@@ -247,7 +246,7 @@ class ApplicationResource(resources.ModelResource):
     # -- rows --------------------------------------------------------------------------
 
     def scoped(self, queryset: QuerySet) -> QuerySet:
-        return kecamatan_scope_for(self.user).filter(queryset, field="kecamatan")
+        return applications_visible_to(self.user, queryset)
 
     def get_queryset(self) -> QuerySet:
         """The filtered applications of the user's scope, oldest submission first."""

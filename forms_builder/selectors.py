@@ -1,5 +1,6 @@
-"""Reads of applications: the staff work queue (scoped), the public lookups, and the
-services most applied for (the home page)."""
+"""Reads of applications: the staff work queue (the permission and the scope, asked of
+``permissions``), the public lookups, and the services most applied for (the home
+page)."""
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -16,6 +17,7 @@ from service_catalog.selectors import catalog_generation
 from . import tracking
 from .models import Application, ApplicationEvent, Attachment, PersonalDataAccess
 from .models.application import nik_digest
+from .permissions import applications_visible_to
 from .workflow import DONE_STATES
 
 # A search shorter than this finds nothing (a name needs three letters).
@@ -67,8 +69,8 @@ def application_list_for_user(
 
     One query whatever the number of rows (service and kecamatan joined).
     """
-    queryset = kecamatan_scope_for(user).filter(
-        Application.objects.select_related("service", "kecamatan"), field="kecamatan"
+    queryset = applications_visible_to(
+        user, Application.objects.select_related("service", "kecamatan")
     )
     if search is not None:
         match = search_q(search)
@@ -110,8 +112,8 @@ def application_get_for_user(*, user, pk) -> Application | None:
 
 
 def attachment_get_for_user(*, user, pk) -> Attachment | None:
-    scoped = kecamatan_scope_for(user).filter(
-        Attachment.objects.select_related("application"), field="application__kecamatan"
+    scoped = applications_visible_to(
+        user, Attachment.objects.select_related("application"), field="application__kecamatan"
     )
     return scoped.filter(pk=pk).first()
 

@@ -13,7 +13,7 @@ from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 from service_catalog.models import ServicePage
 
 from .models import IssuanceSettings, ServiceForm
-from .permissions import user_may_review_personal_data_access, user_may_work_on_applications
+from .permissions import user_may_review_personal_data_access, user_may_view_applications
 
 
 class ServiceFormCreateView(CreateView):
@@ -81,7 +81,7 @@ class IssuanceSettingsViewSet(ModelViewSet):
 
 class ApplicationsMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_may_work_on_applications(request.user)
+        return user_may_view_applications(request.user)
 
 
 class ApplicationsSearchArea(SearchArea):
@@ -98,7 +98,7 @@ class ApplicationsSearchArea(SearchArea):
         )
 
     def is_shown(self, request):
-        return user_may_work_on_applications(request.user)
+        return user_may_view_applications(request.user)
 
 
 class PersonalDataAccessMenuItem(MenuItem):

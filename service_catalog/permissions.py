@@ -4,15 +4,24 @@ Access is the role's permission AND the kecamatan scope
 (``paten.accounts.selectors.kecamatan_scope_for``).
 """
 
+from django.db.models import QuerySet
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from paten.accounts.selectors import kecamatan_scope_for
+from paten.accounts.selectors import KecamatanScope, kecamatan_scope_for
 from paten.permissions import user_may_import_rows
 
 from .resources import RESOURCE_BY_SHEET
 
 # Sheets whose rows are service pages (or their inline lists).
 PAGE_SHEETS = ("layanan", "persyaratan", "prosedur")
+
+
+def maklumat_scope(scope: KecamatanScope, queryset: QuerySet) -> QuerySet:
+    """The maklumat a user may see, given their kecamatan scope: their kecamatan's own
+    (every one for pemda-wide staff). The role's permission on ``Maklumat`` is asked by
+    the admin views and Wagtail's permission policy; this is the scope underneath, for
+    every surface (list, edit, history, usage, chooser, editing sessions, site history)."""
+    return scope.filter(queryset, field="kecamatan")
 
 
 def sheet_model(sheet: str):

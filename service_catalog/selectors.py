@@ -12,7 +12,6 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from paten.accounts.selectors import kecamatan_scope_for
 from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan
 
@@ -480,8 +479,3 @@ def kecamatan_by_code(code: str, *, all_kecamatan: Iterable[Region] | None = Non
 
 def kecamatan_codes_with_maklumat() -> set[str]:
     return set(Maklumat.objects.values_list("kecamatan_id", flat=True).distinct())
-
-
-def maklumat_list_for_user(*, user, queryset):
-    """The maklumat of the kecamatan ``user`` works in (all for pemda-wide staff)."""
-    return kecamatan_scope_for(user).filter(queryset, field="kecamatan")

@@ -16,7 +16,6 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import (
     CreateView,
-    DeleteView,
     EditView,
     IndexView,
     SnippetViewSet,
@@ -25,6 +24,7 @@ from wagtail.snippets.views.snippets import (
 
 import django_filters
 
+from paten.accounts.viewsets import ScopedSnippetViewSet
 from paten.regions.selectors import installation_kecamatan, installation_kecamatan_for
 
 from .admin_views import WORKBOOK_URL_NAME, ImportExportButtonsMixin
@@ -37,7 +37,7 @@ from .models import (
     ServiceCategory,
     ServicePage,
 )
-from .selectors import maklumat_list_for_user
+from .permissions import maklumat_scope
 
 
 class LegalInstrumentIndexView(ImportExportButtonsMixin, IndexView):
@@ -144,35 +144,26 @@ class MaklumatCreateView(MaklumatFormMixin, CreateView):
 
 
 class MaklumatEditView(MaklumatFormMixin, EditView):
-    def get_object(self, queryset=None):
-        return super().get_object(
-            maklumat_list_for_user(user=self.request.user, queryset=Maklumat.objects.all())
-        )
+    pass
 
 
-class MaklumatDeleteView(DeleteView):
-    def get_object(self, queryset=None):
-        return super().get_object(
-            maklumat_list_for_user(user=self.request.user, queryset=Maklumat.objects.all())
-        )
+class MaklumatViewSet(ScopedSnippetViewSet):
+    """Every view (list, edit, delete, history, usage, chooser, editing sessions, site
+    history) sees only the maklumat of the user's kecamatan (``permissions.maklumat_scope``)."""
 
-
-class MaklumatViewSet(SnippetViewSet):
     model = Maklumat
+    scope = staticmethod(maklumat_scope)
     icon = "openquote"
     menu_label = _("Maklumat pelayanan")
     add_view_class = MaklumatCreateView
     edit_view_class = MaklumatEditView
-    delete_view_class = MaklumatDeleteView
     list_display = ["kecamatan", "camat_name", DateColumn("signed_on", label=_("date signed"))]
     list_filter = ["kecamatan"]
     ordering = ["kecamatan", "-signed_on"]
     copy_view_enabled = False
 
     def get_queryset(self, request):
-        return maklumat_list_for_user(
-            user=request.user, queryset=Maklumat.objects.select_related("kecamatan")
-        )
+        return super().get_queryset(request).select_related("kecamatan")
 
 
 # -----------------------------------------------------------------------------

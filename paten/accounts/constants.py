@@ -65,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "service_catalog.view_maklumat",
         "service_catalog.add_maklumat",
         "service_catalog.change_maklumat",
+        # The kecamatan's applications (the PPID and the evaluator do not hold it).
+        "forms_builder.view_application",
         # Their office's address, service hours and signature block (own kecamatan only).
         "paten_site.view_kecamatanoffice",
         "paten_site.add_kecamatanoffice",
@@ -90,11 +92,13 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.PETUGAS_LOKET: (
         "wagtailadmin.access_admin",
         "regions.view_region",
+        "forms_builder.view_application",
         *SURVEY_ENTRY,
     ),
     Role.BACK_OFFICE: (
         "wagtailadmin.access_admin",
         "regions.view_region",
+        "forms_builder.view_application",
         *SURVEY_ENTRY,
         # Reports of the kecamatan; the front office requests none.
         "reporting.view_reportrun",

@@ -1,18 +1,31 @@
 """Wagtail admin viewsets whose every view goes through the scoping selector, and the
 staff viewset built on them."""
 
+import functools
+
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import URLPattern
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .forms import StaffProfileForm
 from .models import StaffProfile
-from .policies import register_scoped_policy
+from .policies import register_scoped_policy, scoped_policies
 from .selectors import KecamatanScope, kecamatan_scope_for
 from .services import staff_assign
 
@@ -113,6 +126,90 @@ class ScopedModelViewSet(ModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(scope=self.scope, **kwargs)
+
+
+# -- snippets ---------------------------------------------------------------------------
+
+
+def _visible(model, user) -> QuerySet:
+    """Rows of a scoped snippet model that ``user`` may see (its registered policy's scope)."""
+    return scoped_policies()[model].visible(user)
+
+
+class ScopedChooseMixin:
+    def get_object_list(self):
+        return _visible(self.model_class, self.request.user)
+
+
+class ScopedChooseView(ScopedChooseMixin, ChooseView):
+    pass
+
+
+class ScopedChooseResultsView(ScopedChooseMixin, ChooseResultsView):
+    pass
+
+
+class ScopedChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return _visible(self.model_class, self.request.user).get(pk=pk)
+
+
+class ScopedChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return _visible(self.model_class, self.request.user).filter(pk__in=pks)
+
+
+class ScopedChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+
+
+class ScopedSnippetViewSet(SnippetViewSet):
+    """A snippet viewset whose every view sees only the rows of the user's scope.
+
+    The listing (and its search and filters) is scoped by ``get_queryset``; every URL that
+    names one object (edit, delete, inspect, history, usage, revisions, preview, lock,
+    unpublish, workflow) first checks that the object is in scope, else 404; the chooser
+    lists and returns in-scope rows only. The model's permission policy is the scoped one
+    (``policies``), so Wagtail's own surfaces (editing sessions, the site history, edit
+    links, bulk actions) ask the scope too.
+    """
+
+    scope = staticmethod(by_kecamatan())
+    chooser_viewset_class = ScopedChooserViewSet
+    copy_view_enabled = False
+
+    def register_permissions(self):
+        # Before Wagtail's own registration, which would install a policy without scope.
+        register_scoped_policy(self.model, self.scope)
+        super().register_permissions()
+
+    def get_queryset(self, request):
+        return _visible(self.model, request.user)
+
+    def in_scope(self, request, pk) -> bool:
+        try:
+            return _visible(self.model, request.user).filter(pk=pk).exists()
+        except (ValidationError, ValueError):
+            return False
+
+    def _guarded(self, pattern: URLPattern) -> URLPattern:
+        if "pk" not in pattern.pattern.regex.groupindex:
+            return pattern
+        view = pattern.callback
+
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not self.in_scope(request, unquote(str(kwargs["pk"]))):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return URLPattern(pattern.pattern, guarded, pattern.default_args, pattern.name)
+
+    def get_urlpatterns(self):
+        return [self._guarded(pattern) for pattern in super().get_urlpatterns()]
 
 
 # -- staff and their kecamatan ---------------------------------------------------------

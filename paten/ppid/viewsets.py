@@ -8,17 +8,15 @@ revisions, workflow, chooser, files), never a 403 that confirms it exists. Every
 goes through ``services``. Registered in ``wagtail_hooks``.
 """
 
-import functools
 import os
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,16 +25,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-    SnippetChosenMultipleView,
-    SnippetChosenView,
-)
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
 from forms_builder.resources import mask_email, mask_name, mask_number, mask_phone
+from paten.accounts.viewsets import ScopedSnippetViewSet
 from paten.audit.services import audit_record
 from paten.files import private_file_response
 
@@ -82,81 +74,6 @@ MASK = "•"
 # =============================================================================
 # Snippets scoped to the user's kecamatan
 # =============================================================================
-
-
-def _scoped_objects(model, user, field: str):
-    return permissions.scoped(user, model._default_manager.all(), field=field)
-
-
-class ScopedChooseMixin:
-    scope_field = "kecamatan"
-
-    def get_object_list(self):
-        return _scoped_objects(self.model_class, self.request.user, self.scope_field)
-
-
-class ScopedChooseView(ScopedChooseMixin, ChooseView):
-    pass
-
-
-class ScopedChooseResultsView(ScopedChooseMixin, ChooseResultsView):
-    pass
-
-
-class ScopedChosenView(SnippetChosenView):
-    def get_object(self, pk):
-        return _scoped_objects(self.model_class, self.request.user, "kecamatan").get(pk=pk)
-
-
-class ScopedChosenMultipleView(SnippetChosenMultipleView):
-    def get_objects(self, pks):
-        return _scoped_objects(self.model_class, self.request.user, "kecamatan").filter(pk__in=pks)
-
-
-class ScopedChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = ScopedChooseView
-    choose_results_view_class = ScopedChooseResultsView
-    chosen_view_class = ScopedChosenView
-    chosen_multiple_view_class = ScopedChosenMultipleView
-
-
-class ScopedSnippetViewSet(SnippetViewSet):
-    """A snippet viewset whose every view sees only the rows of the user's scope.
-
-    The listing (and its search and filters) is scoped by ``get_queryset``; every URL that
-    names one object (edit, delete, inspect, history, usage, revisions, preview, lock,
-    unpublish, workflow) first checks that the object is in scope, else 404; the chooser
-    lists and returns in-scope rows only.
-    """
-
-    scope_field = "kecamatan"
-    chooser_viewset_class = ScopedChooserViewSet
-    copy_view_enabled = False
-
-    def get_queryset(self, request):
-        return _scoped_objects(self.model, request.user, self.scope_field)
-
-    def in_scope(self, request, pk) -> bool:
-        try:
-            return self.get_queryset(request).filter(pk=pk).exists()
-        except (ValidationError, ValueError):
-            return False
-
-    def _guarded(self, pattern: URLPattern) -> URLPattern:
-        if "pk" not in pattern.pattern.regex.groupindex:
-            return pattern
-        view = pattern.callback
-
-        @functools.wraps(view)
-        def guarded(request, *args, **kwargs):
-            if not self.in_scope(request, unquote(str(kwargs["pk"]))):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return URLPattern(pattern.pattern, guarded, pattern.default_args, pattern.name)
-
-    def get_urlpatterns(self):
-        return [self._guarded(pattern) for pattern in super().get_urlpatterns()]
 
 
 # -- DIP entries -----------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Who may export which dataset of the staff data export (the rows are scoped besides,
 by the resources through ``kecamatan_scope_for``)."""
 
-from forms_builder.permissions import WORKFLOW_ROLES
+from forms_builder.permissions import user_may_view_applications
 from paten.accounts.permissions import user_may_export_users
-from paten.accounts.selectors import kecamatan_scope_for, roles_of
+from paten.accounts.selectors import kecamatan_scope_for
 from reporting.exports.constants import Dataset
 from reporting.survey.permissions import user_may_export_responses
 from service_catalog.permissions import user_may_export_catalog_sheet
@@ -16,7 +16,7 @@ def user_may_export_dataset(user, dataset: str) -> bool:
     scope = kecamatan_scope_for(user)
     if dataset == Dataset.APPLICATIONS:
         # The same people who see the applications menu.
-        return not scope.is_empty and (user.is_superuser or bool(roles_of(user) & WORKFLOW_ROLES))
+        return user_may_view_applications(user)
     if dataset == Dataset.SURVEY_RESPONSES:
         return user_may_export_responses(user)
     if dataset == Dataset.SERVICES:

@@ -8,6 +8,9 @@ from django.urls import reverse
 import pytest
 
 from forms_builder.models.application import private_storage
+from paten.accounts.constants import Role
+from paten.accounts.services import staff_create
+from tests.bontang import UTARA
 
 from .factories import PDF_BYTES, pdf_upload, submit
 
@@ -38,6 +41,17 @@ def test_other_kecamatan_gets_404(attachment, loket_selatan, camat_selatan):
     for user in (loket_selatan, camat_selatan):
         response = login(user).get(reverse("forms_builder_admin:attachment", args=[attachment.pk]))
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "codes"), [(Role.PPID, [UTARA]), (Role.PPID, []), (Role.EVALUATOR, [])]
+)
+def test_roles_without_the_application_permission_get_404(attachment, role, codes):
+    """The PPID of the same kecamatan, the PPID utama and the evaluator: no application
+    is theirs to see, so neither is its attachment."""
+    user = staff_create(username="other", password="x", roles=[role], kecamatan=codes)
+    response = login(user).get(reverse("forms_builder_admin:attachment", args=[attachment.pk]))
+    assert response.status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, attachment):

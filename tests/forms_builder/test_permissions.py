@@ -1,4 +1,4 @@
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 import pytest
 
@@ -7,31 +7,73 @@ from forms_builder.permissions import (
     user_may_act,
     user_may_register_at_counter,
     user_may_unmask,
-    user_may_work_on_applications,
+    user_may_view_applications,
 )
+from forms_builder.selectors import application_list_for_user
 from forms_builder.workflow import APPLICANT
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from tests.bontang import SELATAN, UTARA
+
+from .factories import submit
 
 pytestmark = pytest.mark.django_db
 
 
 class TestWorkOnApplications:
     def test_kecamatan_staff_and_pemda_admin(self, loket, camat, admin_pemda):
-        assert all(user_may_work_on_applications(u) for u in (loket, camat, admin_pemda))
+        assert all(user_may_view_applications(u) for u in (loket, camat, admin_pemda))
 
-    def test_not_a_workflow_role(self, bontang):
-        ppid = staff_create(username="ppid", password="x", roles=[Role.PPID])
-        assert not user_may_work_on_applications(ppid)
+    @pytest.mark.parametrize(
+        ("role", "codes"),
+        [
+            (Role.PPID, []),
+            (Role.PPID, [UTARA]),
+            (Role.ATASAN_PPID, []),
+            (Role.EVALUATOR, []),
+            (Role.PENYUSUN_STANDAR, []),
+        ],
+    )
+    def test_other_roles_see_no_application(self, bontang, service, role, codes):
+        user = staff_create(username="other", password="x", roles=[role], kecamatan=codes)
+        submit(service, bontang.children.get(code=UTARA))
+        assert not user_may_view_applications(user)
+        assert not application_list_for_user(user=user).exists()
+
+    def test_an_administrator_may_grant_it_to_a_role(self, bontang, service):
+        """The PPID of a kecamatan, given "view application" on its group, sees the
+        applications of its own kecamatan only (the scope still holds)."""
+        ppid = staff_create(
+            username="ppid.utara", password="x", roles=[Role.PPID], kecamatan=[UTARA]
+        )
+        Group.objects.get(name=Role.PPID).permissions.add(
+            Permission.objects.get(
+                codename="view_application", content_type__app_label="forms_builder"
+            )
+        )
+        own = submit(service, bontang.children.get(code=UTARA))
+        submit(service, bontang.children.get(code=SELATAN))
+        ppid = type(ppid).objects.get(pk=ppid.pk)  # a fresh permission cache
+        assert user_may_view_applications(ppid)
+        assert list(application_list_for_user(user=ppid)) == [own]
+
+    def test_kecamatan_role_without_the_permission(self, bontang, loket):
+        """The permission is asked, not the role: a clerk whose group lost it sees nothing."""
+        Group.objects.get(name=Role.PETUGAS_LOKET).permissions.remove(
+            Permission.objects.get(
+                codename="view_application", content_type__app_label="forms_builder"
+            )
+        )
+        loket = type(loket).objects.get(pk=loket.pk)
+        assert not user_may_view_applications(loket)
 
     def test_camat_without_kecamatan_fails_closed(self, camat):
         camat.staff_profile.kecamatan.clear()
         camat.refresh_from_db()
-        assert not user_may_work_on_applications(camat)
+        assert not user_may_view_applications(camat)
 
     def test_superuser(self, superuser):
-        assert user_may_work_on_applications(superuser)
+        assert user_may_view_applications(superuser)
 
 
 def test_counter_intake_is_the_front_office(loket, back_office, superuser):
@@ -59,12 +101,12 @@ class TestAct:
         assert actor_roles(camat) == set()
 
 
-def test_unmasking_needs_the_personal_data_permission(camat):
-    assert not user_may_unmask(camat)
-    camat.user_permissions.add(
+def test_unmasking_needs_the_personal_data_permission(loket):
+    assert not user_may_unmask(loket)
+    loket.user_permissions.add(
         Permission.objects.get(
             codename="view_personal_data", content_type__app_label="forms_builder"
         )
     )
-    camat = type(camat).objects.get(pk=camat.pk)  # a fresh permission cache
-    assert user_may_unmask(camat)
+    loket = type(loket).objects.get(pk=loket.pk)  # a fresh permission cache
+    assert user_may_unmask(loket)

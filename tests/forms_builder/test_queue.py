@@ -11,6 +11,9 @@ import pytest
 from forms_builder.models import Application
 from forms_builder.services.applications import Applicant
 from forms_builder.workflow import ApplicationState
+from paten.accounts.constants import Role
+from paten.accounts.services import staff_create
+from tests.bontang import UTARA
 
 from .factories import advance, form_version_for, good_data, pdf_upload, submit
 
@@ -117,6 +120,22 @@ class TestDetail:
         assert response.status_code == 404
         application.refresh_from_db()
         assert application.state == S.SUBMITTED
+
+    @pytest.mark.parametrize(
+        ("role", "codes"), [(Role.PPID, [UTARA]), (Role.PPID, []), (Role.EVALUATOR, [])]
+    )
+    def test_roles_without_the_application_permission(self, service, utara, role, codes):
+        """Typing the URLs: the queue is refused (Wagtail sends a refused user to the
+        admin home), the detail and its result are 404."""
+        application = submit(service, utara)
+        user = staff_create(username="other", password="x", roles=[role], kecamatan=codes)
+        client = login(user)
+        response = client.get(QUEUE)
+        assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+        for name in ("detail", "result_pdf"):
+            url = reverse(f"forms_builder_admin:{name}", args=[application.pk])
+            assert client.get(url).status_code == 404
+        assert "/admin/permohonan/" not in client.get("/admin/").content.decode()
 
     def test_buttons_only_for_allowed_transitions(self, service, utara, loket, camat):
         application = submit(service, utara)

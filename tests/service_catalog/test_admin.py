@@ -172,3 +172,61 @@ def test_admin_import_previews_then_imports(admin_client, settings, tmp_path):
     response = admin_client.post(url, confirm)
     assert response.status_code == 302
     assert ServiceCategory.objects.get().name == "Kependudukan"
+
+
+class TestMaklumatScopeOnEverySurface:
+    """History, usage, the chooser, the editing-session ping and the site history: a camat
+    reaches their own kecamatan's maklumat and nothing of another's."""
+
+    BASE = "wagtailsnippets_service_catalog_maklumat"
+
+    @pytest.fixture
+    def maklumat(self, kecamatan):
+        return {
+            "own": MaklumatFactory(kecamatan=kecamatan["64.74.01"], camat_name="Camat Utara"),
+            "other": MaklumatFactory(kecamatan=kecamatan["64.74.02"], camat_name="Camat Selatan"),
+        }
+
+    @pytest.mark.parametrize("view", ["history", "usage"])
+    def test_history_and_usage(self, client, camat, maklumat, view):
+        client.force_login(camat)
+        own = client.get(reverse(f"{self.BASE}:{view}", args=[maklumat["own"].pk]))
+        assert own.status_code == 200
+        other = client.get(reverse(f"{self.BASE}:{view}", args=[maklumat["other"].pk]))
+        assert other.status_code == 404
+
+    def test_chooser_lists_own_only(self, client, camat, maklumat):
+        client.force_login(camat)
+        response = client.get(reverse("wagtailsnippetchoosers_service_catalog_maklumat:choose"))
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert str(maklumat["own"].pk) in content
+        assert str(maklumat["other"].pk) not in content
+        chosen = reverse(
+            "wagtailsnippetchoosers_service_catalog_maklumat:chosen", args=[maklumat["other"].pk]
+        )
+        assert client.get(chosen).status_code == 404
+
+    def test_editing_session_ping(self, client, camat, maklumat):
+        """The ping names who else edits the object: another kecamatan's is a 404."""
+        client.force_login(camat)
+
+        def ping(obj):
+            url = reverse(
+                "wagtailadmin_editing_sessions:ping",
+                args=["service_catalog", "maklumat", str(obj.pk), 0],
+            )
+            return client.post(url)
+
+        assert ping(maklumat["own"]).status_code == 200
+        assert ping(maklumat["other"]).status_code == 404
+
+    def test_site_history(self, client, camat, admin_pemda, maklumat):
+        from wagtail.log_actions import log
+
+        for obj in maklumat.values():
+            log(obj, "wagtail.edit", user=admin_pemda)
+        client.force_login(camat)
+        content = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+        assert str(maklumat["own"]) in content
+        assert str(maklumat["other"]) not in content
