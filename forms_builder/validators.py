@@ -293,14 +293,17 @@ def extension_for(content_type: str) -> str:
     return ".bin"
 
 
-def validate_upload(uploaded, *, accepted_types, max_size_mb: int) -> str:
+def validate_upload(uploaded, *, accepted_types, max_size_mb: int, labels=None, detect=None) -> str:
     """Check an uploaded file by its content and size; return the detected type.
 
     The type comes from the magic bytes, never the name: an ``.exe`` renamed ``.pdf``
-    is refused. Empty files and files over ``max_size_mb`` are refused.
+    is refused. Empty files and files over ``max_size_mb`` are refused. A caller that
+    accepts more types than the signatures here passes their ``labels`` and a
+    ``detect(head, uploaded)`` that recognises them.
     """
-    accepted = [t for t in (accepted_types or ()) if t in FILE_SIGNATURES] or list(FILE_SIGNATURES)
-    allowed_label = ", ".join(FILE_TYPE_LABELS[t] for t in accepted)
+    labels = labels or FILE_TYPE_LABELS
+    accepted = [t for t in (accepted_types or ()) if t in labels] or list(FILE_SIGNATURES)
+    allowed_label = ", ".join(labels[t] for t in accepted)
     size = getattr(uploaded, "size", None) or 0
     if size <= 0:
         raise ValidationError(_("The file is empty."), code="empty")
@@ -316,7 +319,7 @@ def validate_upload(uploaded, *, accepted_types, max_size_mb: int) -> str:
         uploaded.seek(0)
     except (OSError, ValueError) as exc:
         raise ValidationError(_("The file could not be read."), code="unreadable") from exc
-    detected = sniff_file_type(head)
+    detected = detect(head, uploaded) if detect else sniff_file_type(head)
     if detected not in accepted:
         raise ValidationError(
             _("The file's content is not an accepted type. Upload %(types)s."),

@@ -4,11 +4,9 @@ notices): the type comes from the content, never the name (as ``forms_builder``)
 import hashlib
 import zipfile
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext_lazy as _
 
-from forms_builder.validators import SNIFF_BYTES, sniff_file_type
+from forms_builder.validators import sniff_file_type, validate_upload
 
 from .constants import FileKind
 from .models import RequestFile
@@ -35,35 +33,23 @@ def _is_xlsx(uploaded) -> bool:
         uploaded.seek(0)
 
 
+def _detect(head: bytes, uploaded) -> str | None:
+    detected = sniff_file_type(head)
+    if detected is None and head.startswith(b"PK\x03\x04") and _is_xlsx(uploaded):
+        return "xlsx"
+    return detected
+
+
 def file_check(uploaded, *, accepted: tuple[str, ...], max_size_mb: int) -> str:
     """The file's type (``pdf``, ``jpg``, ``png``, ``xlsx``) from its content, or a
     ``ValidationError`` in plain words (empty, too large, unreadable, not accepted)."""
-    labels = ", ".join(TYPE_LABELS[t] for t in accepted)
-    size = getattr(uploaded, "size", None) or 0
-    if size <= 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    if size > max_size_mb * 1024 * 1024:
-        raise ValidationError(
-            _("The file is too large (%(size).1f MB); the limit is %(limit)d MB."),
-            code="size",
-            params={"size": size / (1024 * 1024), "limit": max_size_mb},
-        )
-    try:
-        uploaded.seek(0)
-        head = uploaded.read(SNIFF_BYTES) or b""
-        uploaded.seek(0)
-    except (OSError, ValueError) as exc:
-        raise ValidationError(_("The file could not be read."), code="unreadable") from exc
-    detected = sniff_file_type(head)
-    if detected is None and "xlsx" in accepted and head.startswith(b"PK\x03\x04"):
-        detected = "xlsx" if _is_xlsx(uploaded) else None
-    if detected not in accepted:
-        raise ValidationError(
-            _("The file's content is not an accepted type. Upload %(types)s."),
-            code="type",
-            params={"types": labels},
-        )
-    return detected
+    return validate_upload(
+        uploaded,
+        accepted_types=accepted,
+        max_size_mb=max_size_mb,
+        labels=TYPE_LABELS,
+        detect=_detect,
+    )
 
 
 def request_file_store(
