@@ -17,11 +17,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 from wagtail.admin.widgets import AdminDateInput
 
 from paten.accounts.selectors import kecamatan_scope_for
+from paten.dates import long_date
 from paten.files import private_file_response, private_headers
+from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan
 from service_catalog.models import ServicePage
 from service_catalog.selectors import (
@@ -31,7 +34,8 @@ from service_catalog.selectors import (
 
 from .constants import QUEUE_OPEN, QUEUE_WAITING, FieldType
 from .models import FormVersion
-from .pdf import result_pdf
+from .notifications import tracker_path
+from .pdf import receipt_pdf, result_pdf, result_preview_pdf
 from .permissions import (
     actor_roles,
     user_may_register_at_counter,
@@ -133,6 +137,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "application": application,
+            # Masked as on the detail page: enough to tell rows apart (personal_data).
+            "applicant": mask_name(application.applicant_name),
             "overdue": application.is_overdue(now),
             "due_soon": application.is_due_soon(now),
         }
@@ -196,7 +202,17 @@ def _data_rows(application, *, reveal: bool = False) -> list[dict]:
 
     rows = []
     seen = set()
-    for spec in application.form_version.schema:
+    schema = application.form_version.schema
+    region_names = dict(
+        Region.objects.filter(
+            code__in=[
+                str(application.data.get(spec.get("key")))
+                for spec in schema
+                if spec.get("type") == FieldType.REGION and application.data.get(spec.get("key"))
+            ]
+        ).values_list("code", "name")
+    )
+    for spec in schema:
         key = spec.get("key")
         seen.add(key)
         personal = spec_is_personal(spec)
@@ -210,7 +226,11 @@ def _data_rows(application, *, reveal: bool = False) -> list[dict]:
             )
         elif key in application.data:
             value = application.data[key]
-            if isinstance(value, list):
+            if spec.get("type") == FieldType.REGION:
+                value = region_names.get(str(value), value)
+            elif spec.get("type") in (FieldType.DATE, FieldType.BIRTH_DATE):
+                value = long_date(value) or value
+            elif isinstance(value, list):
                 value = ", ".join(map(str, value))
             elif isinstance(value, bool):
                 value = _("Yes") if value else _("No")
@@ -251,8 +271,15 @@ def _detail_or_404(request: HttpRequest, pk):
     return application
 
 
+# Transitions that end an application for good: shown apart from the next step, and
+# confirmed before they are taken.
+DESTRUCTIVE = frozenset({ApplicationState.CANCELLED, ApplicationState.REJECTED})
+
+
 def _detail_response(request: HttpRequest, application, *, reveal: bool) -> HttpResponse:
     steps = list(application.service.procedure_steps.all())
+    transitions = application_transitions_for(application=application, actor=request.user)
+    documents = {d.key: d.name for d in application.service.required_documents.all()}
     response = TemplateResponse(
         request,
         "forms_builder/admin/detail.html",
@@ -274,7 +301,11 @@ def _detail_response(request: HttpRequest, application, *, reveal: bool) -> Http
                 and application.current_step < len(steps)
                 else None
             ),
-            "transitions": application_transitions_for(application=application, actor=request.user),
+            "transitions": [t for t in transitions if t.target not in DESTRUCTIVE],
+            "destructive_transitions": [t for t in transitions if t.target in DESTRUCTIVE],
+            "viewable_types": VIEWABLE_TYPES,
+            "signs": any(t.target == ApplicationState.FINISHED for t in transitions),
+            "originals_checked": [documents.get(key, key) for key in application.originals_checked],
             "overdue": application.is_overdue(),
             "due_soon": application.is_due_soon(),
         },
@@ -307,10 +338,17 @@ def reveal(request: HttpRequest, pk) -> HttpResponse:
 @require_POST
 def transition(request: HttpRequest, pk) -> HttpResponse:
     application = _detail_or_404(request, pk)
+    to_state = request.POST.get("to_state", "")
+    if to_state in DESTRUCTIVE and not request.POST.get("confirm"):
+        messages.error(request, _("Tick the confirmation first: this cannot be undone."))
+        return redirect("forms_builder_admin:detail", pk=application.pk)
+    if to_state == ApplicationState.FINISHED and not request.POST.get("previewed"):
+        messages.error(request, _("Check the preview of the document before signing it."))
+        return redirect("forms_builder_admin:detail", pk=application.pk)
     try:
         application_transition(
             application=application,
-            to_state=request.POST.get("to_state", ""),
+            to_state=to_state,
             actor=request.user,
             note=request.POST.get("note", ""),
         )
@@ -325,12 +363,20 @@ def transition(request: HttpRequest, pk) -> HttpResponse:
     return redirect("forms_builder_admin:detail", pk=application.pk)
 
 
-def attachment_download(request: HttpRequest, pk) -> HttpResponse:
-    """Stream a private attachment to staff of the application's kecamatan only."""
+# Types a browser shows itself (and the detected type is the only one ever sent).
+VIEWABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+@xframe_options_sameorigin
+def attachment_download(request: HttpRequest, pk, inline: bool = False) -> HttpResponse:
+    """Stream a private attachment to staff of the application's kecamatan only; with
+    ``inline`` a PDF or image opens in the browser instead of being saved."""
     attachment = attachment_get_for_user(user=request.user, pk=pk)
     if attachment is None:
         raise Http404
     personal_data_download_record(actor=request.user, attachment=attachment)
+    if inline and attachment.content_type not in VIEWABLE_TYPES:
+        inline = False
     # Named by the detected type, whatever the uploader called it (files stored before
     # the stored name followed the detected type too).
     ext = extension_for(attachment.content_type)
@@ -338,7 +384,35 @@ def attachment_download(request: HttpRequest, pk) -> HttpResponse:
         attachment.file.open("rb"),
         filename=f"{attachment.application.tracking_code}-{attachment.required_document_key}{ext}",
         content_type=attachment.content_type,
+        as_attachment=not inline,
     )
+
+
+def receipt_download(request: HttpRequest, pk) -> HttpResponse:
+    """The receipt (bukti pendaftaran, with the tracker's QR code) to print at the
+    counter; shown in the browser, whose print button prints it."""
+    application = _detail_or_404(request, pk)
+    tracker_url = request.build_absolute_uri(tracker_path(application.display_code))
+    response = HttpResponse(
+        receipt_pdf(application=application, tracker_url=tracker_url),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="bukti-{application.display_code}.pdf"'
+    return private_headers(response)
+
+
+@xframe_options_sameorigin
+def result_preview(request: HttpRequest, pk) -> HttpResponse:
+    """The result document as it will be issued, before the camat signs it: marked as a
+    preview, without a number (the number is drawn when it is signed)."""
+    application = _detail_or_404(request, pk)
+    if application.state != ApplicationState.AWAITING_SIGNATURE:
+        raise Http404
+    response = HttpResponse(
+        result_preview_pdf(application=application), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="pratinjau-{application.display_code}.pdf"'
+    return private_headers(response)
 
 
 def result_download(request: HttpRequest, pk) -> HttpResponse:
@@ -410,10 +484,12 @@ def intake(request: HttpRequest) -> HttpResponse:
     elif submission.application is not None:
         messages.success(
             request,
-            _("Registered. Tracking code: %(code)s")
+            _("Registered. Tracking code: %(code)s. Print the receipt for the applicant.")
             % {"code": submission.application.display_code},
         )
-        return redirect("forms_builder_admin:detail", pk=submission.application.pk)
+        return redirect(
+            reverse("forms_builder_admin:detail", args=[submission.application.pk]) + "#bukti"
+        )
     context.update(applicant_form=submission.applicant_form, form=submission.form)
     return TemplateResponse(request, "forms_builder/admin/intake.html", context)
 
@@ -472,5 +548,13 @@ admin_urlpatterns = [
     path("<uuid:pk>/tampilkan/", reveal, name="reveal"),
     path("<uuid:pk>/transisi/", transition, name="transition"),
     path("<uuid:pk>/hasil.pdf", result_download, name="result_pdf"),
+    path("<uuid:pk>/bukti.pdf", receipt_download, name="receipt_pdf"),
+    path("<uuid:pk>/pratinjau.pdf", result_preview, name="result_preview"),
     path("lampiran/<uuid:pk>/", attachment_download, name="attachment"),
+    path(
+        "lampiran/<uuid:pk>/lihat/",
+        attachment_download,
+        {"inline": True},
+        name="attachment_view",
+    ),
 ]

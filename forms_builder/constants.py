@@ -6,6 +6,9 @@ class FieldType(models.TextChoices):
     """Field types of an application form. Wagtail's own keys are kept where they exist
     so ``FormBuilder.create_<type>_field`` applies; the rest are ours."""
 
+    # The applicant's own name, phone and email: a form with such a field does not ask
+    # them again in "About you" (the first field of the type is the applicant's).
+    APPLICANT_NAME = "applicant_name", _("Applicant's full name")
     SINGLELINE = "singleline", _("Short text")
     MULTILINE = "multiline", _("Long text")
     NUMBER = "number", _("Number")
@@ -36,3 +39,11 @@ class RegionScope(models.TextChoices):
 # (the numbers of the admin home link to them).
 QUEUE_OPEN = "belum-selesai"
 QUEUE_WAITING = "giliran-saya"
+
+
+# Field types whose first field gives the applicant's name, phone and email.
+APPLICANT_FIELD_TYPES = {
+    "name": FieldType.APPLICANT_NAME,
+    "phone": FieldType.PHONE,
+    "email": FieldType.EMAIL,
+}

@@ -158,7 +158,11 @@ def _applicant_fields(*, with_kk: bool) -> list[DemoField]:
         )
     fields += [
         DemoField(
-            "nama_pemohon", "Nama lengkap", FieldType.SINGLELINE, lambda p: p.name, section=PEMOHON
+            "nama_pemohon",
+            "Nama lengkap",
+            FieldType.APPLICANT_NAME,
+            lambda p: p.name,
+            section=PEMOHON,
         ),
         DemoField(
             "tempat_lahir",

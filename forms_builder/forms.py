@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from service_catalog.constants import DocumentForm
+
 from .constants import FieldType, RegionScope
 from .fields import (
     BirthDateField,
@@ -264,21 +266,45 @@ class ApplicationFormBuilder(FormBuilder):
 
     form_class = ApplicationDataForm
 
-    def __init__(self, fields, *, service=None, kecamatan=None, form_version=None):
+    def __init__(
+        self, fields, *, service=None, kecamatan=None, form_version=None, originals_checked=()
+    ):
         super().__init__([FieldSpec.coerce(f) for f in fields])
         self.service = service
         self.kecamatan = kecamatan
         self.form_version = form_version
         self._documents = None
+        if originals_checked:
+            waived = self.waived_documents(originals_checked)
+            self.fields = [
+                replace(spec, required=False)
+                if spec.field_type == FieldType.FILE and spec.required_document_key in waived
+                else spec
+                for spec in self.fields
+            ]
 
     @classmethod
-    def for_version(cls, form_version, *, kecamatan=None) -> "ApplicationFormBuilder":
+    def for_version(
+        cls, form_version, *, kecamatan=None, originals_checked=()
+    ) -> "ApplicationFormBuilder":
+        """The form of ``form_version``; at the counter, ``originals_checked`` (document
+        keys) makes the scan of each of those documents optional (``waived_documents``)."""
         return cls(
             form_version.schema,
             service=form_version.service,
             kecamatan=kecamatan,
             form_version=form_version,
+            originals_checked=originals_checked,
         )
+
+    def waived_documents(self, originals_checked) -> set[str]:
+        """The documents whose scan is optional once the petugas loket has seen the
+        original: all checked ones except those the service wants as a digital file."""
+        return {
+            key
+            for key in originals_checked
+            if key in self.documents and self.documents[key].form != DocumentForm.DIGITAL
+        }
 
     @classmethod
     def for_documents(cls, form_version, *, kecamatan=None) -> "ApplicationFormBuilder":
@@ -315,6 +341,11 @@ class ApplicationFormBuilder(FormBuilder):
         return self._documents
 
     # Our field types --------------------------------------------------------------
+
+    def create_applicant_name_field(self, field, options):
+        options.setdefault("max_length", 150)
+        options.setdefault("widget", forms.TextInput(attrs={"autocomplete": "name"}))
+        return forms.CharField(**options)
 
     def create_nik_field(self, field, options):
         return NIKField(**options)

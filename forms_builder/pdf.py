@@ -6,10 +6,14 @@ substitution, not the Django template engine: an editor's template can reach not
 but the values listed in ``result_placeholders``.
 """
 
+import copy
 import re
+from datetime import timedelta
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 import segno
 import weasyprint
@@ -62,7 +66,24 @@ def render_placeholders(template: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda match: escape(values.get(match.group(1), "")), template)
 
 
-def result_pdf(*, application: Application, verify_url: str) -> bytes:
+def result_preview_pdf(*, application: Application) -> bytes:
+    """The result document as ``result_pdf`` will issue it today, for the camat to read
+    before signing: marked "preview" on every page, the number not drawn yet (it is
+    drawn when signed), no QR code. Nothing is saved."""
+    draft = copy.copy(application)
+    now = timezone.now()
+    draft.result_number = _("(given when signed)")
+    draft.issued_at = now
+    days = (
+        IssuanceSettings.objects.filter(service_id=application.service_id)
+        .values_list("validity_days", flat=True)
+        .first()
+    )
+    draft.valid_until = timezone.localdate(now) + timedelta(days=days) if days else None
+    return result_pdf(application=draft, verify_url="", preview=True)
+
+
+def result_pdf(*, application: Application, verify_url: str, preview: bool = False) -> bytes:
     """The issued document: the letterhead (kop surat) of the pemda and the kecamatan
     office, the title and number once, the admin template filled in, the camat's
     signature block and a QR code to the verification page."""
@@ -80,7 +101,8 @@ def result_pdf(*, application: Application, verify_url: str) -> bytes:
             "issued_on": long_date(application.issued_at),
             "valid_until": long_date(application.valid_until),
             "verify_url": verify_url,
-            "qr_data_uri": qr_data_uri(verify_url),
+            "qr_data_uri": qr_data_uri(verify_url) if verify_url else "",
+            "preview": preview,
         },
     )
     # No base_url: the document references nothing outside itself (no fetches).

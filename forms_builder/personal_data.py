@@ -21,7 +21,13 @@ from .constants import FieldType
 ALWAYS_PERSONAL_TYPES = frozenset({FieldType.NIK, FieldType.NO_KK, FieldType.NPWP})
 #: Field types marked personal when a field is created.
 PERSONAL_FIELD_TYPES = frozenset(
-    {*ALWAYS_PERSONAL_TYPES, FieldType.BIRTH_DATE, FieldType.PHONE, FieldType.EMAIL}
+    {
+        *ALWAYS_PERSONAL_TYPES,
+        FieldType.APPLICANT_NAME,
+        FieldType.BIRTH_DATE,
+        FieldType.PHONE,
+        FieldType.EMAIL,
+    }
 )
 #: Words of a key or label that name a person's data (Indonesian and English).
 PERSONAL_WORDS = frozenset(

@@ -31,7 +31,7 @@ from .services.applications import (
     application_documents_replace,
     application_transition,
 )
-from .submission import application_form_submit
+from .submission import application_form_submit, submission_errors_attach
 from .validators import FILE_TYPE_LABELS
 from .workflow import ApplicationState, next_state_hint
 
@@ -105,7 +105,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if submission.application is not None:
         return redirect("forms_builder:receipt", code=submission.application.tracking_code)
     if submission.error is not None:
-        _attach_errors(
+        submission_errors_attach(
             submission.error, applicant_form=submission.applicant_form, form=submission.form
         )
     standard = standard_for(service, kecamatan)
@@ -118,20 +118,6 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     )
     status = 400 if request.method == "POST" else 200
     return render(request, "forms_builder/apply.html", context, status=status)
-
-
-def _attach_errors(error: ValidationError, *, applicant_form, form) -> None:
-    mapping = {"applicant_name": "name", "applicant_phone": "phone", "applicant_email": "email"}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, messages in error.message_dict.items():
-        if key in mapping:
-            applicant_form.add_error(mapping[key], messages)
-        elif key in form.fields:
-            form.add_error(key, messages)
-        else:
-            form.add_error(None, messages)
 
 
 # -- receipt and tracker --------------------------------------------------------------

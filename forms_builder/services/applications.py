@@ -100,8 +100,12 @@ def _due_at(*, service: ServicePage, kecamatan: Region, start: datetime) -> date
     return calendar.add_duration(start, standard.duration_value, standard.duration_unit)
 
 
-def _build_form(*, form_version: FormVersion, service, kecamatan, form_data, files):
-    builder = ApplicationFormBuilder.for_version(form_version, kecamatan=kecamatan)
+def _build_form(
+    *, form_version: FormVersion, service, kecamatan, form_data, files, originals_checked=()
+):
+    builder = ApplicationFormBuilder.for_version(
+        form_version, kecamatan=kecamatan, originals_checked=originals_checked
+    )
     return builder.get_form_class()(data=form_data, files=files)
 
 
@@ -174,7 +178,13 @@ def _new_tracking_code() -> str:
 
 
 def _record_event(
-    *, application: Application, from_state: str, actor, note: str = "", step=None
+    *,
+    application: Application,
+    from_state: str,
+    actor,
+    note: str = "",
+    step=None,
+    notify: bool = True,
 ) -> ApplicationEvent:
     staff = None if actor is APPLICANT else actor
     event = ApplicationEvent.objects.create(
@@ -200,7 +210,8 @@ def _record_event(
             "by_applicant": actor is APPLICANT,
         },
     )
-    _queue_notification(event)
+    if notify:
+        _queue_notification(event)
     return event
 
 
@@ -214,8 +225,15 @@ def application_submit(
     channel: str = Channel.ONLINE,
     actor=None,
     originals_checked: Iterable[str] = (),
+    verified_complete: bool = False,
 ) -> Application:
     """Register an application with the current form version of ``service``.
+
+    At the counter, a document in ``originals_checked`` (its original seen by the
+    petugas loket) needs no scan unless the service wants it as a digital file; with
+    ``verified_complete`` the petugas also verifies the file at once (submitted →
+    being verified → being processed, in the same transaction; the applicant is
+    notified once, of the last state).
 
     Refused with a ``ValidationError`` (and nothing saved) when the service is not
     offered in ``kecamatan``, has no published form, the form data or files are
@@ -245,6 +263,8 @@ def application_submit(
         raise ValidationError(_("Originals are checked at the counter only."))
     if set(checked) - document_keys:
         raise ValidationError(_("Unknown required document among the checked originals."))
+    if verified_complete and channel != Channel.COUNTER:
+        raise ValidationError(_("Only the counter verifies a file when it is registered."))
 
     form = _build_form(
         form_version=form_version,
@@ -252,6 +272,7 @@ def application_submit(
         kecamatan=kecamatan,
         form_data=form_data,
         files=files,
+        originals_checked=checked,
     )
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
@@ -285,7 +306,21 @@ def application_submit(
                 _store_attachment(
                     application=application, key=key, uploaded=uploaded, written=written
                 )
-            _record_event(application=application, from_state="", actor=actor)
+            _record_event(
+                application=application, from_state="", actor=actor, notify=not verified_complete
+            )
+            if verified_complete:
+                note = _("Checked complete at the counter when registered.")
+                application_transition(
+                    application=application,
+                    to_state=S.VERIFYING,
+                    actor=actor,
+                    note=note,
+                    notify=False,
+                )
+                application = application_transition(
+                    application=application, to_state=S.PROCESSING, actor=actor, note=note
+                )
     except BaseException:
         for name in written:
             private_storage.delete(name)
@@ -294,7 +329,7 @@ def application_submit(
 
 
 def application_transition(
-    *, application: Application, to_state: str, actor, note: str = ""
+    *, application: Application, to_state: str, actor, note: str = "", notify: bool = True
 ) -> Application:
     """Move ``application`` along one edge of ``workflow.TRANSITIONS``.
 
@@ -302,7 +337,8 @@ def application_transition(
     through the tracker. Refused with ``TransitionNotAllowed`` when the edge is not in
     the table, the actor has none of its roles, or the application's kecamatan is
     outside the actor's scope; with ``ValidationError`` when a required note is
-    missing. The row is locked for the whole transition.
+    missing. The row is locked for the whole transition. ``notify=False`` records the
+    event without telling the applicant (a step of a larger change that notifies).
     """
     note = (note or "").strip()
     with transaction.atomic():
@@ -356,7 +392,14 @@ def application_transition(
         elif to_state == S.HANDED_OVER:
             locked.handed_over_at = now
         locked.save()
-        _record_event(application=locked, from_state=source, actor=actor, note=note, step=step)
+        _record_event(
+            application=locked,
+            from_state=source,
+            actor=actor,
+            note=note,
+            step=step,
+            notify=notify,
+        )
     return locked
 
 

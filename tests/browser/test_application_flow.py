@@ -36,7 +36,10 @@ def add_field(page: Page, values: dict) -> None:
 
 def transition(page: Page, base: str, pk, target: str) -> None:
     page.goto(f"{base}/admin/permohonan/{pk}/")
-    page.locator(f"button[data-transition='{target}']").click()
+    form = page.locator("form").filter(has=page.locator(f"button[data-transition='{target}']"))
+    if target == "selesai":  # the camat confirms having read the preview first
+        form.locator("[data-previewed]").check()
+    form.locator(f"button[data-transition='{target}']").click()
     expect(page.locator(".messages")).to_be_visible()
 
 

@@ -398,3 +398,194 @@ class TestPersonalData:
     ):
         url = reverse("forms_builder_admin:reveal", args=[personal_application.pk])
         assert login(camat_selatan).post(url).status_code == 404
+
+
+def counter_version(service):
+    """A form that asks the applicant's name and phone itself, a required scan of the
+    original-only document doc0, a proxy question and a desa/kelurahan."""
+    from .factories import spec
+
+    return form_version_for(
+        service,
+        schema=[
+            spec("nama_pemohon", "applicant_name", label="Nama lengkap"),
+            spec("no_hp", "phone", label="Nomor HP", required=False),
+            spec("kelurahan", "region"),
+            spec("tanggal_acara", "date", required=False),
+            spec("dikuasakan", "radio", choices="Tidak\nYa"),
+            spec("nama_penerima_kuasa", condition=("dikuasakan", "Ya")),
+            spec("ktp", "file", required_document_key="doc0"),
+        ],
+    )
+
+
+def intake_post(client, service, **extra):
+    data = {
+        "nama_pemohon": "Budi Santoso",
+        "no_hp": "0812 3456 7890",
+        "kelurahan": "64.74.01.1002",
+        "tanggal_acara": "2026-12-01",
+        "dikuasakan": "Tidak",
+        **extra,
+    }
+    return client.post(f"{reverse('forms_builder_admin:intake')}?service={service.pk}", data)
+
+
+class TestCounterIntakeOnce:
+    def test_name_and_phone_are_asked_once(self, service, utara, loket):
+        counter_version(service)
+        client = login(loket)
+        page = client.get(f"{reverse('forms_builder_admin:intake')}?service={service.pk}")
+        content = page.content.decode()
+        assert 'name="nama_pemohon"' in content and 'name="no_hp"' in content
+        assert 'name="pemohon-name"' not in content and 'name="pemohon-phone"' not in content
+        response = intake_post(client, service, **{"pemohon-originals_checked": ["doc0"]})
+        assert response.status_code == 302
+        application = Application.objects.get()
+        assert application.applicant_name == "Budi Santoso"
+        assert application.applicant_phone == "+6281234567890"
+
+    def test_a_checked_original_needs_no_scan(self, service, utara, loket):
+        counter_version(service)
+        client = login(loket)
+        refused = intake_post(client, service)
+        assert refused.status_code == 200 and not Application.objects.exists()
+        response = intake_post(client, service, **{"pemohon-originals_checked": ["doc0"]})
+        assert response.status_code == 302
+        assert Application.objects.get().originals_checked == ["doc0"]
+
+    def test_a_digital_only_document_is_still_scanned(self, service, utara, loket):
+        from service_catalog.constants import DocumentForm
+
+        counter_version(service)
+        service.required_documents.filter(key="doc0").update(form=DocumentForm.DIGITAL)
+        response = intake_post(login(loket), service, **{"pemohon-originals_checked": ["doc0"]})
+        assert response.status_code == 200 and not Application.objects.exists()
+
+    def test_proxy_name_is_asked_only_for_a_proxy(self, service, utara, loket):
+        counter_version(service)
+        client = login(loket)
+        page = client.get(f"{reverse('forms_builder_admin:intake')}?service={service.pk}")
+        # conditional.js hides "Nama penerima kuasa" while "Tidak" is chosen.
+        assert "forms_builder/conditional.js" in page.content.decode()
+        refused = intake_post(
+            client, service, dikuasakan="Ya", **{"pemohon-originals_checked": ["doc0"]}
+        )
+        assert refused.status_code == 200 and not Application.objects.exists()
+
+    def test_register_and_verify_in_one_step(
+        self, service, utara, loket, django_capture_on_commit_callbacks
+    ):
+        counter_version(service)
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = intake_post(
+                login(loket),
+                service,
+                **{"pemohon-originals_checked": ["doc0"], "pemohon-complete": "on"},
+            )
+        assert response.status_code == 302
+        application = Application.objects.get()
+        assert application.state == S.PROCESSING and application.verified_at is not None
+        assert [e.to_state for e in application.events.all()] == [
+            S.SUBMITTED,
+            S.VERIFYING,
+            S.PROCESSING,
+        ]
+        # One notification, of where the application stands now.
+        notifications = [c for c in callbacks if "_queue_notification" in c.__qualname__]
+        assert len(notifications) == 1
+
+    def test_ends_at_the_receipt_to_print(self, service, utara, loket):
+        counter_version(service)
+        client = login(loket)
+        response = intake_post(client, service, **{"pemohon-originals_checked": ["doc0"]})
+        application = Application.objects.get()
+        assert response["Location"].endswith(f"/admin/permohonan/{application.pk}/#bukti")
+        detail = client.get(reverse("forms_builder_admin:detail", args=[application.pk]))
+        receipt_url = reverse("forms_builder_admin:receipt_pdf", args=[application.pk])
+        assert receipt_url in detail.content.decode()
+        receipt = client.get(receipt_url)
+        assert receipt["Content-Type"] == "application/pdf"
+        assert receipt["Content-Disposition"].startswith("inline")
+        assert receipt.content.startswith(b"%PDF")
+
+    def test_receipt_of_another_kecamatan_is_404(self, service, selatan, loket):
+        application = submit(service, selatan)
+        url = reverse("forms_builder_admin:receipt_pdf", args=[application.pk])
+        assert login(loket).get(url).status_code == 404
+
+
+class TestDetailReadable:
+    def test_region_names_long_dates_and_original_names(self, service, utara, loket):
+        counter_version(service)
+        intake_post(login(loket), service, **{"pemohon-originals_checked": ["doc0"]})
+        application = Application.objects.get()
+        content = (
+            login(loket)
+            .get(reverse("forms_builder_admin:detail", args=[application.pk]))
+            .content.decode()
+        )
+        assert "Bontang Baru" in content and "64.74.01.1002" not in content
+        assert "1 Desember 2026" in content and "2026-12-01" not in content
+        document = service.required_documents.get(key="doc0")
+        assert document.name in content
+
+    def test_attachment_opens_inline_or_downloads(self, service, utara, loket):
+        application = submit(service, utara, files={"surat_pengantar": pdf_upload()})
+        attachment = application.attachments.get()
+        client = login(loket)
+        detail = client.get(reverse("forms_builder_admin:detail", args=[application.pk]))
+        view_url = reverse("forms_builder_admin:attachment_view", args=[attachment.pk])
+        assert view_url in detail.content.decode()
+        viewed = client.get(view_url)
+        assert viewed["Content-Disposition"].startswith("inline")
+        assert viewed["Content-Type"] == "application/pdf"
+        downloaded = client.get(reverse("forms_builder_admin:attachment", args=[attachment.pk]))
+        assert downloaded["Content-Disposition"].startswith("attachment")
+
+    def test_cancel_needs_its_confirmation(self, service, utara, loket):
+        application = submit(service, utara)
+        client = login(loket)
+        url = reverse("forms_builder_admin:transition", args=[application.pk])
+        client.post(url, {"to_state": S.CANCELLED})
+        application.refresh_from_db()
+        assert application.state == S.SUBMITTED
+        client.post(url, {"to_state": S.CANCELLED, "confirm": "1"})
+        application.refresh_from_db()
+        assert application.state == S.CANCELLED
+
+    def test_cancel_sits_apart_from_the_next_step(self, service, utara, loket):
+        application = submit(service, utara)
+        content = (
+            login(loket)
+            .get(reverse("forms_builder_admin:detail", args=[application.pk]))
+            .content.decode()
+        )
+        destructive = content.index("data-destructive-actions")
+        assert content.index('data-transition="verifikasi"') < destructive
+        assert content.index('data-transition="dibatalkan"') > destructive
+
+
+class TestSigningPreview:
+    def test_camat_previews_then_signs(self, service, utara, staff):
+        application = advance(submit(service, utara), **staff, until=S.AWAITING_SIGNATURE)
+        client = login(staff["camat"])
+        preview_url = reverse("forms_builder_admin:result_preview", args=[application.pk])
+        detail = client.get(reverse("forms_builder_admin:detail", args=[application.pk]))
+        assert preview_url in detail.content.decode()
+        preview = client.get(preview_url)
+        assert preview["Content-Type"] == "application/pdf" and preview.content.startswith(b"%PDF")
+        application.refresh_from_db()
+        assert application.result_number is None  # a preview draws no number
+        url = reverse("forms_builder_admin:transition", args=[application.pk])
+        client.post(url, {"to_state": S.FINISHED})
+        application.refresh_from_db()
+        assert application.state == S.AWAITING_SIGNATURE
+        client.post(url, {"to_state": S.FINISHED, "previewed": "1"})
+        application.refresh_from_db()
+        assert application.state == S.FINISHED and application.result_number
+
+    def test_no_preview_outside_the_signature_step(self, service, utara, staff):
+        application = submit(service, utara)
+        url = reverse("forms_builder_admin:result_preview", args=[application.pk])
+        assert login(staff["camat"]).get(url).status_code == 404

@@ -69,6 +69,31 @@ class TestApply:
         assert application.display_code in receipt.content.decode()
         assert "Siti Rahmawati" not in receipt.content.decode()
 
+    def test_name_and_phone_are_asked_once(self, client, service, utara):
+        from .factories import form_version_for, spec
+
+        form_version_for(
+            service,
+            schema=[
+                spec("nama_pemohon", "applicant_name", label="Nama lengkap"),
+                spec("no_hp", "phone", label="Nomor HP", required=False),
+            ],
+        )
+        content = client.get(apply_url(service, utara)).content.decode()
+        assert 'name="nama_pemohon"' in content and 'name="no_hp"' in content
+        assert 'name="pemohon-name"' not in content and 'name="pemohon-phone"' not in content
+        # Neither phone nor email: the refusal sits on the email still asked in "About you".
+        refused = client.post(apply_url(service, utara), {"nama_pemohon": "Siti Rahmawati"})
+        assert refused.status_code == 400 and not Application.objects.exists()
+        assert refused.context["applicant_form"].errors.get("email")
+        response = client.post(
+            apply_url(service, utara), {"nama_pemohon": "Siti Rahmawati", "no_hp": "081234567890"}
+        )
+        assert response.status_code == 302
+        application = Application.objects.get()
+        assert application.applicant_name == "Siti Rahmawati"
+        assert application.applicant_phone == "+6281234567890"
+
     def test_receipt_pdf(self, client, service, utara):
         application = submit(service, utara)
         response = client.get(
