@@ -235,7 +235,6 @@ def survey_response_submit(
     if kiosk is not None:
         if not kiosk.is_active:
             raise SurveyInputError(_("This kiosk has been switched off by the administrator."))
-        kiosk_check(kiosk=kiosk, config=config)
         kecamatan = kiosk.kecamatan
     kecamatan = _check_kecamatan(kecamatan)
 
@@ -255,6 +254,18 @@ def survey_response_submit(
     )
     try:
         with transaction.atomic():
+            if kiosk is not None:
+                # The kiosk's row is locked until this response is committed, so the
+                # limits are checked against every response committed before it:
+                # concurrent posts from one kiosk queue here instead of all passing a
+                # check made before any of them was saved.
+                locked = SurveyKiosk.objects.select_for_update().filter(pk=kiosk.pk).first()
+                if locked is None or not locked.is_active:
+                    raise SurveyInputError(
+                        _("This kiosk has been switched off by the administrator.")
+                    )
+                kiosk_check(kiosk=locked, config=config)
+                response.submitted_at = timezone.now()
             response.save()
             if audit and entered_by is not None:
                 audit_record(
@@ -274,7 +285,10 @@ def survey_response_submit(
 
 
 def kiosk_check(*, kiosk: SurveyKiosk, config: SurveySettings | None = None) -> None:
-    """Refuse a kiosk response that comes too soon or over the hourly limit."""
+    """Refuse a kiosk response that comes too soon or over the hourly limit.
+
+    Holds under concurrency only while the kiosk's row is locked
+    (``survey_response_submit`` does so)."""
     config = config or SurveySettings.load()
     now = timezone.now()
     recent = SurveyResponse.objects.filter(kiosk=kiosk, submitted_at__gte=now - timedelta(hours=1))

@@ -532,3 +532,52 @@ def test_concurrent_submissions_for_one_application(request):
     assert sorted(outcomes) == sorted(["saved", ALREADY_SURVEYED])
     assert SurveyResponse.objects.filter(application=application).count() == 1
     assert SurveyVersion.objects.count() == 1
+
+
+POSTS = 20
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=ON_POSTGRES)
+@pytest.mark.parametrize(
+    ("max_per_hour", "min_interval", "accepted"),
+    [(5, 0, 5), (100, 30, 1)],
+    ids=["hourly-limit", "minimum-interval"],
+)
+def test_simultaneous_kiosk_posts_accept_exactly_the_limit(
+    request, max_per_hour, min_interval, accepted
+):
+    """20 posts from one kiosk at the same moment, each on its own connection."""
+    kiosk = SurveyKiosk.objects.create(kecamatan=request.getfixturevalue("utara"), name="Tablet")
+    config = SurveySettings.load()
+    config.kiosk_max_per_hour = max_per_hour
+    config.kiosk_min_interval_seconds = min_interval
+    config.save()
+    survey_version_current()  # the version exists before the posts race
+    barrier = threading.Barrier(POSTS)
+    outcomes = []
+
+    def post() -> None:
+        try:
+            with translation.override("en"):
+                barrier.wait()
+                survey_response_submit(
+                    answers=all_answers(4), channel=SurveyChannel.KIOSK, kiosk=kiosk
+                )
+            outcomes.append("saved")
+        except SurveyInputError as error:
+            outcomes.append(error.messages[0])
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(POSTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refusal = HOURLY if min_interval == 0 else WAIT
+    assert outcomes.count("saved") == accepted, outcomes
+    assert all(o == "saved" or refusal in o for o in outcomes), outcomes
+    assert SurveyResponse.objects.filter(kiosk=kiosk).count() == accepted
