@@ -292,6 +292,9 @@ def track_action(request: HttpRequest) -> HttpResponse:
     target = {"batal": S.CANCELLED, "ajukan_ulang": S.SUBMITTED}.get(request.POST.get("aksi"))
     if target is None:
         return HttpResponse(status=400)
+    if target == S.CANCELLED and not request.POST.get("yakin"):
+        # Cancelling cannot be undone: only with the confirmation ticked.
+        return redirect(tracker_path(application.display_code) + "#batal")
     try:
         application_transition(application=application, to_state=target, actor=APPLICANT)
     except (TransitionNotAllowed, ValidationError):

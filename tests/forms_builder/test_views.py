@@ -108,6 +108,14 @@ class TestApply:
         assert response.status_code == 400
         assert Application.objects.count() == 0
 
+    def test_errors_are_summed_up_at_the_top_linking_to_their_fields(self, client, service, utara):
+        data = post_data(keperluan="hacked", **{"pemohon-name": ""})
+        content = client.post(apply_url(service, utara), data).content.decode()
+        summary = content.index("data-error-summary")
+        assert summary < content.index('name="pemohon-name"')
+        assert summary < content.index('name="keperluan"')
+        assert 'href="#id_pemohon-name"' in content and 'href="#id_keperluan"' in content
+
     def test_disguised_file_refused(self, client, service, utara):
         response = client.post(
             apply_url(service, utara), post_data(surat_pengantar=pdf_upload("a.pdf", EXE_BYTES))
@@ -185,7 +193,14 @@ class TestTracker:
         client.post(url, {"kode": application.tracking_code, "aksi": "ajukan_ulang"})
         application.refresh_from_db()
         assert application.state == S.SUBMITTED
-        client.post(url, {"kode": application.tracking_code, "aksi": "batal"})
+        # Cancelling asks for its confirmation first.
+        response = client.post(url, {"kode": application.tracking_code, "aksi": "batal"})
+        assert response["Location"].endswith("#batal")
+        application.refresh_from_db()
+        assert application.state == S.SUBMITTED
+        page = client.get(response["Location"].split("#")[0]).content.decode()
+        assert 'name="yakin"' in page and "required" in page
+        client.post(url, {"kode": application.tracking_code, "aksi": "batal", "yakin": "1"})
         application.refresh_from_db()
         assert application.state == S.CANCELLED
 
@@ -261,7 +276,7 @@ class TestTracker:
         application = submit(service, utara)
         response = client.post(
             reverse("forms_builder:track_action"),
-            {"kode": application.tracking_code, "aksi": "batal"},
+            {"kode": application.tracking_code, "aksi": "batal", "yakin": "1"},
         )
         assert response["Location"] == f"/lacak/{application.display_code}/"
         receipt = client.get(reverse("forms_builder:receipt", args=[application.tracking_code]))
