@@ -41,12 +41,9 @@ class ReportRefused(ValueError):
     """A PPID report the requester may not have; the message is shown to staff."""
 
 
-def _period(run) -> tuple[date, date]:
-    return date.fromisoformat(run.parameters["start"]), date.fromisoformat(run.parameters["end"])
-
-
-def _check(run) -> bool:
-    """Whether the requester may see PPID registers; returns whether to unmask."""
+def run_unmasked(run) -> bool:
+    """Whether to unmask a run's personal data; refuses (``ReportRefused``) a requester
+    who may not see PPID registers at all."""
     user = run.requested_by
     if user is not None and not permissions.may_view_register(user):
         raise ReportRefused(_("This report is for PPID staff and the atasan PPID."))
@@ -54,7 +51,7 @@ def _check(run) -> bool:
     return bool(user is not None and wants and permissions.may_see_personal_data(user))
 
 
-def _scope_label(run) -> str:
+def run_scope_label(run) -> str:
     if run.kecamatan_id:
         return f"PPID Kecamatan {run.kecamatan.name}"
     return PpidSettings.load().utama_unit
@@ -267,7 +264,7 @@ def annual_report_sheets(data: dict) -> list:
     stats = data["stats"]
     narrative = data["narrative"]
     with translation.override(settings.LANGUAGE_CODE):
-        states = [(RequestState(s).label, n) for s, n in stats.by_state.items()]
+        states = [(str(RequestState(s).label), n) for s, n in stats.by_state.items()]
         objections = [
             (Objection(decision=d).get_decision_display() or "Belum ditanggapi", n)
             for d, n in stats.objections_by_decision.items()

@@ -27,6 +27,7 @@ from statistics import median
 from django.db.models import Count, Exists, F, Min, OuterRef, Q
 
 from forms_builder.models import Application
+from paten.ppid.selectors import requests_on_time
 from paten.workdays.calendar import WorkingCalendar
 from paten.workdays.index import WorkingDayIndex
 from reporting.common.periods import local_day_bounds
@@ -228,6 +229,15 @@ def standards_complete_percent(code: str, start: date, end: date) -> MetricResul
     return value, inputs
 
 
+def ppid_on_time(code: str, start: date, end: date) -> MetricResult:
+    """Of the information requests the kecamatan's PPID decided in the period (written
+    notice sent, ``decided_at`` inside it), the share sent by the deadline: 10 working
+    days from receipt, or the one extension of at most 7 (UU 14/2008 Pasal 22 ayat (7)
+    and (8)); ``100 × tepat_waktu / diputus`` half-up to two decimals, ``None`` when the
+    PPID decided nothing. The PPID's own rule (``paten.ppid.selectors``)."""
+    return requests_on_time(code, start, end)
+
+
 METRICS: dict[str, Callable[[str, date, date], MetricResult]] = {
     Metric.APPLICATIONS_RECEIVED: applications_received,
     Metric.APPLICATIONS_FINISHED: applications_finished,
@@ -237,6 +247,7 @@ METRICS: dict[str, Callable[[str, date, date], MetricResult]] = {
     Metric.SURVEY_SAMPLE_ADEQUATE: survey_sample_adequate,
     Metric.DELEGATED_SERVICES_OFFERED: delegated_services_offered,
     Metric.STANDARDS_COMPLETE_PERCENT: standards_complete_percent,
+    Metric.PPID_ON_TIME: ppid_on_time,
 }
 
 
@@ -277,5 +288,12 @@ def value_from_inputs(metric: str, inputs: dict) -> Decimal | None:
         offered = inputs["ditawarkan"]
         return (
             round_half_up(Fraction(100 * inputs["lengkap"], offered), PLACES) if offered else None
+        )
+    if metric == Metric.PPID_ON_TIME:
+        decided = inputs["diputus"]
+        return (
+            round_half_up(Fraction(100 * inputs["tepat_waktu"], decided), PLACES)
+            if decided
+            else None
         )
     raise KeyError(metric)

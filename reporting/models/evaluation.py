@@ -42,6 +42,7 @@ class Metric(models.TextChoices):
         "persen_standar_lengkap",
         _("% of services with a complete, published standard"),
     )
+    PPID_ON_TIME = "persen_ppid_tepat_waktu", _("% of PPID requests answered on time")
 
 
 DIRECTION_CHOICES = [

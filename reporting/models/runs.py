@@ -26,6 +26,9 @@ class ReportKind(models.TextChoices):
     COMPARISON = "perbandingan", _("Kecamatan comparison")
     APPLICATIONS_EXPORT = "ekspor_permohonan", _("Applications export")
     EVALUATION_RANKING = "peringkat_evaluasi", _("Kecamatan evaluation ranking")
+    PPID_REQUEST_REGISTER = "ppid_register", _("PPID register of information requests")
+    PPID_OBJECTION_REGISTER = "ppid_keberatan", _("PPID register of objections")
+    PPID_ANNUAL = "ppid_laporan", _("Public information service report (annual or semester)")
 
 
 class ReportFormat(models.TextChoices):

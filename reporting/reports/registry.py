@@ -35,15 +35,28 @@ class ReportDefinition:
     # False for kinds that need the person who asked (their scope and permissions at
     # run time, e.g. data exports): a schedule has no such person.
     schedulable: bool = True
+    # Who may request the kind, beyond the report permissions and a scope (e.g. the
+    # PPID's registers: ``paten.ppid.permissions.may_view_register``); None: everyone who
+    # may request reports.
+    permitted: Callable[..., bool] | None = None
+
+    def permits(self, user) -> bool:
+        return self.permitted is None or bool(self.permitted(user))
 
 
 _REGISTRY: dict[str, ReportDefinition] = {}
 
 
-def register(kind: str, *, formats: tuple[str, ...], schedulable: bool = True):
+def register(
+    kind: str,
+    *,
+    formats: tuple[str, ...],
+    schedulable: bool = True,
+    permitted: Callable[..., bool] | None = None,
+):
     def decorator(build):
         _REGISTRY[kind] = ReportDefinition(
-            kind=kind, formats=formats, build=build, schedulable=schedulable
+            kind=kind, formats=formats, build=build, schedulable=schedulable, permitted=permitted
         )
         return build
 

@@ -13,6 +13,11 @@ def report_kinds() -> dict:
     return {kind: registered[kind] for kind in ReportKind.values if kind in registered}
 
 
+def report_kinds_for(*, user) -> dict:
+    """The kinds ``user`` may request (a kind may ask its own rule, e.g. the PPID's)."""
+    return {kind: d for kind, d in report_kinds().items() if d.permits(user)}
+
+
 def run_list_for_user(*, user) -> QuerySet:
     """Runs inside ``user``'s scope; pemda-wide runs (no kecamatan) for pemda-wide users."""
     return kecamatan_scope_for(user).filter(ReportRun.objects.all())

@@ -93,6 +93,8 @@ def report_run_request(
     if user is not None and not user.has_perm("reporting.add_reportrun"):
         raise PermissionDenied(_("You may not request reports."))
     definition = definition_for(kind)
+    if user is not None and not definition.permits(user):
+        raise PermissionDenied(_("You may not request this report."))
     if not isinstance(start, date) or not isinstance(end, date):
         raise ReportRequestError(_("Enter the first and the last day of the period."))
     if start > end:

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from paten.accounts.selectors import kecamatan_scope_for
+from paten.ppid import permissions as ppid_permissions
 from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan_for
 from reporting.models import RelativePeriod, ReportFormat, ReportKind, ReportStatus
 from reporting.reports.admin.labels import region_label
 from reporting.reports.schedules import relative_period
-from reporting.reports.selectors import report_kinds
+from reporting.reports.selectors import report_kinds, report_kinds_for
 from reporting.survey.permissions import user_may_take_suggestions
 
 #: Quick choices of the request form; "other dates" uses the two date fields.
@@ -26,6 +27,8 @@ QUICK_PERIODS = (
     RelativePeriod.LAST_YEAR,
 )
 OTHER_DATES = "tanggal"
+#: The PPID registers list requesters: their personal data is masked unless asked for.
+PPID_REGISTERS = (ReportKind.PPID_REQUEST_REGISTER, ReportKind.PPID_OBJECTION_REGISTER)
 
 
 class ReportRequestForm(forms.Form):
@@ -52,7 +55,7 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, user, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
-        kinds = report_kinds()
+        kinds = report_kinds_for(user=user)
         self.fields["kind"].choices = [(k, ReportKind(k).label) for k in kinds]
         self.fields["kind"].initial = kind
         self.fields["period"].choices = [
@@ -78,6 +81,15 @@ class ReportRequestForm(forms.Form):
                 required=False,
                 help_text=_("Free text written by citizens: share the file with care."),
             )
+        if kind in PPID_REGISTERS and ppid_permissions.may_see_personal_data(user):
+            self.fields["personal_data"] = forms.BooleanField(
+                label=_("Include the requesters' personal data unmasked"),
+                required=False,
+                help_text=_(
+                    "Names, NIK, addresses and contacts in full; the request is recorded in "
+                    "the audit log. Without it they are masked."
+                ),
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -96,7 +108,12 @@ class ReportRequestForm(forms.Form):
 
     @property
     def options(self) -> dict:
-        return {"include_suggestions": True} if self.cleaned_data.get("include_suggestions") else {}
+        options = {}
+        if self.cleaned_data.get("include_suggestions"):
+            options["include_suggestions"] = True
+        if self.cleaned_data.get("personal_data"):
+            options["personal_data"] = True
+        return options
 
 
 class RunFilterForm(forms.Form):
@@ -127,7 +144,9 @@ class ReportScheduleForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
-        kinds = [k for k, definition in report_kinds().items() if definition.schedulable]
+        kinds = [
+            k for k, definition in report_kinds_for(user=user).items() if definition.schedulable
+        ]
         if self.instance.kind and self.instance.kind not in kinds:
             kinds.append(self.instance.kind)
         self.fields["kind"].choices = [(k, ReportKind(k).label) for k in kinds]

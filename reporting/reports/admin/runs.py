@@ -34,7 +34,11 @@ from reporting.reports.permissions import (
     user_may_request_reports,
     user_may_view_reports,
 )
-from reporting.reports.selectors import output_list_for_user, report_kinds, run_list_for_user
+from reporting.reports.selectors import (
+    output_list_for_user,
+    report_kinds_for,
+    run_list_for_user,
+)
 from reporting.reports.services import report_run_request, report_run_retry
 
 URL_NAMESPACE = "report_runs"
@@ -68,7 +72,9 @@ def run_request(request: HttpRequest) -> HttpResponse:
     """The request form; a valid POST records the run and opens its progress page."""
     if not user_may_request_reports(request.user):
         raise PermissionDenied
-    kinds = report_kinds()
+    kinds = report_kinds_for(user=request.user)
+    if not kinds:
+        raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     kind = (data or request.GET).get("kind")
     if kind not in kinds:

@@ -8,6 +8,7 @@ from reporting.reports.kinds import (  # noqa: F401 (imported to register)
     applications_export,
     comparison,
     ikm,
+    ppid,
     ranking,
     recap,
     sla,

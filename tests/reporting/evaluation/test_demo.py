@@ -55,9 +55,13 @@ def test_instruments_are_valid_and_follow_the_paten_requirement_groups(loaded):
         assert instrument.aspects.aggregate(total=Sum("weight"))["total"] == 100
         indicators = EvaluationIndicator.objects.filter(aspect__instrument=instrument)
         assert {i.source for i in indicators} == {Source.COMPUTED, Source.EVIDENCE}
-        assert {"persen_tepat_waktu", "ikm", "layanan_dilimpahkan", "persen_standar_lengkap"} <= {
-            i.metric for i in indicators
-        }
+        assert {
+            "persen_tepat_waktu",
+            "ikm",
+            "layanan_dilimpahkan",
+            "persen_standar_lengkap",
+            "persen_ppid_tepat_waktu",
+        } <= {i.metric for i in indicators}
         assert indicators.filter(name="SK Camat tentang pelaksana teknis PATEN").exists()
 
 

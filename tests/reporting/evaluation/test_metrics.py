@@ -10,6 +10,9 @@ from django.utils import timezone
 import pytest
 
 from forms_builder.models import Application
+from paten.ppid.constants import RequestState
+from paten.ppid.models import InformationRequest
+from paten.ppid.services import request_decide
 from paten.workdays.calendar import WorkingCalendar
 from reporting.evaluation import metrics
 from reporting.models import Metric
@@ -21,6 +24,7 @@ from tests.reporting.evaluation.factories import (
     region,
 )
 from tests.reporting.factories import SELATAN, UTARA, all_answers
+from tests.reporting.reports.factories import ppid_request, ppid_staff
 from tests.service_catalog.factories import DelegatedAuthorityFactory, make_service
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +134,21 @@ class TestMetrics:
         with CaptureQueriesContext(connection) as three:
             compute(Metric.SLA_PERCENT)
         assert len(one) == len(three) == 1
+
+    def test_ppid_requests_answered_on_time(self, bontang, utara, selatan):
+        ppid = ppid_staff("ppid")
+        on_time = ppid_request(utara)
+        request_decide(request=on_time, outcome=RequestState.GRANTED, actor=ppid, answer="Ya")
+        late = ppid_request(utara)
+        request_decide(request=late, outcome=RequestState.NOT_HELD, actor=ppid, not_held_where="x")
+        # The second notice went out after its deadline (10 working days, UU 14/2008
+        # Pasal 22 ayat (7)): its deadline moved before the decision.
+        InformationRequest.objects.filter(pk=late.pk).update(
+            due_at=late.received_at - timedelta(hours=1)
+        )
+        ppid_request(utara)  # still open: not decided, not counted
+        assert compute(Metric.PPID_ON_TIME) == (D("50.00"), {"diputus": 2, "tepat_waktu": 1})
+        assert compute(Metric.PPID_ON_TIME, SELATAN) == (None, {"diputus": 0, "tepat_waktu": 0})
 
 
 def today_window():

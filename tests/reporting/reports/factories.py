@@ -191,3 +191,49 @@ def slow_down_recap(step_seconds: float) -> None:
 
 
 RECAP = ReportKind.MONTHLY_RECAP
+
+
+# -- the PPID's report kinds ------------------------------------------------------------
+
+PPID_NIK = "6474014107900001"
+PPID_PERSONAL = ("Siti Rahmawati", PPID_NIK, "Jl. Awang Long", "siti@example.org")
+
+
+def ppid_staff(username: str, *, kecamatan: str | None = None, role=None):
+    """A PPID officer (kecamatan PPID with ``kecamatan``, else the PPID utama), or the
+    atasan PPID with ``role=Role.ATASAN_PPID``."""
+    from paten.accounts.constants import Role
+    from paten.accounts.services import staff_create
+
+    return staff_create(
+        username=username,
+        password="x",
+        roles=[role or Role.PPID],
+        kecamatan=[kecamatan] if kecamatan else [],
+    )
+
+
+def ppid_request(kecamatan=None, *, received_at=None, **overrides):
+    """An online information request through the PPID's service, as a citizen files it."""
+    from paten.ppid.constants import RequestChannel
+    from paten.ppid.services import RequestInput, request_submit
+
+    values = {
+        "requester_name": "Siti Rahmawati",
+        "requester_nik": PPID_NIK,
+        "requester_address": "Jl. Awang Long No. 7, Bontang",
+        "requester_phone": "0812 3456 7890",
+        "requester_email": "siti@example.org",
+        "information_requested": "Laporan realisasi anggaran kecamatan",
+        "purpose": "Penelitian",
+    }
+    values.update(overrides)
+    identity = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    identity.name, identity.size = "ktp.png", 72
+    return request_submit(
+        data=RequestInput(**values),
+        kecamatan=kecamatan,
+        channel=RequestChannel.ONLINE,
+        identity_file=identity,
+        received_at=received_at,
+    )

@@ -22,8 +22,8 @@ from reporting.models import (
 from reporting.reports import ReportDefinition, registered_kinds
 from reporting.reports.schedules import relative_period
 from reporting.reports.services import report_run_request
-from tests.reporting.factories import UTARA, logged_in
-from tests.reporting.reports.factories import RECAP
+from tests.reporting.factories import SELATAN, UTARA, logged_in
+from tests.reporting.reports.factories import RECAP, ppid_request, ppid_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 
@@ -401,3 +401,60 @@ def test_report_settings_sit_in_the_settings_menu(client, admin_pemda):
     logged_in(client, admin_pemda)
     assert url.encode() in client.get(reverse("wagtailadmin_home")).content
     assert client.get(url, follow=True).status_code == 200
+
+
+class TestPpidReports:
+    """The PPID's registers and annual report through the same admin pages, scoped."""
+
+    def test_kecamatan_ppid_requests_and_downloads_the_annual_report(
+        self, client, bontang, utara, django_capture_on_commit_callbacks
+    ):
+        ppid = ppid_staff("ppid.utara", kecamatan=UTARA)
+        other = ppid_staff("ppid.selatan", kecamatan=SELATAN)
+        ppid_request(utara, requester_name="Siti Rahmawati")
+        logged_in(client, ppid)
+        page = client.get(reverse("report_runs:request"), {"kind": ReportKind.PPID_ANNUAL})
+        assert page.status_code == 200
+        kinds = {k["value"] for k in page.context["kinds"]}
+        assert {ReportKind.PPID_REQUEST_REGISTER, ReportKind.PPID_ANNUAL} <= kinds
+        with django_capture_on_commit_callbacks(execute=True):
+            response = request_report(
+                client, kind=ReportKind.PPID_ANNUAL, period="tahun_lalu", formats=["pdf"]
+            )
+        run = ReportRun.objects.get()
+        assert response.status_code == 302, response.content
+        assert (run.status, run.kecamatan_id, run.kind) == (
+            ReportStatus.DONE,
+            UTARA,
+            ReportKind.PPID_ANNUAL,
+        )
+        output = run.outputs.get()
+        download = client.get(reverse("report_runs:download", args=[output.pk]))
+        assert download.status_code == 200
+        assert downloaded(download).startswith(b"%PDF")
+
+        logged_in(client, other)
+        assert client.get(reverse("report_runs:download", args=[output.pk])).status_code == 404
+        assert client.get(reverse("report_runs:detail", args=[run.pk])).status_code == 404
+
+    def test_personal_data_option_for_the_registers_only(self, client, bontang):
+        ppid = ppid_staff("ppid.utara", kecamatan=UTARA)
+        logged_in(client, ppid)
+        register = client.get(
+            reverse("report_runs:request"), {"kind": ReportKind.PPID_REQUEST_REGISTER}
+        )
+        assert "personal_data" in register.context["form"].fields
+        annual = client.get(reverse("report_runs:request"), {"kind": ReportKind.PPID_ANNUAL})
+        assert "personal_data" not in annual.context["form"].fields
+
+    def test_staff_outside_the_ppid_are_not_offered_them(self, client, camat):
+        page = logged_in(client, camat).get(
+            reverse("report_runs:request"), {"kind": ReportKind.PPID_ANNUAL}
+        )
+        kinds = {k["value"] for k in page.context["kinds"]}
+        assert (
+            ReportKind.PPID_ANNUAL not in kinds and page.context["kind"] != ReportKind.PPID_ANNUAL
+        )
+        response = request_report(client, kind=ReportKind.PPID_ANNUAL, formats=["pdf"])
+        assert response.status_code == 200
+        assert not ReportRun.objects.exists()
