@@ -4,12 +4,14 @@ from the tracker and files an objection; the atasan PPID answers; the PPID reque
 annual report and downloads it; another kecamatan's PPID cannot open the request."""
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
 from paten.ppid.constants import InformationClass, ObjectionState, RequestState
 from paten.ppid.models import DipCategory, InformationRequest, Objection
+from reporting.models import ReportKind, ReportRun
 from tests.service_catalog.factories import bontang_regions
 
 pytestmark = [
@@ -159,9 +161,37 @@ def test_request_route_extend_grant_in_part_object_answer_report(
     page.goto(f"{base}/permohonan-informasi/lacak/{code}/")
     expect(page.locator("[data-dispute-route]")).to_contain_text("Komisi Informasi")
 
-    # 6. Another kecamatan's PPID cannot open the request.
+    # 6. The kecamatan PPID requests the annual report (XLSX and PDF) and downloads it.
+    sign_in(page, base, "ppid.utara")
+    page.goto(f"{base}/admin/laporan/minta/?kind={ReportKind.PPID_ANNUAL}")
+    expect(page.locator("main h2").first).to_have_text(
+        "Laporan layanan informasi publik (tahunan atau semester)"
+    )
+    page.locator("input[name=period][value=bulan_ini]").check()
+    expect(page.locator("#id_kecamatan option")).to_have_text(["Bontang Utara"])
+    page.locator("input[name=formats][value=pdf]").check()
+    page.locator("[data-report-submit]").click()
+    run = ReportRun.objects.get(kind=ReportKind.PPID_ANNUAL)
+    expect(page).to_have_url(f"{base}/admin/laporan/{run.pk}/")
+    expect(page.locator("[data-report-status]")).to_have_text("Selesai")
+    with page.expect_download() as info:
+        page.locator("a[data-format=xlsx]").click()
+    workbook = tmp_path / info.value.suggested_filename
+    info.value.save_as(workbook)
+    summary = dict(
+        load_workbook(workbook, read_only=True)["Ringkasan"].iter_rows(min_row=2, values_only=True)
+    )
+    assert summary["Permohonan diterima"] == 1
+    assert summary["Keberatan"] == 1
+    with page.expect_download() as info:
+        page.locator("a[data-format=pdf]").click()
+    assert info.value.path().read_bytes().startswith(b"%PDF")
+
+    # 7. Another kecamatan's PPID cannot open the request, nor the report.
     sign_in(page, base, "ppid.selatan")
     response = page.goto(f"{base}/admin/ppid/permohonan/{item.pk}/")
     assert response.status == 404
     page.goto(f"{base}/admin/ppid/permohonan/")
     expect(page.locator(f"[data-request='{item.pk}']")).to_have_count(0)
+    response = page.goto(f"{base}/admin/laporan/{run.pk}/")
+    assert response.status == 404
