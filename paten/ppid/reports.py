@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from forms_builder.resources import mask_email, mask_name, mask_number, mask_phone
 from paten import dates
+from paten.audit.services import audit_record
 from paten.tabular import Sheet
 
 from . import permissions
@@ -48,7 +49,21 @@ def run_unmasked(run) -> bool:
     if user is not None and not permissions.may_view_register(user):
         raise ReportRefused(_("This report is for PPID staff and the atasan PPID."))
     wants = bool((run.parameters or {}).get("personal_data"))
-    return bool(user is not None and wants and permissions.may_see_personal_data(user))
+    unmasked = bool(user is not None and wants and permissions.may_see_personal_data(user))
+    if unmasked:
+        # An unmasked register is a read of the requesters' personal data: recorded.
+        audit_record(
+            actor=user,
+            action="ppid.personal_data_read",
+            target=run,
+            kecamatan=run.kecamatan_id,
+            payload={
+                "laporan": run.kind,
+                "mulai": run.parameters.get("start"),
+                "sampai": run.parameters.get("end"),
+            },
+        )
+    return unmasked
 
 
 def run_scope_label(run) -> str:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 import pytest
 
 from paten.accounts.constants import Role
+from paten.audit.models import AuditEvent
 from paten.ppid.constants import ObjectionGround, ReportPeriod, RequestState
 from paten.ppid.models import ExceptionGround, ReportNarrative
 from paten.ppid.services import objection_answer, objection_file, request_decide
@@ -142,6 +143,20 @@ def test_personal_data_only_when_asked_for(year, ppid_utama, django_capture_on_c
     text = xlsx_text(run)
     assert run.kecamatan_id is None
     assert "Siti Rahmawati" in text and PPID_NIK in text and "Budi Selatan" in text
+    read = AuditEvent.objects.get(action="ppid.personal_data_read")
+    assert read.actor_id == ppid_utama.pk and read.payload["laporan"] == run.kind
+
+
+def test_a_masked_register_records_no_personal_data_read(
+    year, ppid_utama, django_capture_on_commit_callbacks
+):
+    request_run(
+        django_capture_on_commit_callbacks,
+        user=ppid_utama,
+        kind=ReportKind.PPID_OBJECTION_REGISTER,
+        **YEAR,
+    )
+    assert not AuditEvent.objects.filter(action="ppid.personal_data_read").exists()
 
 
 def test_objection_register_has_the_register_columns(
