@@ -34,6 +34,8 @@ urlpatterns = [
     # Offline instances push their bundles here (authenticated by the bundle's signature).
     path("sinkron/bundel/", sync_views.bundle_exchange, name="sync_exchange"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The audit log's signed checkpoints and public key (paten/audit/views.py).
+    path("", include("paten.audit.urls")),
 ]
 
 if settings.DEBUG:

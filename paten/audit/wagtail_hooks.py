@@ -1,4 +1,5 @@
-"""A read-only audit event listing in the Wagtail admin.
+"""A read-only audit event listing in the Wagtail admin, the chains page and the alarm
+panel of the admin home.
 
 There are no add, edit, delete, copy or history URLs at all: events are written only
 by ``paten.audit.services.audit_record``. Every query goes through
@@ -6,18 +7,21 @@ by ``paten.audit.services.audit_record``. Every query goes through
 """
 
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
 import django_filters
 
 from paten.regions.models import Kecamatan
 
+from .admin_views import AuditChainsView, audit_alarm_panel_for
 from .models import AuditEvent
 from .selectors import audit_event_list_for_user
 
@@ -39,6 +43,13 @@ class AuditEventFilterSet(WagtailFilterSet):
 
 
 class AuditEventIndexView(generic.IndexView):
+    @cached_property
+    def header_buttons(self):
+        chains = HeaderButton(
+            _("Audit chains"), url=reverse("audit_event:chains"), icon_name="list-ul"
+        )
+        return [*super().header_buttons, chains]
+
     def get_base_queryset(self):
         return audit_event_list_for_user(user=self.request.user)
 
@@ -105,9 +116,17 @@ class AuditEventViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<uuid:pk>/", self.inspect_view, name="inspect"),
+            path("chains/", AuditChainsView.as_view(), name="chains"),
         ]
 
 
 @hooks.register("register_admin_viewset")
 def register_audit_event_viewset():
     return AuditEventViewSet("audit_event")
+
+
+@hooks.register("construct_homepage_panels")
+def add_audit_alarm_panel(request, panels):
+    panel = audit_alarm_panel_for(request)
+    if panel is not None:
+        panels.append(panel)

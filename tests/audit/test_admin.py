@@ -127,3 +127,53 @@ class TestAuditEventAdmin:
         client.force_login(user)
         response = client.get(reverse("audit_event:index"))
         assert response.status_code == 302
+
+
+class TestAuditChainsAdmin:
+    def test_chains_page_shows_size_checkpoint_and_alarm(self, client, superuser, events):
+        import datetime
+
+        from paten.audit.services import audit_checkpoint
+
+        from .conftest import raw_execute
+
+        audit_seal_all()
+        audit_checkpoint()
+        audit_record(actor=None, action="test.late", kecamatan="64.74.02")
+        raw_execute(
+            "UPDATE audit_auditevent SET timestamp = %s WHERE action = 'test.late'",
+            [datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)],
+        )
+        client.force_login(superuser)
+        response = client.get(reverse("audit_event:chains"))
+        assert response.status_code == 200
+        chains = {c.id: c for c in response.context["chains"]}
+        assert set(chains) == {"kecamatan:64.74.01", "kecamatan:64.74.02", "pemda"}
+        assert chains["kecamatan:64.74.01"].sealed_size == 1
+        assert chains["kecamatan:64.74.01"].checkpoint_size == 1
+        assert chains["kecamatan:64.74.02"].stale == 1
+        content = response.content.decode()
+        assert "Kecamatan Bontang Utara" in content
+        assert "1 peristiwa terlalu lama belum disegel" in content
+
+        home = client.get(reverse("wagtailadmin_home")).content.decode()
+        assert "Alarm jejak audit" in home
+        assert "Kecamatan Bontang Selatan: 1 peristiwa" in home
+
+    def test_no_alarm_no_panel(self, client, superuser, events):
+        client.force_login(superuser)
+        assert "Alarm jejak audit" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+    def test_kecamatan_user_sees_only_their_chain(self, client, events):
+        audit_seal_all()
+        client.force_login(camat("camat.utara", "64.74.01"))
+        response = client.get(reverse("audit_event:chains"))
+        assert [c.id for c in response.context["chains"]] == ["kecamatan:64.74.01"]
+
+    def test_user_without_view_permission_is_refused(self, client, events):
+        from django.contrib.auth.models import Permission
+
+        user = get_user_model().objects.create_user(username="plain", password="x")
+        user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+        client.force_login(user)
+        assert client.get(reverse("audit_event:chains")).status_code in (302, 403)
