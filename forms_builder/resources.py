@@ -30,7 +30,7 @@ from django.utils import timezone
 from import_export import fields, resources
 
 from paten.regions.models import Region
-from paten.tabular import cell_safe
+from paten.tabular import CellSafeResourceMixin, cell_safe
 from service_catalog.models import ServicePage
 
 from .constants import FieldType
@@ -161,7 +161,7 @@ def local_naive(value, tz=None):
 # -- the resource ---------------------------------------------------------------------
 
 
-class ApplicationResource(resources.ModelResource):
+class ApplicationResource(CellSafeResourceMixin, resources.ModelResource):
     """Export of the applications ``user`` may see; see the module docstring.
 
     Filters: ``start``/``end`` (dates, on the submission time), ``state``,
@@ -373,9 +373,6 @@ class ApplicationResource(resources.ModelResource):
         queryset = self.get_queryset() if queryset is None else self.scoped(queryset)
         self.prepare(queryset)
         return super().export(queryset=queryset, **kwargs)
-
-    def export_field(self, field, instance, **kwargs):
-        return cell_safe(super().export_field(field, instance, **kwargs))
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         if selected_fields:

@@ -37,3 +37,27 @@ class Sheet:
     rows: Callable[[], Iterable[Sequence]]
     row_count: int | None = None  # for progress; None when unknown
     widths: Sequence[int] = ()
+
+
+def cell_unescaped(value):
+    """A cell read back from a file this platform wrote: ``cell_safe``'s quote removed,
+    so that exporting and importing the same rows changes nothing."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+class CellSafeResourceMixin:
+    """For django-import-export resources: every exported cell and header goes through
+    ``cell_safe``, and every imported cell through ``cell_unescaped``."""
+
+    def export_field(self, field, instance, **kwargs):
+        return cell_safe(super().export_field(field, instance, **kwargs))
+
+    def get_export_headers(self, selected_fields=None):
+        return [cell_safe(header) for header in super().get_export_headers(selected_fields)]
+
+    def import_data(self, dataset, *args, **kwargs):
+        for index, row in enumerate(dataset):
+            dataset[index] = tuple(cell_unescaped(value) for value in row)
+        return super().import_data(dataset, *args, **kwargs)

@@ -24,6 +24,7 @@ from import_export import fields, resources, widgets
 from paten.admin_import import field_errors_of
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
+from paten.tabular import CellSafeResourceMixin
 from paten.workdays.constants import DurationUnit
 
 from .constants import (
@@ -252,7 +253,7 @@ class CodeWidget(widgets.Widget):
 # -----------------------------------------------------------------------------
 
 
-class CatalogResource(resources.ModelResource):
+class CatalogResource(CellSafeResourceMixin, resources.ModelResource):
     """Shared behaviour: full validation, unchanged rows skipped, changed services noted."""
 
     #: sheet name in the catalog workbook

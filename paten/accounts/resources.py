@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from import_export import fields, resources
 
 from paten.regions.models import Region
+from paten.tabular import CellSafeResourceMixin
 
 from .constants import Role
 from .models import StaffProfile
@@ -20,7 +21,7 @@ from .permissions import user_may_export_users
 LIST_SEPARATOR = ";"
 
 
-class UserResource(resources.ModelResource):
+class UserResource(CellSafeResourceMixin, resources.ModelResource):
     username = fields.Field("username", "username")
     name = fields.Field(column_name="nama")
     email = fields.Field("email", "email")

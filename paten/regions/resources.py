@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
 from paten.admin_import import field_errors_of
+from paten.tabular import CellSafeResourceMixin
 
 from .constants import CODE_RE, kind_for, parent_code_for
 from .models import Region
@@ -27,7 +28,7 @@ def in_subtree(code: str, under: str) -> bool:
     return code == under or code.startswith(f"{under}.") or under.startswith(f"{code}.")
 
 
-class RegionResource(resources.ModelResource):
+class RegionResource(CellSafeResourceMixin, resources.ModelResource):
     code = fields.Field(attribute="code", column_name="kode", widget=widgets.CharWidget())
     name = fields.Field(attribute="name", column_name="nama", widget=widgets.CharWidget())
 

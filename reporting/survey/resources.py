@@ -29,6 +29,7 @@ from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
+from paten.tabular import CellSafeResourceMixin
 from reporting.models import SurveyResponse
 from reporting.survey.constants import (
     ANSWER_FIELDS,
@@ -204,7 +205,7 @@ def _choice(value, words: dict) -> str:
     return words.get(text, text)
 
 
-class SurveyResponseResource(resources.ModelResource):
+class SurveyResponseResource(CellSafeResourceMixin, resources.ModelResource):
     """Import of paper questionnaires and the default export of responses.
 
     ``user`` scopes both: rows outside ``kecamatan_scope_for(user)`` are neither
