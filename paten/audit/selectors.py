@@ -78,6 +78,7 @@ def audit_chain_summaries(*, user=None) -> list[ChainSummary]:
     bound = timezone.now() - timedelta(minutes=AuditSettings.load().unsealed_alarm_minutes)
     unsealed = (
         AuditEvent.objects.filter(sequence__isnull=True)
+        .order_by()
         .values("chain")
         .annotate(n=Count("id"), stale=Count("id", filter=Q(timestamp__lt=bound)))
     )

@@ -316,7 +316,10 @@ def audit_seal(chain_id: str, *, batch_size: int = SEAL_BATCH, before_commit=Non
 
 def unsealed_chains() -> list[str]:
     return sorted(
-        AuditEvent.objects.filter(sequence__isnull=True).values_list("chain", flat=True).distinct()
+        AuditEvent.objects.filter(sequence__isnull=True)
+        .order_by()
+        .values_list("chain", flat=True)
+        .distinct()
     )
 
 
@@ -334,6 +337,7 @@ def stale_unsealed_counts() -> dict[str, int]:
     """Chains with events unsealed for longer than the admin's bound (the alarm)."""
     rows = (
         AuditEvent.objects.filter(sequence__isnull=True, timestamp__lt=stale_unsealed_before())
+        .order_by()
         .values_list("chain")
         .annotate(n=models.Count("id"))
     )
@@ -473,7 +477,10 @@ def audit_verify(*, chunk_size: int = 2000, checkpoints: list[str] | None = None
         by_chain.setdefault(checkpoint.chain, []).append(checkpoint)
 
     chain_ids = set(
-        AuditEvent.objects.filter(sequence__isnull=False).values_list("chain", flat=True).distinct()
+        AuditEvent.objects.filter(sequence__isnull=False)
+        .order_by()
+        .values_list("chain", flat=True)
+        .distinct()
     )
     chain_ids |= set(by_chain)
     labels = _ContentTypeLabels()
@@ -526,7 +533,10 @@ def audit_export(directory, *, chunk_size: int = 2000) -> list[tuple]:
     labels = _ContentTypeLabels()
     written = []
     chain_ids = sorted(
-        AuditEvent.objects.filter(sequence__isnull=False).values_list("chain", flat=True).distinct()
+        AuditEvent.objects.filter(sequence__isnull=False)
+        .order_by()
+        .values_list("chain", flat=True)
+        .distinct()
     )
     for chain_id in chain_ids:
         path = directory / export_file_name(chain_id)

@@ -259,15 +259,17 @@ class TestAuditVerify:
 
     def test_old_unsealed_events_raise_the_alarm(self, events, settings):
         from paten.audit.models import AuditSettings
+        from paten.audit.services import stale_unsealed_counts
 
         raw_execute(
-            "UPDATE audit_auditevent SET timestamp = %s WHERE chain = 'pemda'",
-            [datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)],
+            "UPDATE audit_auditevent SET timestamp = %s WHERE chain <> %s",
+            [datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), CHAIN_SELATAN],
         )
         AuditSettings.load()  # the default bound: 10 minutes
         result = audit_verify()
         assert result.ok
-        assert result.stale == 1
+        assert result.stale == 4
+        assert stale_unsealed_counts() == {CHAIN_UTARA: 3, "pemda": 1}
 
     def test_edited_payload_names_that_event(self, sealed, events):
         raw_execute(
