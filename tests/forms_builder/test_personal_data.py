@@ -1,5 +1,7 @@
 """The "data pribadi" mark of form fields: defaults by type and label, masking."""
 
+from datetime import timedelta
+
 import pytest
 
 from forms_builder.constants import FieldType
@@ -116,3 +118,143 @@ class TestFormFieldMark:
         nik.refresh_from_db()
         assert not name.personal
         assert nik.personal
+
+
+# -- the demo data scanned: public pages and default exports ------------------------------
+
+
+def demo_personal_values() -> set[str]:
+    """The literal values of every personal field of the demo applications, with the
+    applicants' names and contacts. Place names alone (a birth place "Bontang") are
+    public facts that the site names anyway, so values equal to a region's name are
+    left out; so are values too short to identify anyone."""
+    from forms_builder.models import Application
+    from paten.regions.models import Region
+
+    region_names = {
+        name.lower().removeprefix("kota ").removeprefix("kabupaten ")
+        for name in Region.objects.values_list("name", flat=True)
+    }
+    values = set()
+    for application in Application.objects.select_related("form_version"):
+        values |= {
+            application.applicant_name,
+            application.applicant_phone,
+            application.applicant_email,
+        }
+        keys = personal_keys(application.form_version.schema)
+        values |= {
+            str(value)
+            for key, value in application.data.items()
+            if key in keys and value not in (None, "", [])
+        }
+    return {
+        value for value in values if value and len(value) >= 4 and value.lower() not in region_names
+    }
+
+
+def public_urls() -> list[str]:
+    """Every public page of the demo site: the sitemap, the fixed routes, and each
+    demo application's tracker, receipt, survey and verification pages."""
+    import re
+
+    from django.test import Client
+
+    from forms_builder.models import Application
+    from reporting.models import SurveyPeriod
+    from service_catalog.models import ServicePage
+
+    urls = {
+        "/",
+        "/layanan/",
+        "/data/katalog-layanan.csv",
+        "/ikm/",
+        "/evaluasi/",
+        "/informasi-publik/",
+        "/informasi-publik/dip.csv",
+        "/informasi-publik/statistik/",
+        "/permohonan-informasi/",
+        "/lacak/",
+        "/survei/",
+        "/api/layanan/",
+        "/api/kategori/",
+        "/robots.txt",
+        "/sitemap.xml",
+    }
+    sitemap = Client().get("/sitemap.xml").content.decode()
+    urls |= {
+        re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    }
+    for service in ServicePage.objects.live():
+        urls.add(f"/ajukan/{service.code}/")
+    for period in SurveyPeriod.objects.all():
+        urls |= {f"/ikm/{period.slug}/", f"/ikm/{period.slug}.csv"}
+    for code, token in Application.objects.values_list("tracking_code", "verification_token"):
+        urls |= {f"/lacak/{code}/", f"/lacak/{code}/bukti/", f"/survei/{code}/"}
+        if token:
+            urls.add(f"/verifikasi/{token}/")
+    return sorted(urls)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_no_demo_applicant_value_on_any_public_page_or_default_export(settings, fresh_cache):
+    """Load the demo, then fetch every public URL and the default exports: none of the
+    demo applicants' identifying values appears (masked exports, initials on the
+    tracker)."""
+    import html
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.test import Client
+    from django.utils import timezone
+
+    call_command("load_demo_data", stdout=io.StringIO())
+    values = demo_personal_values()
+    assert len(values) > 50  # names, NIKs, No. KK, phones, e-mails, birth dates, addresses
+
+    def leaks(content: str) -> set[str]:
+        return {v for v in values if v in content or html.escape(v) in content}
+
+    client = Client()
+    fetched = 0
+    for url in public_urls():
+        cache.clear()  # the trackers' lookup limit is not what is tested here
+        response = client.get(url, follow=True)
+        assert response.status_code in {200, 404, 410}, url
+        if response.status_code == 200:
+            fetched += 1
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert not leaks(body.decode("utf-8", "replace")), url
+    assert fetched > 30
+
+    admin = get_user_model().objects.get(username="admin")
+    staff = Client()
+    staff.force_login(admin)
+    today = timezone.localdate()
+    for file_format in ("csv", "xlsx"):
+        response = staff.post(
+            "/admin/ekspor-data/",
+            {
+                "dataset": "permohonan",
+                "file_format": file_format,
+                "start": (today - timedelta(days=700)).isoformat(),
+                "end": today.isoformat(),
+            },
+        )
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        if file_format == "csv":
+            text = content.decode("utf-8-sig")
+        else:
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+            text = "\n".join(
+                "\t".join("" if c is None else str(c) for c in row)
+                for row in sheet.iter_rows(values_only=True)
+            )
+        assert text.count("\n") > 20  # the demo applications are in it
+        assert not leaks(text), file_format
