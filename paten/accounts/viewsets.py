@@ -131,9 +131,18 @@ class ScopedModelViewSet(ModelViewSet):
 # -- snippets ---------------------------------------------------------------------------
 
 
+# Holding any of these on a model lets a user list its rows (Wagtail's listing rule).
+LIST_ACTIONS = ("add", "change", "delete", "view")
+
+
 def _visible(model, user) -> QuerySet:
-    """Rows of a scoped snippet model that ``user`` may see (its registered policy's scope)."""
-    return scoped_policies()[model].visible(user)
+    """Rows of a scoped snippet model that ``user`` may see: none without a permission on
+    the model (the role), else those of the user's kecamatan scope (its registered
+    policy's scope)."""
+    policy = scoped_policies()[model]
+    if not policy.user_has_any_permission(user, LIST_ACTIONS):
+        return model._default_manager.none()
+    return policy.visible(user)
 
 
 class ScopedChooseMixin:
@@ -151,7 +160,10 @@ class ScopedChooseResultsView(ScopedChooseMixin, ChooseResultsView):
 
 class ScopedChosenView(SnippetChosenView):
     def get_object(self, pk):
-        return _visible(self.model_class, self.request.user).get(pk=pk)
+        try:
+            return _visible(self.model_class, self.request.user).get(pk=pk)
+        except (self.model_class.DoesNotExist, ValidationError, ValueError) as error:
+            raise Http404 from error
 
 
 class ScopedChosenMultipleView(SnippetChosenMultipleView):
@@ -171,8 +183,10 @@ class ScopedSnippetViewSet(SnippetViewSet):
 
     The listing (and its search and filters) is scoped by ``get_queryset``; every URL that
     names one object (edit, delete, inspect, history, usage, revisions, preview, lock,
-    unpublish, workflow) first checks that the object is in scope, else 404; the chooser
-    lists and returns in-scope rows only. The model's permission policy is the scoped one
+    unpublish, workflow) first checks that the user holds a permission on the model and
+    that the object is in scope, else 404 (Wagtail's chooser and workflow-cancellation
+    views ask no permission of their own); the chooser lists and returns in-scope rows
+    only, and none to a role without a permission on the model. The model's permission policy is the scoped one
     (``policies``), so Wagtail's own surfaces (editing sessions, the site history, edit
     links, bulk actions) ask the scope too.
     """

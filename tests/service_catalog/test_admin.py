@@ -230,3 +230,16 @@ class TestMaklumatScopeOnEverySurface:
         content = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
         assert str(maklumat["own"]) in content
         assert str(maklumat["other"]) not in content
+
+    def test_chooser_asks_the_role_too(self, client, loket, maklumat):
+        """Wagtail's chooser asks no permission of its own: a front-office clerk (no
+        permission on maklumat) of the same kecamatan gets none."""
+        client.force_login(loket)
+        response = client.get(reverse("wagtailsnippetchoosers_service_catalog_maklumat:choose"))
+        assert str(maklumat["own"].pk) not in response.content.decode()
+        chosen = reverse(
+            "wagtailsnippetchoosers_service_catalog_maklumat:chosen", args=[maklumat["own"].pk]
+        )
+        assert client.get(chosen).status_code == 404
+        history = reverse(f"{self.BASE}:history", args=[maklumat["own"].pk])
+        assert client.get(history).status_code == 404
