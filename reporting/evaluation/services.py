@@ -294,7 +294,7 @@ def _checked_files(indicator: EvaluationIndicator, files) -> list[tuple[object, 
         try:
             # Content and size checked as every upload of the product; the type must be
             # the one its extension names (a .pdf that sniffs as PNG is refused too).
-            validate_upload(
+            detected = validate_upload(
                 uploaded,
                 accepted_types=[EVIDENCE_EXTENSIONS[ext]],
                 max_size_mb=indicator.evidence_max_mb,
@@ -307,6 +307,10 @@ def _checked_files(indicator: EvaluationIndicator, files) -> list[tuple[object, 
         for chunk in uploaded.chunks():
             digest.update(chunk)
         uploaded.seek(0)
+        # The original name is kept as data (the description); the stored file is named
+        # by the detected type, never by the uploader's extension.
+        uploaded.paten_original_name = name
+        uploaded.name = f"bukti.{detected}"
         checked.append((uploaded, digest.hexdigest(), size))
     return checked
 
@@ -385,7 +389,7 @@ def evidence_submit(
             Evidence.objects.create(
                 value=row,
                 file=uploaded,
-                description=os.path.basename(uploaded.name)[:200],
+                description=uploaded.paten_original_name[:200],
                 size=size,
                 sha256=digest,
                 uploaded_by=actor,

@@ -15,6 +15,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from forms_builder.validators import (
+    SNIFF_BYTES,
+    content_type_for,
+    extension_for,
+    sniff_file_type,
+)
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.audit.services import audit_record
 from paten.files import private_file_response
@@ -212,12 +218,14 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         kecamatan=evidence.value.kecamatan_id,
         payload={"berkas": evidence.description, "sha256": evidence.sha256},
     )
-    ext = os.path.splitext(evidence.file.name)[1].lower()
-    content_types = {".pdf": "application/pdf", ".png": "image/png"}
+    # Served as the type its content is, under that type's extension, whatever the
+    # uploader called it (files stored before were named by the uploader's extension).
+    stream = evidence.file.open("rb")
+    content_type = content_type_for(sniff_file_type(stream.read(SNIFF_BYTES)))
+    stream.seek(0)
+    stem = os.path.splitext(evidence.description)[0].strip() or f"bukti-{evidence.pk}"
     return private_file_response(
-        evidence.file.open("rb"),
-        filename=evidence.description or f"bukti-{evidence.pk}{ext}",
-        content_type=content_types.get(ext, "image/jpeg" if ext in {".jpg", ".jpeg"} else None),
+        stream, filename=f"{stem}{extension_for(content_type)}", content_type=content_type
     )
 
 

@@ -105,6 +105,29 @@ class TestEvidenceAdmin:
             assert b"".join(response.streaming_content) == PDF_BYTES
             assert response["Cache-Control"].startswith("private, no-store")
 
+    def test_stored_and_served_under_the_detected_types_extension(self, client, camat, period):
+        """An upload called ``laporan.PDF`` is stored as ``.pdf`` and served as
+        ``laporan.pdf`` (application/pdf); the original name is kept as data."""
+        value = report(period, "E1", UTARA, 3, camat, files=[pdf("Laporan Loket.PDF")])
+        evidence = value.evidence.get()
+        assert evidence.file.name.endswith(".pdf")
+        assert evidence.description == "Laporan Loket.PDF"
+        logged_in(client, camat)
+        response = client.get(reverse("evaluation_evidence:download", args=[evidence.pk]))
+        assert response["Content-Type"] == "application/pdf"
+        assert 'filename="Laporan Loket.pdf"' in response["Content-Disposition"]
+
+    def test_a_file_stored_under_another_extension_is_served_as_its_content(
+        self, client, camat, period
+    ):
+        value = report(period, "E1", UTARA, 3, camat)
+        evidence = value.evidence.get()
+        Evidence.objects.filter(pk=evidence.pk).update(description="bukti.html")
+        logged_in(client, camat)
+        response = client.get(reverse("evaluation_evidence:download", args=[evidence.pk]))
+        assert response["Content-Type"] == "application/pdf"
+        assert 'filename="bukti.pdf"' in response["Content-Disposition"]
+
     def test_evaluator_has_no_evidence_page(self, client, evaluator):
         logged_in(client, evaluator)
         assert denied(client.get(reverse("evaluation_evidence:index")))
