@@ -24,7 +24,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.models.workflows import AbstractGroupApprovalTask
 from wagtail.search import index
 
@@ -318,6 +318,17 @@ class ServiceIndexPage(Page):
         return context
 
 
+class ServicePagePermissionTester(PagePermissionTester):
+    """Nobody publishes a service standard straight from the editor, not even a pemda
+    admin or a superuser: a change goes live only when someone other than its submitter
+    approves it in "Persetujuan standar pelayanan" (``ServiceApprovalTask``; the
+    approval publishes, ``paten.moderation.publish_approved``). A standar pelayanan is
+    a public commitment (UU 25/2009 Pasal 20)."""
+
+    def can_publish(self):
+        return False
+
+
 class ServicePage(Page):
     """One service and its whole standar pelayanan (14 components)."""
 
@@ -490,6 +501,9 @@ class ServicePage(Page):
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
+
+    def permissions_for_user(self, user):
+        return ServicePagePermissionTester(user, self)
 
     def clean(self):
         super().clean()

@@ -323,6 +323,9 @@ WAGTAILADMIN_NOTIFICATION_USE_HTML = True
 # No avatars from gravatar.com: offices may be offline, and the request would hand a
 # hash of each staff e-mail address to a third party. Wagtail shows its default avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# An approved workflow publishes what it approved (paten/moderation.py): a service
+# standard can be published by no one directly, only by someone else's approval.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "paten.moderation.publish_approved"
 
 # =============================================================================
 # IMPORT / EXPORT

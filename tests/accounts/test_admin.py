@@ -61,3 +61,12 @@ def test_admin_refuses_camat_without_kecamatan(client, admin_pemda, camat):
     )
     assert response.status_code == 200
     assert list(profile.kecamatan.values_list("code", flat=True)) == ["64.74.01"]
+
+
+def test_staff_menu_reads_indonesian():
+    from django.utils import translation
+
+    from paten.accounts.viewsets import StaffProfileViewSet
+
+    with translation.override("id"):
+        assert str(StaffProfileViewSet.menu_label) == "Petugas dan kecamatan"

@@ -42,6 +42,29 @@ def live_summary(code: str) -> str:
     return ServicePage.objects.get(code=code).summary
 
 
+def edit_post(client, edit_url) -> dict:
+    """The edit form of a page as the admin would post it back unchanged."""
+    from wagtail.admin.rich_text import DraftailRichTextArea
+    from wagtail.test.utils.form_data import rich_text
+
+    form = client.get(edit_url).context["form"]
+    post = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, DraftailRichTextArea):
+            post[name] = rich_text(value or "")
+        elif value is not None and value is not False:
+            post[name] = value
+    for prefix, formset in form.formsets.items():
+        post.update({f"{prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        for f in formset.forms:
+            for name in f.fields:
+                value = f[name].value()
+                if value is not None and value is not False:
+                    post[f.add_prefix(name)] = value
+    return post
+
+
 def test_catalog_pages_use_the_approval_workflow(service):
     workflow = service.get_workflow()
     assert workflow.name == "Persetujuan standar pelayanan"
@@ -111,27 +134,32 @@ def test_approve_from_the_edit_page_issue_3(client, users):
 
     client.force_login(users["admin2"])
     edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
-    form = client.get(edit_url).context["form"]
-    post = {}
-    from wagtail.admin.rich_text import DraftailRichTextArea
-    from wagtail.test.utils.form_data import rich_text
-
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, DraftailRichTextArea):
-            post[name] = rich_text(value or "")
-        elif value is not None and value is not False:
-            post[name] = value
-    for prefix, formset in form.formsets.items():
-        post.update({f"{prefix}-{k}": v for k, v in formset.management_form.initial.items()})
-        for f in formset.forms:
-            for name in f.fields:
-                value = f[name].value()
-                if value is not None and value is not False:
-                    post[f.add_prefix(name)] = value
+    post = edit_post(client, edit_url)
     post.update({"action-workflow-action": "true", "workflow-action-name": "approve"})
     response = client.post(edit_url, post)
     assert response.status_code == 302, response.context["form"].errors
     page = ServicePage.objects.get(code="baru")
     assert page.live
     assert list(page.required_documents.values_list("key", flat=True)) == ["ktp"]
+
+
+@pytest.mark.parametrize("who", ["admin1", "superuser"])
+def test_nobody_publishes_a_standard_without_approval(client, service, users, who):
+    from django.contrib.auth import get_user_model
+
+    user = (
+        get_user_model().objects.create_superuser("root", "root@example.com", "x")
+        if who == "superuser"
+        else users[who]
+    )
+    assert not service.permissions_for_user(user).can_publish()
+    client.force_login(user)
+    url = reverse("wagtailadmin_pages:edit", args=[service.pk])
+    content = client.get(url).content
+    assert b'name="action-publish"' not in content and b'name="action-submit"' in content
+    # A forged publish does not go live.
+    post = {**edit_post(client, url), "summary": "Versi tanpa persetujuan.", "action-publish": "1"}
+    response = client.post(url, post)
+    assert response.status_code == 302  # kept as a draft, not published
+    assert live_summary("skd") == "Versi lama."
+    assert ServicePage.objects.get(code="skd").has_unpublished_changes
