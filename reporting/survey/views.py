@@ -107,15 +107,19 @@ def _ikm_url() -> str:
 # -- by tracking code ------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def survey_start(request: HttpRequest) -> HttpResponse:
     """Type the tracking code; a well-formed code goes on to its questionnaire.
 
-    Only the code's shape is checked here (no database lookup, so no rate limit):
-    the questionnaire page does the rate-limited lookup.
+    The code is posted, never put in a query string (the code authorises the survey,
+    and access logs keep query strings); it travels on as a path segment that the log
+    redaction covers (``paten.log_redaction``). An old link's ``?kode=`` still works.
+    Only the code's shape is checked here (no database lookup, so no rate limit): the
+    questionnaire page does the rate-limited lookup.
     """
-    raw = request.GET.get("kode", "").strip()
-    form = TrackForm(request.GET or None)
+    data = request.POST if request.method == "POST" else request.GET
+    raw = data.get("kode", "").strip()
+    form = TrackForm(data or None)
     if not raw:
         return render(request, "reporting/survey/start.html", {"form": form})
     try:

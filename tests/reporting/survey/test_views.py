@@ -12,6 +12,7 @@ import pytest
 from forms_builder import tracking
 from forms_builder.services.applications import application_transition
 from forms_builder.workflow import ApplicationState
+from paten.log_redaction import redact
 from reporting.models import SurveyKiosk, SurveyResponse, SurveySettings
 from reporting.survey import views as survey_views
 from reporting.survey.constants import ANSWER_FIELDS, SurveyChannel
@@ -57,21 +58,29 @@ class TestStart:
         assert 'name="kode"' in text(response)
         assert '<meta name="robots" content="noindex">' in text(response)
 
-    def test_a_typed_code_goes_to_its_questionnaire(self, client, finished):
+    def test_a_typed_code_is_posted_and_goes_to_its_questionnaire(self, client, finished):
+        assert 'method="post"' in text(client.get("/survei/"))
         typed = finished.display_code.lower()
-        response = client.get("/survei/", {"kode": typed})
+        response = client.post("/survei/", {"kode": typed})
+        assert response.status_code == 302
+        assert response.url == survey_url(finished)
+        # The code travels as a path segment, which the access log redacts.
+        assert finished.tracking_code not in redact(f'"GET {response.url} HTTP/1.1"')
+
+    def test_an_old_link_with_the_code_in_the_query_still_works(self, client, finished):
+        response = client.get("/survei/", {"kode": finished.display_code})
         assert response.status_code == 302
         assert response.url == survey_url(finished)
 
     def test_a_mistyped_code_is_explained(self, client, finished):
         code = finished.tracking_code
         swapped = code[1] + code[0] + code[2:] if code[0] != code[1] else code[::-1]
-        response = client.get("/survei/", {"kode": swapped})
+        response = client.post("/survei/", {"kode": swapped})
         assert response.status_code == 400
         assert "salah ketik" in text(response)
 
     def test_a_malformed_code_is_explained(self, client):
-        response = client.get("/survei/", {"kode": "12"})
+        response = client.post("/survei/", {"kode": "12"})
         assert response.status_code == 400
         assert "10 huruf dan angka" in text(response)
 
