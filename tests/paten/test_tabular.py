@@ -193,3 +193,42 @@ class TestInputsReachFilesInert:
         cells = cells_of_xlsx(content_of(response))
         assert all(cell.data_type != "f" for cell in cells)
         assert "'" + payload in [cell.value for cell in cells]
+
+    @pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
+    def test_ppid_request(self, payload, bontang, tmp_path):
+        """A PPID request's text reaches the register (CSV and XLSX report files)."""
+        from paten.ppid.constants import RequestChannel
+        from paten.ppid.reports import request_register_sheet
+        from paten.ppid.services import RequestInput, request_submit
+        from reporting.reports.registry import ReportData
+        from reporting.reports.writers import WRITERS
+        from tests.forms_builder.factories import pdf_upload
+
+        request_submit(
+            data=RequestInput(
+                requester_name="Siti Rahmawati",
+                requester_nik="6474011203900001",
+                requester_address="Jl. Awang Long No. 7",
+                information_requested=payload,
+                purpose=payload,
+                requester_occupation=payload,
+                requester_email="siti@example.org",
+            ),
+            channel=RequestChannel.ONLINE,
+            identity_file=pdf_upload("ktp.pdf"),
+        )
+        today = timezone.localdate()
+        data = ReportData(
+            title="Register",
+            scope_label="",
+            start=today,
+            end=today,
+            sheets=[request_register_sheet(start=today, end=today, kecamatan=None, unmasked=False)],
+        )
+        files = {}
+        for file_format in ("csv", "xlsx"):
+            path = tmp_path / f"register.{file_format}"
+            WRITERS[file_format](data, str(path), lambda *args: None, (0, 100))
+            files[file_format] = path.read_bytes()
+        stored = payload.strip()
+        assert_inert(files["csv"], files["xlsx"], stored)
