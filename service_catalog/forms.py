@@ -1,7 +1,31 @@
+import json
+
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from .constants import FILE_TYPE_CHOICES
 from .durations import office_minutes, steps_fit_total
+
+
+class FileTypesWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes for a JSON list of file types (``RequiredDocument.accepted_file_types``):
+    the admin ticks PDF, JPEG, PNG instead of typing ``["pdf","jpg"]``. It hands the JSON
+    form field the JSON text it parses, and reads that text back to tick the boxes."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=FILE_TYPE_CHOICES)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = []
+        return super().format_value(value if isinstance(value, list) else [])
+
+    def value_from_datadict(self, data, files, name):
+        return json.dumps(super().value_from_datadict(data, files, name))
 
 
 class ServicePageForm(WagtailAdminPageForm):

@@ -43,7 +43,7 @@ from .constants import (
     StepRole,
 )
 from .durations import MAX_TOTAL_OFFICE_MINUTES, office_minutes
-from .forms import ServicePageForm
+from .forms import FileTypesWidget, ServicePageForm
 
 KECAMATAN_ONLY = {"level": RegionLevel.KECAMATAN}
 # Plain-language rich text: no headings above h3, no embeds or images.
@@ -593,7 +593,12 @@ class RequiredDocument(Orderable):
         FieldRowPanel([FieldPanel("name"), FieldPanel("key")]),
         FieldRowPanel([FieldPanel("form"), FieldPanel("copies"), FieldPanel("is_mandatory")]),
         FieldPanel("condition"),
-        FieldRowPanel([FieldPanel("accepted_file_types"), FieldPanel("max_file_size_mb")]),
+        FieldRowPanel(
+            [
+                FieldPanel("accepted_file_types", widget=FileTypesWidget),
+                FieldPanel("max_file_size_mb"),
+            ]
+        ),
     ]
 
     class Meta(Orderable.Meta):

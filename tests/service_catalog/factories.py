@@ -214,7 +214,6 @@ def service_post_data(*, total=(1, "hours"), steps=((20, "minutes"), (30, "minut
                         "copies": 1,
                         "is_mandatory": "on",
                         "max_file_size_mb": 5,
-                        "accepted_file_types": "[]",
                     },
                 ]
             ),

@@ -243,3 +243,25 @@ class TestMaklumatScopeOnEverySurface:
         assert client.get(chosen).status_code == 404
         history = reverse(f"{self.BASE}:history", args=[maklumat["own"].pk])
         assert client.get(history).status_code == 404
+
+
+def test_accepted_file_types_are_ticked_not_typed(admin_client, kecamatan):
+    from service_catalog.models import ServicePage
+
+    from .factories import service_post_data
+
+    service = make_service(code="skd")
+    service.required_documents.update(accepted_file_types=["pdf", "png"])
+    content = admin_client.get(reverse("wagtailadmin_pages:edit", args=[service.pk])).content
+    html = content.decode()
+    name = "required_documents-0-accepted_file_types"
+    assert f'type="checkbox" name="{name}" value="pdf"' in html
+    assert html.count(f'name="{name}"') == 3  # PDF, JPEG, PNG: no JSON box
+    index = service.get_parent()
+    url = reverse("wagtailadmin_pages:add", args=["service_catalog", "servicepage", index.pk])
+    data = {**service_post_data(), "action-submit": "1", name: ["pdf", "jpg"]}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    created = ServicePage.objects.get(code="baru")
+    revision = created.get_latest_revision_as_object()
+    assert [d.accepted_file_types for d in revision.required_documents.all()] == [["pdf", "jpg"]]

@@ -1,5 +1,7 @@
 """Moderation: a change to a published standard is live only after another admin approves."""
 
+import json
+
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -7,6 +9,7 @@ import pytest
 
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
+from service_catalog.forms import FileTypesWidget
 from service_catalog.models import ServiceApprovalTask, ServicePage
 from service_catalog.services import service_approve, service_submit
 from tests.bontang import bontang_regions
@@ -58,8 +61,10 @@ def edit_post(client, edit_url) -> dict:
     for prefix, formset in form.formsets.items():
         post.update({f"{prefix}-{k}": v for k, v in formset.management_form.initial.items()})
         for f in formset.forms:
-            for name in f.fields:
+            for name, field in f.fields.items():
                 value = f[name].value()
+                if isinstance(field.widget, FileTypesWidget):
+                    value = json.loads(value or "[]")  # ticked boxes, not JSON text
                 if value is not None and value is not False:
                     post[f.add_prefix(name)] = value
     return post
