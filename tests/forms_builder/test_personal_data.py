@@ -198,10 +198,12 @@ def public_urls() -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_no_demo_applicant_value_on_any_public_page_or_default_export(settings, fresh_cache):
-    """Load the demo, then fetch every public URL and the default exports: none of the
-    demo applicants' identifying values appears (masked exports, initials on the
-    tracker)."""
+def test_no_demo_applicant_value_on_any_public_page_or_default_export(
+    settings, fresh_cache, django_capture_on_commit_callbacks
+):
+    """Load the demo, then fetch every public URL, the default exports and every report
+    kind's CSV/XLSX: none of the demo applicants' identifying values appears (masked
+    exports, initials on the tracker, no personal field in reports)."""
     import html
     import io
 
@@ -258,3 +260,48 @@ def test_no_demo_applicant_value_on_any_public_page_or_default_export(settings, 
             )
         assert text.count("\n") > 20  # the demo applications are in it
         assert not leaks(text), file_format
+
+    # Every report kind with a CSV or XLSX output, as the pemda administrator asks it.
+    from django.core.exceptions import PermissionDenied
+
+    from reporting.models import ReportOutput, ReportStatus
+    from reporting.reports.registry import registered_kinds
+    from reporting.reports.services import ReportRequestError, report_run_request
+
+    checked = []
+    for kind, definition in sorted(registered_kinds().items()):
+        formats = [f for f in definition.formats if f in ("csv", "xlsx")]
+        if not formats or not definition.permits(admin):
+            continue
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                run = report_run_request(
+                    user=admin,
+                    kind=kind,
+                    start=today - timedelta(days=365),
+                    end=today,
+                    formats=formats,
+                    options={"dataset": "permohonan"},
+                )
+        except (PermissionDenied, ReportRequestError):
+            continue
+        run.refresh_from_db()
+        if run.status != ReportStatus.DONE:
+            continue
+        for output in ReportOutput.objects.filter(run=run):
+            with output.file.open("rb") as handle:
+                content = handle.read()
+            if output.format == "csv":
+                text = content.decode("utf-8-sig")
+            else:
+                from openpyxl import load_workbook
+
+                book = load_workbook(io.BytesIO(content), read_only=True)
+                text = "\n".join(
+                    "\t".join("" if c is None else str(c) for c in row)
+                    for sheet in book.worksheets
+                    for row in sheet.iter_rows(values_only=True)
+                )
+            assert not leaks(text), (kind, output.format)
+        checked.append(kind)
+    assert len(checked) >= 3, checked

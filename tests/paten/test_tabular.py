@@ -1,7 +1,8 @@
 """Formula escaping: text typed into any input that reaches a CSV or XLSX file is inert.
 
 Each payload goes in through the real input (the online form, the counter, the kiosk,
-paper entry, the catalog) and is read back from the CSV and the XLSX that staff download.
+paper entry, the catalog, a PPID request) and is read back from the CSV and the XLSX that
+staff download.
 """
 
 import csv
