@@ -1,6 +1,9 @@
 """Admin of forms_builder: the "Service forms" snippets, the result numbering settings
 per service, and the applications menu (the work queue is in ``admin_views``)."""
 
+from django.contrib import messages
+from django.contrib.admin.utils import quote
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
@@ -17,6 +20,38 @@ from .permissions import user_may_review_personal_data_access, user_may_view_app
 
 
 class ServiceFormCreateView(CreateView):
+    """Adding a form for a service that has one already (a draft autosaved a moment ago,
+    say) opens that form instead of refusing with a uniqueness error."""
+
+    def _existing_form(self, service_id) -> ServiceForm | None:
+        service_id = str(service_id or "")
+        if not service_id.isdigit():
+            return None
+        return ServiceForm.objects.filter(service_id=int(service_id)).first()
+
+    def _open(self, existing: ServiceForm):
+        messages.info(
+            self.request,
+            _("%(service)s already has an application form: it is opened here.")
+            % {"service": existing.service},
+        )
+        return redirect(self.get_edit_url_for(existing))
+
+    def get_edit_url_for(self, instance) -> str:
+        return reverse(self.edit_url_name, args=[quote(instance.pk)])
+
+    def get(self, request, *args, **kwargs):
+        existing = self._existing_form(request.GET.get("service"))
+        if existing is not None:
+            return self._open(existing)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        existing = self._existing_form(request.POST.get("service"))
+        if existing is not None:
+            return self._open(existing)
+        return super().post(request, *args, **kwargs)
+
     def get_initial_form_instance(self):
         # "?service=<page id>" from the service's page header preselects the service.
         service_id = self.request.GET.get("service", "")

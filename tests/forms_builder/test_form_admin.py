@@ -162,6 +162,17 @@ class TestViews:
         response = admin_client.get(reverse(ADD), {"service": service.pk})
         assert response.context["form"].initial.get("service") == service.pk
 
+    def test_adding_a_form_the_service_has_opens_it(self, pemda_client, service):
+        draft = service_form_create(service, [form_field("nama")], publish=False)
+        edit_url = reverse(EDIT, args=[draft.pk])
+        response = pemda_client.get(reverse(ADD), {"service": service.pk})
+        assert response.status_code == 302 and response["Location"] == edit_url
+        response = pemda_client.post(reverse(ADD), _post(service, [_row("alamat")]))
+        assert response.status_code == 302 and response["Location"] == edit_url
+        assert ServiceForm.objects.filter(service=service).count() == 1
+        page = pemda_client.get(edit_url).content.decode()
+        assert "sudah memiliki formulir permohonan" in page
+
     def test_service_page_links_to_its_form(self, admin_client, service):
         response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[service.pk]))
         assert f"{reverse(ADD)}?service={service.pk}" in response.content.decode()
