@@ -1,14 +1,13 @@
 """Registration numbers: per kind, unit and year; unique and gap-free.
 
-As ``forms_builder.numbering``: the sequence row is locked (``SELECT … FOR UPDATE``) for
-the rest of the registering transaction, so two requests received at the same moment
-get consecutive numbers, and a rolled-back registration gives its number back. The row
-of a new year is created race-free (the loser of the insert locks the winner's row).
+The locked sequence row of ``paten.sequences``: two requests received at the same moment
+get consecutive numbers, and a rolled-back registration gives its number back.
 """
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from paten.sequences import sequence_next
 
 from .models import NumberSequence
 
@@ -22,29 +21,9 @@ PATTERNS = {
 }
 
 
-def _sequence_locked(*, kind: str, unit: str, year: int) -> NumberSequence:
-    lookup = {"kind": kind, "unit": unit, "year": year}
-    for _attempt in range(3):
-        row = NumberSequence.objects.select_for_update().filter(**lookup).first()
-        if row is not None:
-            return row
-        try:
-            with transaction.atomic():
-                return NumberSequence.objects.create(**lookup, last_value=0)
-        except IntegrityError:
-            continue  # another transaction created it first: lock theirs
-    raise RuntimeError("number sequence row could not be created or locked")
-
-
 def number_issue(*, kind: str, kecamatan_code: str | None, now=None) -> str:
     """The next number of ``kind`` for a unit; must run inside the registering transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("number_issue must run inside a transaction")
     year = timezone.localtime(now or timezone.now()).year
     unit = kecamatan_code or ""
-    sequence = _sequence_locked(kind=kind, unit=unit, year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return PATTERNS[kind].format(
-        seq=sequence.last_value, unit=unit or settings.PATEN_KABUPATEN_KOTA, year=year
-    )
+    seq = sequence_next(NumberSequence, kind=kind, unit=unit, year=year)
+    return PATTERNS[kind].format(seq=seq, unit=unit or settings.PATEN_KABUPATEN_KOTA, year=year)
