@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
     IndexView,
+    InspectView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
@@ -89,11 +90,22 @@ class DelegatedAuthorityIndexView(ImportExportButtonsMixin, IndexView):
     sheets = ("kewenangan",)
 
 
+class DelegatedAuthorityInspectView(InspectView):
+    def get_field_display_value(self, field_name=None, field=None):
+        # The model has a field called "field": Wagtail looks for a display hook named
+        # get_<name>_display_value on the view, finds this very method and calls it
+        # without arguments (the inspect page was a 500).
+        if field_name is None:
+            return self.object.get_field_display()
+        return super().get_field_display_value(field_name, field)
+
+
 class DelegatedAuthorityViewSet(SnippetViewSet):
     model = DelegatedAuthority
     icon = "key"
     menu_label = _("Delegated authorities")
     index_view_class = DelegatedAuthorityIndexView
+    inspect_view_class = DelegatedAuthorityInspectView
     filterset_class = DelegatedAuthorityFilterSet
     list_display = [
         "code",

@@ -68,7 +68,8 @@ ACTIONS_BY_VIEW = {
     "unpublish": ("publish", "change"),
     "workflow_*": ("change",),
     "collect_workflow_action_data": ("change",),
-    "confirm_workflow_cancellation": ("change",),
+    # Wagtail's confirmation asks no permission; the scoped view sets ask one on the model.
+    "confirm_workflow_cancellation": ("add", "change", "delete", "view"),
     "delete": ("delete",),
     "inspect": ("view", "change"),
 }

@@ -145,7 +145,17 @@ def _visible(model, user) -> QuerySet:
     return policy.visible(user)
 
 
-class ScopedChooseMixin:
+class RoleRequiredMixin:
+    """Wagtail's chooser views ask no permission: without one on the model, a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        policy = scoped_policies()[self.model_class]
+        if not policy.user_has_any_permission(request.user, LIST_ACTIONS):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedChooseMixin(RoleRequiredMixin):
     def get_object_list(self):
         return _visible(self.model_class, self.request.user)
 
@@ -158,7 +168,7 @@ class ScopedChooseResultsView(ScopedChooseMixin, ChooseResultsView):
     pass
 
 
-class ScopedChosenView(SnippetChosenView):
+class ScopedChosenView(RoleRequiredMixin, SnippetChosenView):
     def get_object(self, pk):
         try:
             return _visible(self.model_class, self.request.user).get(pk=pk)
@@ -166,7 +176,7 @@ class ScopedChosenView(SnippetChosenView):
             raise Http404 from error
 
 
-class ScopedChosenMultipleView(SnippetChosenMultipleView):
+class ScopedChosenMultipleView(RoleRequiredMixin, SnippetChosenMultipleView):
     def get_objects(self, pks):
         return _visible(self.model_class, self.request.user).filter(pk__in=pks)
 

@@ -43,6 +43,14 @@ def user_sees_ranking(user) -> bool:
     return scope.is_pemda_wide and (user.is_superuser or bool(_roles(user) & RANKING_ROLES))
 
 
+def user_may_download_evidence(user, *, kecamatan_code: str) -> bool:
+    """An evidence file: the verifiers (evaluator, pemda admin), and the reporters (camat,
+    back office) of its kecamatan; not every staff user whose scope holds it."""
+    if user_may_verify(user):
+        return True
+    return user_may_report(user) and kecamatan_scope_for(user).allows(kecamatan_code)
+
+
 def user_may_correct(user) -> bool:
     """Only a pemda admin corrects a frozen or verified value (``value_correct``)."""
     return user.is_superuser or Role.ADMIN_PEMDA in _roles(user)

@@ -17,15 +17,19 @@ MODELS = {
     "evaluation_verification": "reporting.IndicatorValue",
 }
 
+KWARGS = {"survey_import:template": {"file_format": "xlsx"}}
+
 RULES = {
     # Satisfaction survey (SKM).
     **crud("survey_questions", "surveyquestion"),
     **crud("survey_periods", "surveyperiod"),
-    **crud("survey_versions", "surveyquestionnaireversion"),
+    **crud("survey_versions", "surveyversion"),
     **crud("survey_kiosks", "surveykiosk", scoped=True),
     **crud("survey_follow_up_plans", "followupplan", scoped=True),
     "survey_responses:*": perm("reporting.view_surveyresponse", scoped=True),
-    "survey_suggestions:*": perm("reporting.change_followupplan"),
+    # Suggestions are read where responses are (they leave the system only for the
+    # follow-up's planners: reporting.survey.permissions).
+    "survey_suggestions:*": perm("reporting.view_surveyresponse"),
     "survey_paper_entry:*": perm("reporting.add_surveyresponse"),
     "survey_import:*": perm("reporting.add_surveyresponse"),
     # Report runs and schedules: the role's permission, the run's kecamatan.
@@ -42,5 +46,8 @@ RULES = {
     "evaluation_dashboard:*": roles(Role.ADMIN_PEMDA, Role.EVALUATOR, Role.CAMAT, Role.BACK_OFFICE),
     "evaluation_dashboard:correct": roles(Role.ADMIN_PEMDA),
     "evaluation_evidence:*": roles(Role.CAMAT, Role.BACK_OFFICE, scoped=True),
+    "evaluation_evidence:download": roles(
+        Role.CAMAT, Role.BACK_OFFICE, Role.EVALUATOR, Role.ADMIN_PEMDA, scoped=True
+    ),
     "evaluation_verification:*": roles(Role.ADMIN_PEMDA, Role.EVALUATOR),
 }

@@ -22,6 +22,8 @@ RULES = {
     **snippet("searchsynonym"),
     # A kecamatan's maklumat: the camat's permission AND their kecamatan.
     **snippet("maklumat", scoped=True),
+    # Wagtail's parent chooser of a page type asks no permission (public page titles).
+    "service_pages:choose_parent": ANY_STAFF,
     "service_pages:*": perm(
         "service_catalog.add_servicepage", "service_catalog.change_servicepage"
     ),

@@ -32,8 +32,8 @@ from reporting.evaluation.admin.common import (
 )
 from reporting.evaluation.labels import decimal_label
 from reporting.evaluation.permissions import (
+    user_may_download_evidence,
     user_may_report,
-    user_may_verify,
 )
 from reporting.evaluation.services import (
     evidence_submit,
@@ -202,14 +202,14 @@ def evidence_submit_view(request: HttpRequest, period_pk: int, code: str, indica
 
 
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """Stream an evidence file to staff of its kecamatan, pemda-wide staff and verifiers;
-    anyone else gets a 404 (which does not confirm the file exists)."""
+    """Stream an evidence file to the reporters of its kecamatan and to the verifiers
+    (``permissions.user_may_download_evidence``); anyone else gets a 404 (which does not
+    confirm the file exists)."""
     evidence = Evidence.objects.select_related("value").filter(pk=pk).first()
     user = request.user
     if evidence is None:
         raise Http404
-    scope = kecamatan_scope_for(user)
-    if not (scope.allows(evidence.value.kecamatan_id) or user_may_verify(user)):
+    if not user_may_download_evidence(user, kecamatan_code=evidence.value.kecamatan_id):
         raise Http404
     audit_record(
         actor=user,

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 import pytest
 
+from paten.accounts.constants import Role
+from paten.accounts.services import staff_create
 from reporting.models import (
     Evidence,
     IndicatorValue,
@@ -127,6 +129,18 @@ class TestEvidenceAdmin:
         response = client.get(reverse("evaluation_evidence:download", args=[evidence.pk]))
         assert response["Content-Type"] == "application/pdf"
         assert 'filename="bukti.pdf"' in response["Content-Disposition"]
+
+    def test_other_roles_of_the_kecamatan_do_not_download(self, client, camat, loket, period):
+        """The scope alone is not enough: the kecamatan's front office (and its PPID) do not
+        report or verify evidence, so they get a 404."""
+        value = report(period, "E1", UTARA, 3, camat)
+        url = reverse("evaluation_evidence:download", args=[value.evidence.get().pk])
+        ppid = staff_create(
+            username="ppid.utara", password="x", roles=[Role.PPID], kecamatan=[UTARA]
+        )
+        for user in (loket, ppid):
+            logged_in(client, user)
+            assert client.get(url).status_code == 404
 
     def test_evaluator_has_no_evidence_page(self, client, evaluator):
         logged_in(client, evaluator)
