@@ -19,8 +19,9 @@ from .factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 # Upper bounds, so that a new query per page shows up in review. An uncached index
-# page also builds the search index (read once per catalog generation).
-INDEX_BUDGET = 26
+# page also builds the search index (read once per catalog generation); on PostgreSQL
+# its trigram word list is written inside a savepoint (two statements more).
+INDEX_BUDGET = 27
 SERVICE_BUDGET = 24
 
 
