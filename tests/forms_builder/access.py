@@ -2,7 +2,7 @@
 ``tests/accounts/test_access_matrix.py``; the vocabulary is ``tests/access.py``)."""
 
 from paten.accounts.constants import Role
-from tests.access import perm, roles
+from tests.access import ANY_STAFF, perm, roles
 
 VIEW = "forms_builder.view_application"
 
@@ -21,7 +21,8 @@ RULES = {
     "forms_builder_admin:reveal": perm("forms_builder.view_personal_data", scoped=True),
     # Service forms and result numbering are the pemda's configuration.
     "wagtailsnippets_forms_builder_serviceform:*": perm("forms_builder.change_serviceform"),
-    "wagtailsnippetchoosers_forms_builder_serviceform:*": perm("forms_builder.change_serviceform"),
+    # Wagtail's chooser asks no permission: service forms are configuration, no secret.
+    "wagtailsnippetchoosers_forms_builder_serviceform:*": ANY_STAFF,
     # The record of personal-data reads: the pemda admin and the camat.
     "personal_data_access:*": roles(Role.ADMIN_PEMDA, Role.CAMAT),
     "issuance_settings:*": perm("forms_builder.change_issuancesettings"),
