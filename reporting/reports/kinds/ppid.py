@@ -34,6 +34,22 @@ def _unit(run) -> str | None:
     return run.kecamatan_id or None
 
 
+def _register(run, progress, *, title: str, sheet_of) -> ReportData:
+    """A PPID register of the run's period and unit, masked unless the run asked and may."""
+    start, end = run_period(run)
+    sheet = sheet_of(
+        start=start, end=end, kecamatan=_unit(run), unmasked=ppid_reports.run_unmasked(run)
+    )
+    progress(30, _("Data collected"))
+    return ReportData(
+        title=title,
+        scope_label=ppid_reports.run_scope_label(run),
+        start=start,
+        end=end,
+        sheets=[sheet],
+    )
+
+
 @register(
     ReportKind.PPID_REQUEST_REGISTER,
     formats=FORMATS,
@@ -41,18 +57,11 @@ def _unit(run) -> str | None:
     permitted=ppid_permissions.may_view_register,
 )
 def build_request_register(*, run, progress) -> ReportData:
-    unmasked = ppid_reports.run_unmasked(run)
-    start, end = run_period(run)
-    sheet = ppid_reports.request_register_sheet(
-        start=start, end=end, kecamatan=_unit(run), unmasked=unmasked
-    )
-    progress(30, _("Data collected"))
-    return ReportData(
+    return _register(
+        run,
+        progress,
         title="Buku register permohonan informasi publik",
-        scope_label=ppid_reports.run_scope_label(run),
-        start=start,
-        end=end,
-        sheets=[sheet],
+        sheet_of=ppid_reports.request_register_sheet,
     )
 
 
@@ -63,18 +72,8 @@ def build_request_register(*, run, progress) -> ReportData:
     permitted=ppid_permissions.may_view_register,
 )
 def build_objection_register(*, run, progress) -> ReportData:
-    unmasked = ppid_reports.run_unmasked(run)
-    start, end = run_period(run)
-    sheet = ppid_reports.objection_register_sheet(
-        start=start, end=end, kecamatan=_unit(run), unmasked=unmasked
-    )
-    progress(30, _("Data collected"))
-    return ReportData(
-        title="Register keberatan",
-        scope_label=ppid_reports.run_scope_label(run),
-        start=start,
-        end=end,
-        sheets=[sheet],
+    return _register(
+        run, progress, title="Register keberatan", sheet_of=ppid_reports.objection_register_sheet
     )
 
 
