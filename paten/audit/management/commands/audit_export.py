@@ -16,4 +16,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory: str, **options):
         for path, count in audit_export(Path(directory)):
-            self.stdout.write(f"{path}: {count} events")
+            kind = "checkpoints" if path.name == "checkpoints.txt" else "events"
+            self.stdout.write(f"{path}: {count} {kind}")
