@@ -3,6 +3,8 @@ rank for its staff, the drill-down, and the pemda correction of a value."""
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,9 +24,9 @@ from tests.reporting.factories import BARAT, SELATAN, UTARA, logged_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 
-#: The scoreboard page: session, user, Wagtail's menu and the installation's sync role
-#: (read-only configuration at an offline instance), plus a fixed number for the periods
-#: and the scoreboard (``reporting.evaluation.selectors``).
+#: At most this many queries on the scoreboard page (session, user, Wagtail's menu, the
+#: installation's sync role, the periods and the scoreboard), however many kecamatan;
+#: fewer when process-wide caches are already warm.
 DASHBOARD_QUERIES = 26
 
 
@@ -89,19 +91,18 @@ class TestScoreboard:
         assert "48,67" in html  # the kabupaten average
         assert "2 / 3" in html
 
-    def test_query_count_pinned(
-        self, client, admin_pemda, closed_evaluation, django_assert_num_queries
-    ):
+    def test_query_count_pinned(self, client, admin_pemda, closed_evaluation):
         """The page costs the same whatever the number of kecamatan closed_evaluation."""
         logged_in(client, admin_pemda)
         url = reverse("evaluation_dashboard:index")
         client.get(url, {"period": closed_evaluation.pk})  # warm the session and caches
-        with django_assert_num_queries(DASHBOARD_QUERIES):
+        with CaptureQueriesContext(connection) as three:
             client.get(url, {"period": closed_evaluation.pk})
         Region.objects.create(code="64.74.04", name="Bontang Timur", parent_id="64.74")
         closed_evaluation.kecamatan.add("64.74.04")
-        with django_assert_num_queries(DASHBOARD_QUERIES):
+        with CaptureQueriesContext(connection) as four:
             response = client.get(url, {"period": closed_evaluation.pk})
+        assert len(four) == len(three) <= DASHBOARD_QUERIES
         assert len(response.context["rows"]) == 4
 
 
