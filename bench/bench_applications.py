@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -277,78 +276,45 @@ def _load(port: int, work: str) -> tuple[list[float], float, list[tuple[int, str
 
 
 def _serve_and_measure(env: dict) -> dict:
-    from bench import bench_catalog as catalog
-    from bench.common import run_json
+    from bench.common import gunicorn, http_get, process_stop, run_json
 
     for folder in ("queue", "processed", "control"):
         (Path(env["PATEN_VAR_DIR"]) / "celery" / folder).mkdir(parents=True, exist_ok=True)
-    port = catalog._free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bench.bench_applications:application",
-            "--workers",
-            str(WORKERS),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**env, "PATEN_BENCH_SERVER": "1"},
-        start_new_session=True,
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "paten",
-            "worker",
-            "--concurrency",
-            "1",
-            "--without-gossip",
-            "--loglevel",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(150):
-            try:
-                if catalog._get(port, "/healthz")[0] == 200:
+    with gunicorn("bench.bench_applications:application", workers=WORKERS, env=env) as port:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "paten",
+                "worker",
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            for _ in range(3 * WORKERS):  # warm every worker (imports, first queries)
+                http_get(port, f"/ajukan/{SERVICE}/?kecamatan={KECAMATAN[0]}")
+            ins_lat, ins_wall, ins_answers = _load(port, "insert")
+            sub_lat, sub_wall, sub_answers = _load(port, "submit")
+            finished = time.perf_counter()
+            sealed_after = None
+            for _ in range(600):
+                if run_json(__file__, "--unsealed", env=env)["unsealed"] == 0:
+                    sealed_after = time.perf_counter() - finished
                     break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not answer /healthz")
-        for _ in range(3 * WORKERS):  # warm every worker (imports, first queries)
-            catalog._get(port, f"/ajukan/{SERVICE}/?kecamatan={KECAMATAN[0]}")
-        ins_lat, ins_wall, ins_answers = _load(port, "insert")
-        sub_lat, sub_wall, sub_answers = _load(port, "submit")
-        finished = time.perf_counter()
-        sealed_after = None
-        for _ in range(600):
-            if run_json(__file__, "--unsealed", env=env)["unsealed"] == 0:
-                sealed_after = time.perf_counter() - finished
-                break
-            time.sleep(1)
-    finally:
-        for process in (server, worker):
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in (server, worker):
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                time.sleep(1)
+        finally:
+            process_stop(worker)
     bad_submit = [a for a in sub_answers if a[0] != 302 or "/lacak/" not in a[1]]
     bad_insert = [a for a in ins_answers if a[0] != 200]
     return {

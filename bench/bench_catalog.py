@@ -12,9 +12,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -110,27 +107,10 @@ def _count_queries(service_url: str) -> dict:
     return counts
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(port: int, path: str) -> tuple[int, bytes]:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(
-            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
-        )
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    data = b"".join(chunks)
-    status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
-    return status, data
-
-
 def _load_worker(args) -> tuple[int, int]:
     import threading
+
+    from bench.common import http_get
 
     port, path, start_at, seconds, limit = args
     # Every process starts at the same wall-clock time, after its own start-up.
@@ -145,7 +125,7 @@ def _load_worker(args) -> tuple[int, int]:
                 if counts["ok"] + counts["bad"] >= limit:
                     return
             try:
-                status, _ = _get(port, path)
+                status, _ = http_get(port, path)
             except OSError:
                 status = 0
             with lock:
@@ -172,52 +152,27 @@ def _rate(pool, port: int, path: str) -> float:
 
 
 def _serve_and_measure(env: dict) -> dict:
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bench.bench_catalog:application",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**env, "PATEN_BENCH_SERVER": "1"},
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if _get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not answer /healthz")
-        status, body = _get(port, "/layanan/")
+    from bench.common import gunicorn, http_get
+
+    with gunicorn("bench.bench_catalog:application", workers=2, env=env) as port:
+        status, body = http_get(port, "/layanan/")
         if status != 200 or b"service-card" not in body:
             raise RuntimeError(f"/layanan/ answered {status}")
         for _ in range(20):  # warm both workers' connections and the page cache
-            _get(port, "/layanan/")
-            _get(port, "/healthz")
+            http_get(port, "/layanan/")
+            http_get(port, "/healthz")
         # Each worker builds the search index once per catalog generation (as the page
         # cache fills once); another word than the measured one, so nothing is reused.
         for _ in range(6):
-            _get(port, "/layanan/?q=ktp")
+            http_get(port, "/layanan/?q=ktp")
         # Sequential requests, one at a time: the time a citizen waits for a page.
         started = time.perf_counter()
         for _ in range(SEQUENTIAL):
-            _get(port, "/layanan/")
+            http_get(port, "/layanan/")
         index_ms = (time.perf_counter() - started) / SEQUENTIAL * 1000
         started = time.perf_counter()
         for _ in range(SEQUENTIAL):
-            status, _body = _get(port, "/layanan/?q=surat")
+            status, _body = http_get(port, "/layanan/?q=surat")
             if status != 200:
                 raise RuntimeError(f"/layanan/?q=surat answered {status}")
         search_ms = (time.perf_counter() - started) / SEQUENTIAL * 1000
@@ -237,12 +192,6 @@ def _serve_and_measure(env: dict) -> dict:
             "index_ms": index_ms,
             "page_bytes": len(body),
         }
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def _one(report, label: str, database_url: str, var_dir: Path) -> None:

@@ -11,10 +11,7 @@ the minimal view in the same run.
 
 import json
 import multiprocessing
-import os
 import shutil
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -106,44 +103,18 @@ def _count_queries() -> int:
 
 def _serve_and_measure(env: dict) -> dict:
     from bench import bench_catalog as catalog
+    from bench.common import gunicorn, http_get
 
-    port = catalog._free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            # The catalog bench's WSGI module: the project's URLs plus the minimal view.
-            "bench.bench_catalog:application",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={**env, "PATEN_BENCH_SERVER": "1"},
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if catalog._get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not answer /healthz")
-        status, body = catalog._get(port, DIP_PATH)
+    # The catalog bench's WSGI module: the project's URLs plus the minimal view.
+    with gunicorn("bench.bench_catalog:application", workers=2, env=env) as port:
+        status, body = http_get(port, DIP_PATH)
         if status != 200 or b"data-dip-list" not in body:
             raise RuntimeError(f"{DIP_PATH} answered {status}")
         for _ in range(20):  # warm both workers and the page cache
-            catalog._get(port, DIP_PATH)
+            http_get(port, DIP_PATH)
         started = time.perf_counter()
         for _ in range(5):
-            catalog._get(port, f"{DIP_PATH}?q=nomor+4999")
+            http_get(port, f"{DIP_PATH}?q=nomor+4999")
         search_ms = (time.perf_counter() - started) / 5 * 1000
         rates = {"minimal": [], "dip": []}
         with multiprocessing.get_context("spawn").Pool(catalog.PROCESSES) as pool:
@@ -156,12 +127,6 @@ def _serve_and_measure(env: dict) -> dict:
             "search_ms": search_ms,
             "page_bytes": len(body),
         }
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def _one(report, label: str, database_url: str, var_dir: Path) -> None:
