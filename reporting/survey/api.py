@@ -25,7 +25,7 @@ from reporting.models import FollowUpPlan, SurveySettings
 from reporting.survey.ikm import UNSUR
 from reporting.survey.publication import ikm_publication
 from reporting.survey.selectors import published_periods
-from service_catalog.api import PublicApi, RegionSerializer
+from service_catalog.api import NOT_FOUND, PublicApi, RegionSerializer
 from service_catalog.selectors import kecamatan_by_code
 
 
@@ -221,7 +221,10 @@ class IkmPeriodDetailApi(PublicApi):
     serializer_class = PublicationSerializer
 
     @extend_schema(
-        operation_id="ikm_period_retrieve", parameters=[SLUG_PARAMETER, KECAMATAN_PARAMETER]
+        operation_id="ikm_period_retrieve",
+        parameters=[SLUG_PARAMETER, KECAMATAN_PARAMETER],
+        # A period not published, or a kecamatan code that is none of the installation's.
+        responses={200: PublicationSerializer, 404: NOT_FOUND},
     )
     def get(self, request, slug: str):
         period = published_periods().filter(slug=slug).first()
@@ -246,5 +249,6 @@ class IkmPeriodDetailApi(PublicApi):
 # Mounted under /api/ by reporting.urls; also listed in the OpenAPI schema (paten.api_urls).
 data_patterns = [
     path("ikm/", IkmPeriodListApi.as_view(), name="api_ikm_periods"),
-    path("ikm/<slug:slug>/", IkmPeriodDetailApi.as_view(), name="api_ikm_period"),
+    # Any segment (not only a slug) so that a malformed one gets the JSON 404 too.
+    path("ikm/<str:slug>/", IkmPeriodDetailApi.as_view(), name="api_ikm_period"),
 ]
