@@ -166,6 +166,10 @@ class AuditEvent(models.Model):
     """One audited change. Written unsealed (``sequence``, ``prev_hash``, ``hash`` NULL)
     by the request that makes the change; the chain's sealer fills those three once."""
 
+    # Not in Wagtail's reference index: an event is no content that "uses" its actor or
+    # target, and indexing it cost every audited request a read and two writes more.
+    wagtail_reference_index_ignore = True
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     chain = models.CharField(_("chain"), max_length=64, default=CHAIN_PEMDA, editable=False)
     sequence = models.PositiveBigIntegerField(_("sequence"), null=True, editable=False)

@@ -67,6 +67,17 @@ class TestAuditRecord:
         assert (stored.sequence, stored.prev_hash, stored.hash) == (None, None, None)
         assert not stored.is_sealed
 
+    def test_an_event_is_one_insert_outside_wagtails_reference_index(self, user, bontang):
+        from django.test.utils import CaptureQueriesContext
+        from django.urls import get_resolver
+        from wagtail.models import ReferenceIndex
+
+        get_resolver().url_patterns  # the admin's viewsets register their models
+        with CaptureQueriesContext(connection) as queries:
+            audit_record(actor=user, action="application.submit", kecamatan=UTARA)
+        assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+        assert not ReferenceIndex.objects.filter(content_type__model="auditevent").exists()
+
     def test_another_chain_can_be_named(self, bontang):
         event = audit_record(actor=None, action="sync.received", chain="instance:7")
         assert event.chain == "instance:7"
