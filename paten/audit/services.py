@@ -27,6 +27,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -132,10 +133,30 @@ def _kecamatan_code(kecamatan: Region | str | None) -> str | None:
     return code
 
 
+#: Seconds a chain's queue slot stays taken if its queued sealer never runs (the minute
+#: sweep seals the chain meanwhile).
+SEAL_QUEUED_TIMEOUT = 300
+
+
+def _seal_queued_key(chain_id: str) -> str:
+    return f"audit:seal-queued:{chain_id}"
+
+
 def _seal_soon(chain_id: str) -> None:
+    """Queue the chain's sealer unless one is queued and has not started yet: a
+    transaction that records many events (an import, the demo) queues one run, not one
+    per event. The run frees the slot before it seals (``audit_seal_queued``), so an
+    event committed while it seals queues the next run."""
     from .tasks import audit_seal_task
 
-    audit_seal_task.delay(chain_id)
+    if cache.add(_seal_queued_key(chain_id), True, timeout=SEAL_QUEUED_TIMEOUT):
+        audit_seal_task.delay(chain_id)
+
+
+def audit_seal_queued(chain_id: str) -> int:
+    """The queued sealer of ``chain_id``: frees its queue slot, then seals."""
+    cache.delete(_seal_queued_key(chain_id))
+    return audit_seal(chain_id)
 
 
 def audit_record(

@@ -1,6 +1,6 @@
 """Thin Celery wrappers around the audit services.
 
-``audit.seal`` is queued after the commit of every audited change (one per chain);
+``audit.seal`` is queued after the commit of an audited change (one queued run per chain);
 ``audit.seal_sweep`` (every minute, ``CELERY_BEAT_SCHEDULE``) seals what a lost or
 skipped task left; ``audit.checkpoint_due`` (every minute) signs the checkpoints that
 the admin's interval makes due.
@@ -8,12 +8,12 @@ the admin's interval makes due.
 
 from celery import shared_task
 
-from .services import audit_checkpoint, audit_seal, audit_seal_all
+from .services import audit_checkpoint, audit_seal_all, audit_seal_queued
 
 
 @shared_task(name="audit.seal")
 def audit_seal_task(chain_id: str) -> int:
-    return audit_seal(chain_id)
+    return audit_seal_queued(chain_id)
 
 
 @shared_task(name="audit.seal_sweep")

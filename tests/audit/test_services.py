@@ -147,6 +147,24 @@ class TestAuditSeal:
         assert [e.sequence for e in chain_of(CHAIN_UTARA)] == [1, 2, 3, 4]
         assert audit_verify().ok
 
+    def test_one_run_is_queued_per_chain_until_it_starts(
+        self, bontang, fresh_cache, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from paten.audit import tasks
+
+        queued = []
+        monkeypatch.setattr(tasks.audit_seal_task, "delay", queued.append)
+        with django_capture_on_commit_callbacks(execute=True):
+            for i in range(5):
+                audit_record(actor=None, action="bulk.event", kecamatan=UTARA, payload={"i": i})
+            audit_record(actor=None, action="bulk.event", kecamatan=SELATAN)
+        assert sorted(queued) == [CHAIN_UTARA, CHAIN_SELATAN]
+        # The queued run frees the slot before sealing: the next commit queues again.
+        assert tasks.audit_seal_task(CHAIN_UTARA) == 5
+        with django_capture_on_commit_callbacks(execute=True):
+            audit_record(actor=None, action="bulk.event", kecamatan=UTARA)
+        assert queued[2:] == [CHAIN_UTARA]
+
     def test_a_large_backlog_is_sealed_in_several_transactions(self, bontang):
         for i in range(7):
             audit_record(actor=None, action="bulk.event", payload={"i": i})
