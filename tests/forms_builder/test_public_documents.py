@@ -15,7 +15,7 @@ import pytest
 from forms_builder.pdf import result_pdf, result_placeholders
 from forms_builder.workflow import ApplicationState
 from paten.site.models import KecamatanOffice, SiteSettings
-from tests.conftest import need
+from tests.services import need
 
 from .factories import advance, submit
 

@@ -11,7 +11,7 @@ import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 
-from tests.conftest import redis_url
+from tests.services import redis_url
 
 ROOT = Path(__file__).resolve().parents[2]
 

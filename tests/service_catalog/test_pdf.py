@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import need
+from tests.services import need
 
 from .factories import MaklumatFactory, make_service
 

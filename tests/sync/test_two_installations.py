@@ -19,7 +19,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.services import IN_CI
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

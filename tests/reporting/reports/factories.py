@@ -23,7 +23,7 @@ from reporting.models import (
     ReportStatus,
 )
 from reporting.reports.services import report_run_request
-from tests.conftest import need
+from tests.services import need
 
 FEBRUARY = {"start": "2025-02-01", "end": "2025-02-28"}
 

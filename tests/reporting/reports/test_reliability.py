@@ -39,7 +39,7 @@ from celery import Celery
 
 from reporting.models import ReportKind, ReportRun, ReportStatus
 from reporting.reports.services import report_run_request
-from tests.conftest import redis_url
+from tests.services import redis_url
 
 pytestmark = [
     pytest.mark.integration,
