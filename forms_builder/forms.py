@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.contrib.forms.forms import BaseForm, FormBuilder
 
+from paten.keys import key_from_label
 from service_catalog.constants import DocumentForm
 
 from .constants import FieldType, RegionScope
@@ -443,7 +444,92 @@ class ApplicationFormBuilder(FormBuilder):
 
 
 class ServiceFormAdminForm(WagtailAdminModelForm):
-    """Checks across the fields of a ``ServiceForm`` before it is saved or published."""
+    """The admin form of a ``ServiceForm``: nobody types a technical key.
+
+    Each field's key is made from its label when the field is first saved; a file
+    field picks the service's required document by its name, and a condition picks
+    another field of the form by its label. Checks across the fields run before the
+    form is saved or published.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        formset = self.formsets.get("form_fields")
+        if formset is not None:
+            # Before any row is built, so that every row and the empty row added by the
+            # "Add" button get the lists.
+            formset.form = self._row_form_class(formset.form)
+
+    # -- Lists the rows choose from ---------------------------------------------
+    def _service(self):
+        from service_catalog.models import ServicePage
+
+        value = self.data.get(self.add_prefix("service")) if self.is_bound else None
+        if value is None:
+            value = self.initial.get("service") or getattr(self.instance, "service_id", None)
+        value = getattr(value, "pk", value)
+        if not str(value or "").isdigit():
+            return None
+        return ServicePage.objects.filter(pk=int(value)).first()
+
+    def _document_choices(self) -> list:
+        from service_catalog.models import RequiredDocument
+
+        service = self._service()
+        documents = RequiredDocument.objects.order_by("sort_order")
+        if service is not None:
+            rows = documents.filter(service=service).values_list("key", "name")
+            return [("", "---------"), *rows]
+        # No service chosen yet: every service's documents, grouped by service.
+        groups: dict[str, list] = {}
+        for title, key, name in documents.order_by("service__title", "sort_order").values_list(
+            "service__title", "key", "name"
+        ):
+            groups.setdefault(title, []).append((key, name))
+        return [("", "---------"), *groups.items()]
+
+    def _field_choices(self) -> list:
+        rows = []
+        if self.instance.pk is not None:
+            rows = [(field.key, field.label) for field in self.instance.form_fields.all()]
+        return [("", "---------"), *rows]
+
+    def _row_form_class(self, base):
+        documents = self._document_choices()
+        fields = self._field_choices()
+
+        class RowForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, choices in (
+                    ("required_document_key", documents),
+                    ("condition_field", fields),
+                ):
+                    if name not in self.fields:
+                        continue
+                    current = self.initial.get(name) or getattr(self.instance, name, "")
+                    options = list(choices)
+                    if current and current not in _choice_values(options):
+                        options.append((current, current))
+                    field = self.fields[name]
+                    field.widget = forms.Select(choices=options)
+                    field.widget.is_required = False
+
+        RowForm.__name__ = base.__name__
+        return RowForm
+
+    # -- Checks and keys ------------------------------------------------------
+    def _assign_keys(self, rows) -> None:
+        """A key for each new field, from its label and unique within the form; a field
+        that has a key keeps it whatever its label becomes (applications store their
+        answers under it)."""
+        taken = {form.instance.key for form in rows if form.instance.key}
+        for form in rows:
+            if not form.instance.key:
+                form.instance.key = key_from_label(
+                    form.cleaned_data.get("label") or "", taken=taken, fallback="isian"
+                )
+                taken.add(form.instance.key)
 
     def clean(self):
         cleaned = super().clean()
@@ -455,9 +541,10 @@ class ServiceFormAdminForm(WagtailAdminModelForm):
             for form in formset.forms
             if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+        self._assign_keys(rows)
         specs = [
             {
-                "key": form.cleaned_data.get("key"),
+                "key": form.instance.key,
                 "label": form.cleaned_data.get("label"),
                 "type": form.cleaned_data.get("field_type"),
                 "choices": form.cleaned_data.get("choices"),
@@ -474,16 +561,24 @@ class ServiceFormAdminForm(WagtailAdminModelForm):
             for form in rows
         ]
         service = cleaned.get("service") or getattr(self.instance, "service", None)
-        document_keys = (
-            list(service.required_documents.values_list("key", flat=True)) if service else []
-        )
-        errors = form_schema_errors(specs=specs, document_keys=document_keys)
+        documents = dict(service.required_documents.values_list("key", "name")) if service else {}
+        errors = form_schema_errors(specs=specs, document_keys=documents)
         row_by_key = {}
         for form in rows:
-            row_by_key.setdefault(form.cleaned_data.get("key"), form)
+            row_by_key.setdefault(form.instance.key, form)
         for key, attribute, message in errors:
             row = row_by_key.get(key)
             if row is not None and attribute in row.fields and attribute in row.cleaned_data:
                 row.add_error(attribute, message)
             self.add_error(None, message)
         return cleaned
+
+
+def _choice_values(choices) -> set:
+    values = set()
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            values.update(v for v, _label in label)
+        else:
+            values.add(value)
+    return values

@@ -344,11 +344,13 @@ def form_schema_errors(*, specs: list[dict], document_keys) -> list[tuple[str, s
     The attribute names the ``FormField`` attribute to show the message on.
 
     ``specs`` are ``FormField.as_spec()`` dicts in order; ``document_keys`` are the keys
-    of the service's required documents. Checks: unique keys, choices for choice
+    of the service's required documents (a ``{key: name}`` mapping names them in the
+    messages). Checks: unique keys, choices for choice
     types, conditions naming another existing field without cycles, file fields bound
     to an existing required document, at most one file field per document.
     """
     errors: list[tuple[str, str, str]] = []
+    names = dict(document_keys) if isinstance(document_keys, dict) else {}
     document_keys = set(document_keys)
     by_key: dict[str, dict] = {}
     for spec in specs:
@@ -375,7 +377,11 @@ def form_schema_errors(*, specs: list[dict], document_keys) -> list[tuple[str, s
                             "The file field “%(label)s” must name a required document of "
                             "this service (one of: %(keys)s)."
                         )
-                        % {"label": label, "keys": ", ".join(sorted(document_keys)) or "-"},
+                        % {
+                            "label": label,
+                            "keys": ", ".join(sorted(names.get(k, k) for k in document_keys))
+                            or "-",
+                        },
                     )
                 )
             elif doc in seen_documents:
@@ -383,7 +389,8 @@ def form_schema_errors(*, specs: list[dict], document_keys) -> list[tuple[str, s
                     (
                         key,
                         "required_document_key",
-                        _("The document “%(doc)s” already has a file field.") % {"doc": doc},
+                        _("The document “%(doc)s” already has a file field.")
+                        % {"doc": names.get(doc, doc)},
                     )
                 )
             seen_documents.add(doc)

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from paten.keys import key_from_label
+
 from .constants import FILE_TYPE_CHOICES
 from .durations import office_minutes, steps_fit_total
 
@@ -52,16 +54,24 @@ class ServicePageForm(WagtailAdminPageForm):
                 )
                 % {"minutes": round(needed)},
             )
-        keys = [
-            form.cleaned_data.get("key")
+        self._assign_document_keys()
+        return cleaned
+
+    def _assign_document_keys(self) -> None:
+        """Give each new required document a key made from its name, unique within the
+        service; a document that has one keeps it, whatever its name becomes."""
+        forms = [
+            form
             for form in self.formsets["required_documents"].forms
             if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        duplicates = sorted({k for k in keys if k and keys.count(k) > 1})
-        if duplicates:
-            self.add_error(
-                None,
-                _("Each required document needs its own key; repeated: %(keys)s")
-                % {"keys": ", ".join(duplicates)},
-            )
-        return cleaned
+        taken = {form.instance.key for form in forms if form.instance.key}
+        for form in forms:
+            if not form.instance.key:
+                form.instance.key = key_from_label(
+                    form.cleaned_data.get("name") or "",
+                    taken=taken,
+                    max_length=60,
+                    fallback="dokumen",
+                )
+                taken.add(form.instance.key)

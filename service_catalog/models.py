@@ -30,6 +30,7 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalKey
 
+from paten.keys import key_from_label
 from paten.regions.constants import RegionLevel
 from paten.workdays.constants import DurationUnit
 
@@ -561,7 +562,11 @@ class RequiredDocument(Orderable):
     key = models.SlugField(
         _("key"),
         max_length=60,
-        help_text=_("Stable key for forms and imports, e.g. ktp. Never change it once used."),
+        blank=True,
+        help_text=_(
+            "Made from the document's name when it is first saved and kept afterwards: "
+            "application forms and imports refer to it."
+        ),
     )
     name = models.CharField(_("document"), max_length=255)
     form = models.CharField(
@@ -589,8 +594,9 @@ class RequiredDocument(Orderable):
         validators=[MinValueValidator(1), MaxValueValidator(50)],
     )
 
+    # No key panel: the key is generated (``ServicePageForm`` and ``save``), never typed.
     panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("key")]),
+        FieldPanel("name"),
         FieldRowPanel([FieldPanel("form"), FieldPanel("copies"), FieldPanel("is_mandatory")]),
         FieldPanel("condition"),
         FieldRowPanel(
@@ -610,6 +616,18 @@ class RequiredDocument(Orderable):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            taken = (
+                RequiredDocument.objects.filter(service_id=self.service_id)
+                .exclude(pk=self.pk)
+                .values_list("key", flat=True)
+                if self.service_id
+                else ()
+            )
+            self.key = key_from_label(self.name, taken=taken, max_length=60, fallback="dokumen")
+        super().save(*args, **kwargs)
 
     def clean(self):
         if not self.is_mandatory and not self.condition.strip():

@@ -4,8 +4,9 @@ A ``ServiceForm`` (one per service) is a Wagtail snippet with drafts and revisio
 its ``FormField`` rows build on Wagtail's ``AbstractFormField``. Publishing it
 snapshots the fields into a ``FormVersion``; every application keeps the version it
 was filled with, so renaming or removing a field later never breaks an old one.
-Fields are keyed by an explicit, stable ``key`` (not by a name derived from the
-label, Wagtail's default).
+Fields are keyed by a stable ``key`` made from the label when the field is first
+saved (``paten.keys``) and never changed afterwards, so renaming a field keeps the
+data of earlier applications under the same key.
 """
 
 import uuid
@@ -21,6 +22,8 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+
+from paten.keys import key_from_label
 
 from ..constants import FieldType, RegionScope
 from ..forms import ApplicationFormBuilder, ServiceFormAdminForm
@@ -88,8 +91,12 @@ class FormField(AbstractFormField):
     key = models.CharField(
         _("key"),
         max_length=50,
+        blank=True,
         validators=[key_validator],
-        help_text=_("Stable name stored with each application, e.g. nik_pemohon. Never reuse it."),
+        help_text=_(
+            "Made from the label when the field is first saved and kept afterwards: "
+            "applications store their answers under it."
+        ),
     )
     field_type = models.CharField(_("field type"), max_length=16, choices=FieldType.choices)
     section = models.CharField(
@@ -105,14 +112,14 @@ class FormField(AbstractFormField):
         _("show only when field"),
         max_length=50,
         blank=True,
-        help_text=_("Key of another field of this form."),
+        help_text=_("Another field of this form (a field added just now: save a draft first)."),
     )
     condition_value = models.CharField(_("has the value"), max_length=255, blank=True)
     required_document_key = models.CharField(
         _("required document"),
         max_length=60,
         blank=True,
-        help_text=_("For a file field: the key of the service's required document it uploads."),
+        help_text=_("For a file field: the service's required document it uploads."),
     )
     region_scope = models.CharField(
         _("region choices"),
@@ -131,8 +138,10 @@ class FormField(AbstractFormField):
         ),
     )
 
+    # No key panel: the key is generated (``ServiceFormAdminForm`` and ``save``); the
+    # condition and the document are chosen from lists the admin form fills.
     panels = [
-        FieldRowPanel([FieldPanel("label"), FieldPanel("key"), FieldPanel("field_type")]),
+        FieldRowPanel([FieldPanel("label"), FieldPanel("field_type")]),
         FieldRowPanel([FieldPanel("required"), FieldPanel("personal")]),
         FieldRowPanel([FieldPanel("section"), FieldPanel("step")]),
         FieldPanel("help_text"),
@@ -153,7 +162,16 @@ class FormField(AbstractFormField):
         ]
 
     def save(self, *args, **kwargs):
-        # The stored name is the explicit key, never one derived from the label.
+        if not self.key:
+            taken = (
+                FormField.objects.filter(form_id=self.form_id)
+                .exclude(pk=self.pk)
+                .values_list("key", flat=True)
+                if self.form_id
+                else ()
+            )
+            self.key = key_from_label(self.label, taken=taken, fallback="isian")
+        # The stored name is the key, never one derived again from a later label.
         self.clean_name = self.key
         # Personal data by default: a new field that names a person is marked, and an
         # identity number always is (personal_data.py, UU 27/2022 Pasal 4).

@@ -79,11 +79,9 @@ def test_service_written_approved_and_found(sign_in, browser, live_server, setup
     add_inline(
         page,
         "required_documents",
-        {"key": "pengantar", "name": "Surat pengantar RT", "form": "asli"},
+        {"name": "Surat pengantar RT", "form": "asli"},
     )
-    add_inline(
-        page, "required_documents", {"key": "ktp", "name": "Fotokopi KTP", "form": "fotokopi"}
-    )
+    add_inline(page, "required_documents", {"name": "Fotokopi KTP", "form": "fotokopi"})
     add_inline(
         page,
         "procedure_steps",

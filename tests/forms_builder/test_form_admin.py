@@ -31,9 +31,9 @@ def pemda_client(client, bontang):
 
 
 def _row(key, field_type="singleline", **extra):
+    """A posted field row; nobody types a key: the label "Nik pemohon" makes nik_pemohon."""
     return {
-        "label": extra.pop("label", key.capitalize()),
-        "key": key,
+        "label": extra.pop("label", key.replace("_", " ").capitalize()),
         "field_type": field_type,
         "required": extra.pop("required", "on"),
         "section": "",
@@ -93,7 +93,6 @@ class TestCreateAndPublish:
     @pytest.mark.parametrize(
         ("rows", "message"),
         [
-            ([_row("nama"), _row("nama", label="Nama lagi")], "dipakai dua kali"),
             (
                 [_row("berkas", "file", required_document_key="tidak_ada")],
                 "harus menyebut persyaratan",
@@ -140,6 +139,7 @@ class TestCreateAndPublish:
         version = FormVersion.objects.current_for(service)
         assert version.number == 3
         assert version.schema[0]["label"] == "Nama lengkap"
+        assert version.schema[0]["key"] == "nama"  # renaming keeps the key
 
 
 class TestViews:
@@ -211,7 +211,7 @@ class TestPersonalDataMark:
         assert response.status_code == 302, response.context["form"].errors
         schema = FormVersion.objects.current_for(service).schema
         assert {s["key"]: s["personal"] for s in schema} == {
-            "nama_pemohon": True,
+            "nama_lengkap": True,
             "keperluan": False,
         }
 
@@ -239,3 +239,49 @@ class TestPersonalDataMark:
         assert response.status_code == 302, response.context["form"].errors
         schema = FormVersion.objects.current_for(service).schema
         assert {s["key"]: s["personal"] for s in schema} == {"nama": False, "catatan": True}
+
+
+class TestNothingTyped:
+    """Keys are made from labels; documents and conditions are chosen from lists."""
+
+    def test_the_editor_offers_lists_and_no_key_box(self, admin_client, service):
+        service_form = service_form_create(service, [form_field("status", "radio")])
+        html = admin_client.get(reverse(EDIT, args=[service_form.pk])).content.decode()
+        assert 'name="form_fields-__prefix__-key"' not in html
+        assert 'name="form_fields-0-key"' not in html
+        documents = dict(service.required_documents.values_list("key", "name"))
+        assert documents
+        for key, name in documents.items():
+            # The empty row the "Add" button copies lists the documents by name.
+            assert f'<option value="{key}">{name}</option>' in html
+        assert '<option value="status">Status</option>' in html
+
+    def test_a_new_form_lists_the_preselected_service_documents(self, admin_client, service):
+        html = admin_client.get(reverse(ADD), {"service": service.pk}).content.decode()
+        for key, name in service.required_documents.values_list("key", "name"):
+            assert f'<option value="{key}">{name}</option>' in html
+
+    def test_keys_come_from_labels_and_stay_unique(self, admin_client, service):
+        document = service.required_documents.order_by("sort_order").first()
+        rows = [
+            _row("x", label="Nama lengkap"),
+            _row("x", label="Nama lengkap"),
+            _row("x", "file", label="Surat pengantar", required_document_key=document.key),
+        ]
+        response = admin_client.post(
+            reverse(ADD), _post(service, rows, **{"action-publish": "action-publish"})
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        schema = FormVersion.objects.current_for(service).schema
+        assert [s["key"] for s in schema] == ["nama_lengkap", "nama_lengkap_2", "surat_pengantar"]
+        assert schema[2]["required_document_key"] == document.key
+
+    def test_a_file_field_without_a_document_names_the_documents(self, admin_client, service):
+        rows = [_row("x", "file", label="Berkas", required_document_key="tidak_ada")]
+        response = admin_client.post(
+            reverse(ADD), _post(service, rows, **{"action-publish": "action-publish"})
+        )
+        assert response.status_code == 200
+        message = " ".join(str(e) for e in response.context["form"].non_field_errors())
+        for name in service.required_documents.values_list("name", flat=True):
+            assert name in message

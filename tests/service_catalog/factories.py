@@ -180,8 +180,14 @@ def catalog_index() -> ServiceIndexPage:
     return ServiceIndexPage.objects.get(pk=index.pk)
 
 
-def service_post_data(*, total=(1, "hours"), steps=((20, "minutes"), (30, "minutes"))):
-    """The admin editor's POST for a new service (one document, two steps)."""
+def service_post_data(
+    *, total=(1, "hours"), steps=((20, "minutes"), (30, "minutes")), documents=None, initial=0
+):
+    """The admin editor's POST for a new service (one document, two steps).
+
+    ``documents`` are the required-document rows (no key: the editor generates it);
+    ``initial`` counts the rows that exist already (they carry their ``id``)."""
+    documents = documents or [{"name": "KTP", "form": "fotokopi"}]
     category = ServiceCategoryFactory()
     instrument = LegalInstrumentFactory()
     return nested_form_data(
@@ -207,15 +213,10 @@ def service_post_data(*, total=(1, "hours"), steps=((20, "minutes"), (30, "minut
             "performance_evaluation": rich_text(""),
             "required_documents": inline_formset(
                 [
-                    {
-                        "key": "ktp",
-                        "name": "KTP",
-                        "form": "fotokopi",
-                        "copies": 1,
-                        "is_mandatory": "on",
-                        "max_file_size_mb": 5,
-                    },
-                ]
+                    {"copies": 1, "is_mandatory": "on", "max_file_size_mb": 5, **row}
+                    for row in documents
+                ],
+                initial=initial,
             ),
             "procedure_steps": inline_formset(
                 [

@@ -275,3 +275,68 @@ def test_accepted_file_types_are_ticked_not_typed(admin_client, kecamatan):
     created = ServicePage.objects.get(code="baru")
     revision = created.get_latest_revision_as_object()
     assert [d.accepted_file_types for d in revision.required_documents.all()] == [["pdf", "jpg"]]
+
+
+class TestDocumentKeys:
+    """Required documents get their key from their name; nobody types one."""
+
+    def _add(self, admin_client, documents):
+        from service_catalog.models import ServicePage
+
+        from .factories import service_post_data
+
+        index = make_service(code="skd").get_parent()
+        url = reverse("wagtailadmin_pages:add", args=["service_catalog", "servicepage", index.pk])
+        data = {**service_post_data(documents=documents), "action-submit": "1"}
+        response = admin_client.post(url, data)
+        assert response.status_code == 302, response.context["form"].errors
+        return ServicePage.objects.get(code="baru")
+
+    def test_the_editor_has_no_key_box(self, admin_client, kecamatan):
+        index = make_service(code="skd").get_parent()
+        url = reverse("wagtailadmin_pages:add", args=["service_catalog", "servicepage", index.pk])
+        html = admin_client.get(url).content.decode()
+        assert 'name="required_documents-__prefix__-name"' in html
+        assert 'name="required_documents-__prefix__-key"' not in html
+
+    def test_keys_are_made_from_names_and_unique(self, admin_client, kecamatan):
+        service = self._add(
+            admin_client,
+            [
+                {"name": "Surat pengantar RT/RW", "form": "asli"},
+                {"name": "Surat pengantar RT/RW", "form": "fotokopi"},
+                {"name": "2 lembar pas foto", "form": "asli"},
+            ],
+        )
+        keys = list(service.required_documents.order_by("sort_order").values_list("key", flat=True))
+        assert keys == [
+            "surat_pengantar_rtrw",
+            "surat_pengantar_rtrw_2",
+            "dokumen_2_lembar_pas_foto",
+        ]
+
+    def test_a_renamed_document_keeps_its_key(self, admin_client, kecamatan):
+        from .factories import service_post_data
+
+        service = self._add(admin_client, [{"name": "KTP", "form": "fotokopi"}])
+        document = service.required_documents.get()
+        assert document.key == "ktp"
+        data = {
+            **service_post_data(
+                documents=[
+                    {"id": document.pk, "name": "Kartu Tanda Penduduk elektronik", "form": "asli"},
+                    {"name": "KTP", "form": "fotokopi"},
+                ],
+                initial=1,
+            ),
+            "code": "baru",
+        }
+        edit = reverse("wagtailadmin_pages:edit", args=[service.pk])
+        response = admin_client.post(edit, data)
+        assert response.status_code == 302, response.context["form"].errors
+        service.refresh_from_db()
+        revision = service.get_latest_revision_as_object()
+        assert [(d.name, d.key) for d in revision.required_documents.all()] == [
+            ("Kartu Tanda Penduduk elektronik", "ktp"),
+            ("KTP", "ktp_2"),
+        ]
