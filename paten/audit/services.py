@@ -159,6 +159,24 @@ def audit_seal_queued(chain_id: str) -> int:
     return audit_seal(chain_id)
 
 
+#: A function ``(kecamatan code or None) -> chain id or None`` that an app above the
+#: audit app registers to send this installation's events to another chain (an offline
+#: instance writes every event into its own ``instance:<id>`` chain). None: the default.
+_chain_router = None
+
+
+def audit_chain_router_set(router) -> None:
+    """Register the function choosing the chain of events recorded without ``chain``
+    (``None`` restores the default: the kecamatan's chain, or ``pemda``)."""
+    global _chain_router
+    _chain_router = router
+
+
+def _default_chain(kecamatan_code: str | None) -> str:
+    routed = _chain_router(kecamatan_code) if _chain_router is not None else None
+    return routed or chain_key_for(kecamatan_code)
+
+
 def audit_record(
     *,
     actor,
@@ -177,7 +195,8 @@ def audit_record(
     ``actor`` is a user or None (system); an anonymous user counts as None.
     ``kecamatan`` is a kecamatan ``Region`` or its code; it chooses the chain
     (``kecamatan:<code>``, or ``pemda`` when there is none) unless ``chain`` names
-    another one (an offline instance's ``instance:<id>``). Pemda-wide events are shown
+    another one, or the registered router sends every event elsewhere (an offline
+    instance: ``instance:<id>``, see ``audit_chain_router_set``). Pemda-wide events are shown
     only to pemda-wide users. ``payload`` must be JSON-serialisable with
     ``DjangoJSONEncoder`` (dates, decimals and UUIDs become strings).
     """
@@ -189,7 +208,7 @@ def audit_record(
     payload = json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder, allow_nan=False))
     kecamatan_code = _kecamatan_code(kecamatan)
     event = AuditEvent(
-        chain=chain or chain_key_for(kecamatan_code),
+        chain=chain or _default_chain(kecamatan_code),
         timestamp=timezone.now(),
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "",
@@ -539,6 +558,33 @@ def audit_verify(*, chunk_size: int = 2000, checkpoints: list[str] | None = None
     )
 
 
+# -- reading a chain (export, the sync's audit segment) ----------------------------------
+
+
+def audit_chain_head(chain_id: str) -> tuple[int, str]:
+    """``(size, head hash)`` of the chain's sealed events (``(0, GENESIS_HASH)`` if none)."""
+    return _sealed_head(chain_id)
+
+
+def audit_chain_lines(chain_id: str, *, after: int = 0, upto: int | None = None, chunk_size=2000):
+    """The chain's sealed events with ``after < sequence <= upto`` in order, each as the
+    hashed document plus ``prev_hash`` and ``hash`` (the ``audit_export`` line)."""
+    labels = _ContentTypeLabels()
+    queryset = AuditEvent.objects.filter(chain=chain_id, sequence__isnull=False, sequence__gt=after)
+    if upto is not None:
+        queryset = queryset.filter(sequence__lte=upto)
+    rows = (
+        queryset.order_by("sequence")
+        .values_list("sequence", "prev_hash", "hash", *_VALUE_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )
+    for sequence, prev_hash, stored_hash, *values in rows:
+        line = _document(tuple(values), sequence, labels)
+        line["prev_hash"] = prev_hash
+        line["hash"] = stored_hash
+        yield line
+
+
 # -- export -----------------------------------------------------------------------------
 
 
@@ -551,7 +597,6 @@ def audit_export(directory, *, chunk_size: int = 2000) -> list[tuple]:
     (a line: the hashed document plus ``prev_hash`` and ``hash``), and every stored
     checkpoint to ``checkpoints.txt``. Returns ``(path, count)`` per file."""
     directory.mkdir(parents=True, exist_ok=True)
-    labels = _ContentTypeLabels()
     written = []
     chain_ids = sorted(
         AuditEvent.objects.filter(sequence__isnull=False)
@@ -561,18 +606,9 @@ def audit_export(directory, *, chunk_size: int = 2000) -> list[tuple]:
     )
     for chain_id in chain_ids:
         path = directory / export_file_name(chain_id)
-        rows = (
-            AuditEvent.objects.filter(chain=chain_id, sequence__isnull=False)
-            .order_by("sequence")
-            .values_list("sequence", "prev_hash", "hash", *_VALUE_FIELDS)
-            .iterator(chunk_size=chunk_size)
-        )
         count = 0
         with path.open("w", encoding="utf-8") as handle:
-            for sequence, prev_hash, stored_hash, *values in rows:
-                line = _document(tuple(values), sequence, labels)
-                line["prev_hash"] = prev_hash
-                line["hash"] = stored_hash
+            for line in audit_chain_lines(chain_id, chunk_size=chunk_size):
                 handle.write(json.dumps(line, sort_keys=True, ensure_ascii=False) + "\n")
                 count += 1
         written.append((path, count))

@@ -8,6 +8,9 @@ class SyncConfig(AppConfig):
     verbose_name = _("Offline sync")
 
     def ready(self):
-        from . import signals
+        from paten.audit.services import audit_chain_router_set
+
+        from . import identity, signals
 
         signals.connect()
+        audit_chain_router_set(identity.audit_chain_for)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from . import codec, registry
+from . import audit_segment, codec, registry
 from .constants import BundleKind, BundleStatus, Direction
 from .container import BundleWriter
 from .models import BundleLog, OutboxRecord, Peer
@@ -258,6 +258,13 @@ def bundle_export(
                 if progress:
                     progress(done)
             files = _add_files(writer, peer=peer, counter_from=counter_from, upto=counter["value"])
+            audit = (
+                audit_segment.segment_add(
+                    writer, central=peer, instance_id=me.installation_id, resend=resend
+                )
+                if kind == BundleKind.UP
+                else None
+            )
             counts = {}
             for scan in scans:
                 if scan.count:
@@ -272,11 +279,14 @@ def bundle_export(
                     "sequence": peer.in_sequence,
                     "hash": peer.in_hash,
                     "counter": peer.in_counter,
+                    # At the central: how much of the instance's audit chain it accepted.
+                    **({"audit_size": peer.audit_size} if kind != BundleKind.UP else {}),
                 },
                 "created_at": codec.plain(now),
                 "final": final,
                 "records": counts,
                 "files": files,
+                **({"audit": audit} if audit is not None else {}),
                 **(extra or {}),
             }
             bundle_hash = writer.finish(manifest)
@@ -287,7 +297,11 @@ def bundle_export(
         peer.out_hash = bundle_hash
         peer.out_counter = counter["value"]
         peer.out_sent_counter = counter["value"]
-        peer.save(update_fields=["out_sequence", "out_hash", "out_counter", "out_sent_counter"])
+        update_fields = ["out_sequence", "out_hash", "out_counter", "out_sent_counter"]
+        if audit is not None:
+            audit_segment.segment_sent(peer, audit)
+            update_fields += ["audit_size", "audit_head"]
+        peer.save(update_fields=update_fields)
         log = BundleLog.objects.create(
             peer=peer,
             direction=Direction.OUT,

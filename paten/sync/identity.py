@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from .constants import InstallationRole, PeerStatus
 
-_CACHE_KEY = "paten-sync:ownership:v1"
+_CACHE_KEY = "paten-sync:ownership:v2"
 # Kept until something changes ownership (``ownership_changed``), not for a while:
 # every write asks, and a guard must not cost a query now and then.
 _CACHE_SECONDS = None
@@ -41,6 +41,7 @@ class Ownership:
     handed_back: bool
     offline: frozenset[str]
     tracking_prefix: str = ""
+    installation_id: str = ""
 
 
 def ownership() -> Ownership:
@@ -57,6 +58,7 @@ def ownership() -> Ownership:
             handed_back=me.handed_back_at is not None,
             offline=frozenset(),
             tracking_prefix=me.tracking_prefix,
+            installation_id=str(me.installation_id),
         )
     else:
         codes = Peer.objects.filter(
@@ -75,6 +77,22 @@ def ownership() -> Ownership:
 def tracking_prefix() -> str:
     """The prefix of the tracking codes this installation issues ("" at the central)."""
     return ownership().tracking_prefix
+
+
+def instance_audit_chain(installation_id) -> str:
+    """The audit chain of an offline instance: no other installation writes to it."""
+    from paten.audit.models import CHAIN_INSTANCE
+
+    return f"{CHAIN_INSTANCE}:{installation_id}"
+
+
+def audit_chain_for(kecamatan_code: str | None) -> str | None:
+    """The audit router (``audit_chain_router_set``): at an enrolled instance every event
+    goes into the instance's own chain; elsewhere the audit app's default."""
+    own = ownership()
+    if own.is_instance and own.installation_id:
+        return instance_audit_chain(own.installation_id)
+    return None
 
 
 def ownership_changed() -> None:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from . import codec, container, guards, identity, keys, registry
+from . import audit_segment, codec, container, guards, identity, keys, registry
 from .constants import (
     AnomalyKind,
     BundleKind,
@@ -357,6 +357,7 @@ def _after_apply(bundle: VerifiedBundle, *, peer: Peer, log: BundleLog) -> None:
         peer.acked_sequence = int(ack["sequence"])
         peer.acked_hash = ack.get("hash") or ""
         peer.acked_counter = int(ack.get("counter") or 0)
+        peer.audit_acked_size = int(ack.get("audit_size") or 0)
     if manifest.get("final") and peer.role == InstallationRole.INSTANCE:
         peer.status = PeerStatus.RETURNED
         peer.returned_at = timezone.now()
@@ -384,10 +385,22 @@ def apply_bundle(
     counts: dict[str, int] = {}
     kecamatan = bundle.manifest.get("kecamatan")
     now = timezone.now()
+    segment = (
+        audit_segment.SegmentApplier(
+            peer=peer, manifest=bundle.manifest, log=log, portable=portable
+        )
+        if kind == BundleKind.UP
+        else None
+    )
     with guards.importing():
         for member in container.open_members(bundle, private=keys.encryption_key()):
             if member.kind == "file":
                 _store_blob(member)
+                continue
+            if member.label == audit_segment.LABEL:
+                if segment is None or segment.seen != segment.start:
+                    raise BundleRefused(Refusal.MALFORMED, f"unexpected {member.name}")
+                _apply_segment(segment, member)
                 continue
             spec = _next_spec(expected, member.label)
             applier = (
@@ -428,12 +441,26 @@ def apply_bundle(
             counts[spec.name] = applier.count
             if progress:
                 progress(state["done"], total)
+    if segment is not None:
+        segment.finish()
     _reset_sequences(expected)
     if any(s.group == registry.CONFIGURATION for s in expected) and counts:
         from .services import after_configuration_import
 
         after_configuration_import()
     return counts
+
+
+def _apply_segment(segment: audit_segment.SegmentApplier, member: container.Member) -> None:
+    batch = []
+    for line in container.lines(member.chunks):
+        if line.strip():
+            batch.append(audit_segment.parse_line(line))
+        if len(batch) >= CHUNK:
+            segment.apply(batch)
+            batch = []
+    if batch:
+        segment.apply(batch)
 
 
 def _next_spec(expected: list[registry.Spec], name: str) -> registry.Spec:

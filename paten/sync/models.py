@@ -120,9 +120,13 @@ class Peer(models.Model):
     in_counter = models.PositiveBigIntegerField(default=0)
     last_received_at = models.DateTimeField(_("last bundle received"), null=True, blank=True)
     last_claimed_at = models.DateTimeField(_("last bundle made (its clock)"), null=True, blank=True)
-    # The instance's audit chain as accepted so far (size and head hash).
+    # The instance's audit chain (docs/sync.md §7). At the central: the size and head
+    # accepted so far, and the instance's signed checkpoint of them. At an instance: the
+    # size and head sent so far, and the size the central acknowledged.
     audit_size = models.PositiveBigIntegerField(default=0)
     audit_head = models.CharField(max_length=64, blank=True)
+    audit_checkpoint = models.TextField(_("audit checkpoint"), blank=True)
+    audit_acked_size = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("sync partner")

@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from forms_builder.models import Application
-from paten.sync import codec, identity, keys, registry
+from paten.audit.verify_export import GENESIS_HASH, checkpoint_text, event_hash, sign_note
+from paten.sync import audit_segment, codec, identity, keys, registry
 from paten.sync.constants import BundleStatus, InstallationRole, PeerStatus, Refusal
 from paten.sync.container import BundleWriter
 from paten.sync.imports import bundle_import
@@ -42,6 +43,63 @@ class Laptop:
         )
         identity.ownership_changed()
         self.hashes = {0: ""}
+        # The laptop's audit chain (export lines) and how much of it was sent.
+        self.events: list[dict] = []
+        self.audit_sent = 0
+
+    @property
+    def chain(self) -> str:
+        return audit_segment.chain_of(self.peer.id)
+
+    def record(self, count: int, *, kecamatan=None, at="2026-12-01T00:30:00.000000Z") -> None:
+        """``count`` more events in the laptop's audit chain, sealed as its sealer would."""
+        for _n in range(count):
+            head = self.events[-1]["hash"] if self.events else GENESIS_HASH
+            line = {
+                "id": str(uuid.uuid4()),
+                "chain": self.chain,
+                "sequence": len(self.events) + 1,
+                "timestamp": at,
+                "actor": "",
+                "action": "applications.submitted",
+                "target_type": "",
+                "target_id": "",
+                "kecamatan": kecamatan or self.peer.kecamatan_id,
+                "payload": {"n": len(self.events) + 1},
+            }
+            line["prev_hash"] = head
+            line["hash"] = event_hash(head, line)
+            self.events.append(line)
+
+    def rewrite(self, sequence: int, payload: dict) -> None:
+        """Change event ``sequence`` and recompute every later hash (a careful forger)."""
+        self.events[sequence - 1]["payload"] = payload
+        head = self.events[sequence - 2]["hash"] if sequence > 1 else GENESIS_HASH
+        for line in self.events[sequence - 1 :]:
+            line["prev_hash"] = head
+            line["hash"] = head = event_hash(head, line)
+
+    def checkpoint(self, size: int, head: str) -> str:
+        name = audit_segment.key_name(self.peer.id)
+        text = checkpoint_text(f"{name}/{self.chain}", size, head)
+        return sign_note(
+            text, name, lambda m: (keys.raw_public(self.signing), self.signing.sign(m))
+        )
+
+    def _audit(self, writer, audit_from):
+        start = self.audit_sent if audit_from is None else audit_from
+        lines = self.events[start:]
+        if lines:
+            writer.add_records(audit_segment.LABEL, [codec.canonical(x) + b"\n" for x in lines])
+        head = self.events[-1]["hash"] if self.events else GENESIS_HASH
+        self.audit_sent = len(self.events)
+        return {
+            "chain": self.chain,
+            "from": start,
+            "to": len(self.events),
+            "head": head,
+            "checkpoint": self.checkpoint(len(self.events), head),
+        }
 
     def bundle(
         self,
@@ -53,6 +111,7 @@ class Laptop:
         records=None,
         signing=None,
         created_at="2026-12-01T01:00:00.000000+00:00",
+        audit_from=None,
     ):
         previous = sequence - 1 if previous is None else previous
         writer = BundleWriter(
@@ -67,6 +126,7 @@ class Laptop:
             receiver=keys.x25519_public(keys.encryption_public_b64()),
             signing_key=signing or self.signing,
         )
+        audit = self._audit(writer, audit_from)
         counts = {}
         for name, lines in (records or {}).items():
             counts[name] = writer.add_records(name, [codec.canonical(x) + b"\n" for x in lines])
@@ -80,6 +140,7 @@ class Laptop:
                 "final": False,
                 "records": counts,
                 "files": 0,
+                "audit": audit,
             }
         )
         self.hashes[sequence] = bundle_hash
@@ -308,3 +369,108 @@ class TestAnomalies:
         assert _status(tmp_path / "2.paten").status == BundleStatus.APPLIED
         anomaly = SyncAnomaly.objects.get()
         assert (anomaly.kind, anomaly.key) == (AnomalyKind.BACKDATED, new_id)
+
+
+class TestAuditSegment:
+    """The instance's audit chain travels up and must extend what was accepted before."""
+
+    def _chain_size(self, laptop):
+        from paten.audit.models import AuditEvent
+
+        return AuditEvent.objects.filter(chain=laptop.chain).count()
+
+    def test_the_segment_is_appended_to_the_instance_chain_and_verifies(self, laptop, tmp_path):
+        from paten.audit.services import audit_verify
+
+        laptop.record(3)
+        outcome = _status(laptop.bundle(tmp_path / "1.paten", 1))
+        assert outcome.status == BundleStatus.APPLIED, outcome.message
+        laptop.peer.refresh_from_db()
+        assert (laptop.peer.audit_size, laptop.peer.audit_head) == (3, laptop.events[-1]["hash"])
+        assert laptop.peer.audit_checkpoint.startswith(
+            f"{audit_segment.key_name(laptop.peer.id)}/{laptop.chain}\n3\n"
+        )
+        laptop.record(2)
+        assert _status(laptop.bundle(tmp_path / "2.paten", 2)).status == BundleStatus.APPLIED
+        result = audit_verify()
+        assert result.ok, result.problems
+        assert result.chains[laptop.chain] == 5
+
+    def test_a_resend_repeating_accepted_events_is_accepted(self, laptop, tmp_path):
+        laptop.record(2)
+        assert _status(laptop.bundle(tmp_path / "1.paten", 1)).status == BundleStatus.APPLIED
+        laptop.record(1)
+        outcome = _status(laptop.bundle(tmp_path / "2.paten", 2, audit_from=0))
+        assert outcome.status == BundleStatus.APPLIED, outcome.message
+        assert self._chain_size(laptop) == 3
+
+    @pytest.mark.parametrize("audit_from", [None, 0], ids=["delta", "full_resend"])
+    def test_history_rewritten_after_a_sync_refuses_the_next_bundle_whole(
+        self, laptop, tmp_path, service, selatan, audit_from
+    ):
+        laptop.record(3)
+        assert _status(laptop.bundle(tmp_path / "1.paten", 1)).status == BundleStatus.APPLIED
+        # At the laptop, event 2 is changed and every later hash recomputed.
+        laptop.rewrite(2, {"n": "changed"})
+        laptop.record(1)
+        here = submit(service, selatan)
+        new_id = str(uuid.uuid4())
+        lines = _application_lines(
+            here, id=new_id, kecamatan_id="64.74.01", tracking_code="00AAAAAAAA0"
+        )
+        refused = _status(
+            laptop.bundle(
+                tmp_path / "2.paten",
+                2,
+                records={"forms_builder.application": lines},
+                audit_from=audit_from,
+            )
+        )
+        assert (refused.status, refused.reason) == (BundleStatus.REFUSED, Refusal.AUDIT_REWRITTEN)
+        assert "ditulis ulang" in refused.message
+        assert not Application.objects.filter(pk=new_id).exists()
+        laptop.peer.refresh_from_db()
+        assert (laptop.peer.in_sequence, laptop.peer.audit_size) == (1, 3)
+        assert self._chain_size(laptop) == 3
+
+    def test_a_truncated_history_is_refused(self, laptop, tmp_path):
+        laptop.record(3)
+        assert _status(laptop.bundle(tmp_path / "1.paten", 1)).status == BundleStatus.APPLIED
+        del laptop.events[2:]
+        refused = _status(laptop.bundle(tmp_path / "2.paten", 2, audit_from=2))
+        assert refused.reason == Refusal.AUDIT_REWRITTEN
+        assert "dipotong" in refused.message and "3" in refused.message
+        laptop.peer.refresh_from_db()
+        assert laptop.peer.in_sequence == 1
+
+    def test_an_event_of_another_kecamatan_is_refused(self, laptop, tmp_path):
+        laptop.record(1, kecamatan="64.74.02")
+        refused = _status(laptop.bundle(tmp_path / "1.paten", 1))
+        assert refused.reason == Refusal.FOREIGN
+        assert self._chain_size(laptop) == 0
+
+    def test_a_checkpoint_signed_by_another_key_is_refused(self, laptop, tmp_path):
+        laptop.record(1)
+        real = laptop.checkpoint
+        other = Ed25519PrivateKey.generate()
+        name = audit_segment.key_name(laptop.peer.id)
+        laptop.checkpoint = lambda size, head: sign_note(
+            checkpoint_text(f"{name}/{laptop.chain}", size, head),
+            name,
+            lambda m: (keys.raw_public(other), other.sign(m)),
+        )
+        refused = _status(laptop.bundle(tmp_path / "1.paten", 1))
+        laptop.checkpoint = real
+        assert refused.reason == Refusal.BAD_SIGNATURE
+
+    def test_backdated_audit_events_are_flagged(self, laptop, tmp_path):
+        from paten.sync.constants import AnomalyKind
+        from paten.sync.models import SyncAnomaly
+
+        laptop.bundle(tmp_path / "1.paten", 1, created_at="2026-12-02T01:00:00.000000+00:00")
+        assert _status(tmp_path / "1.paten").status == BundleStatus.APPLIED
+        laptop.record(1, at="2026-11-20T01:00:00.000000Z")
+        laptop.bundle(tmp_path / "2.paten", 2, created_at="2026-12-03T01:00:00.000000+00:00")
+        assert _status(tmp_path / "2.paten").status == BundleStatus.APPLIED
+        anomaly = SyncAnomaly.objects.get()
+        assert (anomaly.kind, anomaly.key) == (AnomalyKind.BACKDATED, laptop.events[0]["id"])
