@@ -8,11 +8,13 @@ resolve, each record must lie in the sender's kecamatan, no unique value may cla
 another record — a clash stops the import and names both records, it is never skipped).
 """
 
+import contextlib
+import contextvars
 import hashlib
 import json
 import logging
 import os
-import tempfile
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -64,6 +66,19 @@ def sync_dir(name: str) -> Path:
 def blob_path(sha256: str) -> Path:
     root = Path(settings.PATEN_PRIVATE_ROOT) / "sync" / "blobs" / sha256[:2]
     return root / sha256
+
+
+_MADE_DIRS = contextvars.ContextVar("paten_sync_made_dirs", default=None)
+
+
+def _made_dirs() -> set[str]:
+    """Directories known to exist during this import (one ``makedirs`` each, not one per
+    file)."""
+    made = _MADE_DIRS.get()
+    if made is None:
+        made = set()
+        _MADE_DIRS.set(made)
+    return made
 
 
 # -- pass 1: who may send what ------------------------------------------------------------
@@ -392,55 +407,59 @@ def apply_bundle(
         if kind == BundleKind.UP
         else None
     )
-    with guards.importing():
-        for member in container.open_members(bundle, private=keys.encryption_key()):
-            if member.kind == "file":
-                _store_blob(member)
-                continue
-            if member.label == audit_segment.LABEL:
-                if segment is None or segment.seen != segment.start:
-                    raise BundleRefused(Refusal.MALFORMED, f"unexpected {member.name}")
-                _apply_segment(segment, member)
-                continue
-            spec = _next_spec(expected, member.label)
-            applier = (
-                _MirrorApplier(spec, portable)
-                if spec.group == registry.CONFIGURATION
-                else _PartitionApplier(
-                    spec,
-                    portable,
-                    peer=peer,
-                    kecamatan=kecamatan,
-                    bundle=bundle,
-                    now=now,
-                    created_files=created_files,
-                    log=log,
-                    remember_outbox=received_partition_known,
-                )
-            )
-            batch = []
-            for line in container.lines(member.chunks):
-                if not line.strip():
+    made_dirs = _MADE_DIRS.set(set())
+    try:
+        with guards.importing():
+            for member in container.open_members(bundle, private=keys.encryption_key()):
+                if member.kind == "file":
+                    _store_blob(member)
                     continue
-                try:
-                    batch.append(json.loads(line))
-                except json.JSONDecodeError:
-                    raise BundleRefused(
-                        Refusal.MALFORMED, f"{member.name}: a line is not JSON"
-                    ) from None
-                if len(batch) >= CHUNK:
+                if member.label == audit_segment.LABEL:
+                    if segment is None or segment.seen != segment.start:
+                        raise BundleRefused(Refusal.MALFORMED, f"unexpected {member.name}")
+                    _apply_segment(segment, member)
+                    continue
+                spec = _next_spec(expected, member.label)
+                applier = (
+                    _MirrorApplier(spec, portable)
+                    if spec.group == registry.CONFIGURATION
+                    else _PartitionApplier(
+                        spec,
+                        portable,
+                        peer=peer,
+                        kecamatan=kecamatan,
+                        bundle=bundle,
+                        now=now,
+                        created_files=created_files,
+                        log=log,
+                        remember_outbox=received_partition_known,
+                    )
+                )
+                batch = []
+                for line in container.lines(member.chunks):
+                    if not line.strip():
+                        continue
+                    try:
+                        batch.append(json.loads(line))
+                    except json.JSONDecodeError:
+                        raise BundleRefused(
+                            Refusal.MALFORMED, f"{member.name}: a line is not JSON"
+                        ) from None
+                    if len(batch) >= CHUNK:
+                        applier.apply(batch)
+                        state["done"] += len(batch)
+                        batch = []
+                        if progress:
+                            progress(state["done"], total)
+                if batch:
                     applier.apply(batch)
                     state["done"] += len(batch)
-                    batch = []
-                    if progress:
-                        progress(state["done"], total)
-            if batch:
-                applier.apply(batch)
-                state["done"] += len(batch)
-            applier.finish()
-            counts[spec.name] = applier.count
-            if progress:
-                progress(state["done"], total)
+                applier.finish()
+                counts[spec.name] = applier.count
+                if progress:
+                    progress(state["done"], total)
+    finally:
+        _MADE_DIRS.reset(made_dirs)
     if segment is not None:
         segment.finish()
     _reset_sequences(expected)
@@ -472,10 +491,15 @@ def _next_spec(expected: list[registry.Spec], name: str) -> registry.Spec:
 
 
 def _store_blob(member: container.Member) -> None:
+    """Write a file member to the blob store under its SHA-256 (once per content)."""
     digest = hashlib.sha256()
-    root = Path(settings.PATEN_PRIVATE_ROOT) / "sync" / "blobs"
-    root.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=root, prefix=".blob-")
+    root = os.path.join(settings.PATEN_PRIVATE_ROOT, "sync", "blobs")
+    made = _made_dirs()
+    if root not in made:
+        os.makedirs(root, exist_ok=True)
+        made.add(root)
+    temporary = os.path.join(root, f".blob-{uuid.uuid4().hex}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "wb") as out:
             for chunk in member.chunks:
@@ -484,12 +508,16 @@ def _store_blob(member: container.Member) -> None:
         sha = digest.hexdigest()
         if member.check is not None and not member.check(sha):
             raise BundleRefused(Refusal.TAMPERED, _("a file does not match its name"))
-        target = blob_path(sha)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
+        directory = os.path.join(root, sha[:2])
+        if directory not in made:
+            os.makedirs(directory, exist_ok=True)
+            made.add(directory)
+        target = os.path.join(directory, sha)
+        if not os.path.exists(target):
             os.replace(temporary, target)
     finally:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
 
 
 def _reset_sequences(specs: list[registry.Spec]) -> None:
@@ -604,6 +632,8 @@ class _PartitionApplier:
         self.remember_outbox = remember_outbox
         self.decoder = codec.Decoder(spec, portable)
         self.count = 0
+        self._upsert_sql: str | None = None
+        self._upsert_fields: list = []
         self.pending_self_refs: list[tuple[str, str, object]] = []
         self.grace = timedelta(minutes=getattr(settings, "PATEN_SYNC_CLOCK_GRACE_MINUTES", 10))
         self.reference = peer.last_claimed_at
@@ -804,25 +834,50 @@ class _PartitionApplier:
         local = existing.get(key)
         return self.meta.pk.to_python(local) if local is not None else None
 
+    def _upsert_statement(self) -> tuple[str, list]:
+        """``INSERT … ON CONFLICT (pk) DO UPDATE`` of every travelling field, and each
+        field's preparation, made once per model: what ``bulk_create(update_conflicts=…)``
+        sends, without building a model instance and compiling every value per row."""
+        if self._upsert_sql is None:
+            quote = connection.ops.quote_name
+            fields = codec.fields_of(self.spec)
+            columns = [quote(f.column) for f in fields]
+            updates = ", ".join(
+                f"{quote(f.column)} = EXCLUDED.{quote(f.column)}"
+                for f in fields
+                if not f.primary_key
+            )
+            self._upsert_sql = (
+                f"INSERT INTO {quote(self.meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (names from the model)
+                f"VALUES ({', '.join(['%s'] * len(columns))}) "
+                f"ON CONFLICT ({quote(self.meta.pk.column)}) DO UPDATE SET {updates}"
+            )
+            self._upsert_fields = [(f.attname, f.get_db_prep_save) for f in fields]
+        return self._upsert_sql, self._upsert_fields
+
+    def _upsert(self, rows) -> None:
+        sql, fields = self._upsert_statement()
+        params = [
+            tuple(prep(values.get(attname), connection) for attname, prep in fields)
+            for _key, values in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
     def _write(self, rows, local_pks, lines, *, new_keys: set[str]) -> None:
         pk_attname = self.meta.pk.attname
         old, new = [], []
-        for (key, values), pk in zip(rows, local_pks, strict=True):
-            obj = self.model(**values)
-            if pk is not None:
-                setattr(obj, pk_attname, pk)
-                old.append((key, obj))
-            else:
-                new.append((key, obj))
+        if self.spec.key != registry.PK:
+            for (key, values), pk in zip(rows, local_pks, strict=True):
+                obj = self.model(**values)
+                if pk is not None:
+                    setattr(obj, pk_attname, pk)
+                    old.append((key, obj))
+                else:
+                    new.append((key, obj))
         update_fields = [f.name for f in codec.fields_of(self.spec) if not f.primary_key]
         if self.spec.key == registry.PK:
-            objs = [obj for _key, obj in old + new]
-            self.model._base_manager.bulk_create(
-                objs,
-                update_conflicts=True,
-                unique_fields=[self.meta.pk.name],
-                update_fields=update_fields,
-            )
+            self._upsert(rows)
         else:
             if old:
                 self.model._base_manager.bulk_update([o for _k, o in old], update_fields)
@@ -841,32 +896,42 @@ class _PartitionApplier:
         self._received(rows, lines, new_keys=new_keys)
 
     def _link_files(self, rows) -> None:
+        """Each record's file in private storage: a hard link to the received blob
+        (a copy where links are impossible); a file already there is kept."""
+        import shutil
+
         from forms_builder.models.application import private_storage
 
         attname = self.meta.get_field(self.spec.file_field).attname
+        made = _made_dirs()
         for key, values in rows:
             name = values.get(attname)
             if not name:
                 continue
-            target = Path(private_storage.path(name))
-            if target.exists():
-                continue
+            target = private_storage.path(name)
             sha = values.get("sha256") or ""
-            source = blob_path(sha) if sha else None
-            if source is None or not source.exists():
+            source = str(blob_path(sha)) if sha else ""
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            try:
+                os.link(source, target)
+            except FileExistsError:
+                continue
+            except FileNotFoundError:
+                if os.path.exists(target):
+                    continue
                 raise BundleRefused(
                     Refusal.MISSING_REFERENCE,
                     _("the file of %(model)s %(key)s is neither in the bundle nor here")
                     % {"model": self.spec.label, "key": key},
-                )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
+                ) from None
             except OSError:
-                import shutil
-
+                if os.path.exists(target):
+                    continue
                 shutil.copyfile(source, target)
-            self.created_files.append(target)
+            self.created_files.append(Path(target))
 
     def _received(self, rows, lines, *, new_keys: set[str]) -> None:
         claimed_attname = self.spec.claimed
