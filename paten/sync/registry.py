@@ -129,6 +129,17 @@ def _filtered(label: str, **lookups) -> Callable[[str], QuerySet]:
     return scope
 
 
+def _own_or_pemda(label: str) -> Callable[[str], QuerySet]:
+    """Rows of the kecamatan and pemda-wide rows (no kecamatan), never another's."""
+
+    def scope(code: str) -> QuerySet:
+        return apps.get_model(label)._base_manager.filter(
+            Q(kecamatan=code) | Q(kecamatan__isnull=True)
+        )
+
+    return scope
+
+
 _PAGE_EXCLUDE = ("live_revision", "latest_revision", "locked_by", "locked_at", "locked")
 
 CONFIG_SPECS: list[Spec] = [
@@ -202,6 +213,27 @@ CONFIG_SPECS: list[Spec] = [
     Spec("reporting.evaluationaspect", CONFIGURATION, _all("reporting.evaluationaspect")),
     Spec("reporting.evaluationindicator", CONFIGURATION, _all("reporting.evaluationindicator")),
     Spec("reporting.evaluationperiod", CONFIGURATION, _all("reporting.evaluationperiod")),
+    # The public information list (DIP) of the kecamatan, shown read-only at the
+    # instance: its entries (without Wagtail's revision and lock pointers, nor the
+    # request they were published from, which stays at the central), their categories,
+    # the consequence tests they may name and their documents' links to pages (the
+    # Wagtail documents themselves do not travel).
+    Spec("ppid.ppidsettings", CONFIGURATION, _all("ppid.ppidsettings")),
+    Spec("ppid.exceptionground", CONFIGURATION, _all("ppid.exceptionground")),
+    Spec("ppid.dipcategory", CONFIGURATION, _all("ppid.dipcategory")),
+    Spec("ppid.consequencetest", CONFIGURATION, _own_or_pemda("ppid.consequencetest")),
+    Spec(
+        "ppid.dipentry",
+        CONFIGURATION,
+        _filtered("ppid.dipentry", kecamatan="K"),
+        exclude=(*_PAGE_EXCLUDE, "source_request"),
+    ),
+    Spec(
+        "ppid.dipdocument",
+        CONFIGURATION,
+        _filtered("ppid.dipdocument", entry__kecamatan="K"),
+        exclude=("document",),
+    ),
 ]
 
 PARTITION_SPECS: list[Spec] = [
