@@ -9,8 +9,11 @@ class SyncConfig(AppConfig):
 
     def ready(self):
         from paten.audit.services import audit_chain_router_set
+        from reporting.evaluation.metrics import metric_register
+        from reporting.models import Metric
 
-        from . import identity, signals
+        from . import identity, selectors, signals
 
         signals.connect()
         audit_chain_router_set(identity.audit_chain_for)
+        metric_register(Metric.DAYS_SINCE_SYNC, selectors.days_since_sync)

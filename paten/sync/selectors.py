@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
-from .constants import InstallationRole, PeerStatus
-from .models import Peer
+from .constants import BundleStatus, Direction, InstallationRole, PeerStatus
+from .models import BundleLog, Peer
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,34 @@ def instance_rows() -> list[InstanceRow]:
     ]
 
 
-def days_since_sync(*, kecamatan: str, on: date) -> int | None:
-    """For the evaluation: days from the newest data received from the kecamatan's
-    active instance to ``on``; None when the kecamatan is not offline."""
-    peer = Peer.objects.filter(
-        role=InstallationRole.INSTANCE, status=PeerStatus.ACTIVE, kecamatan_id=kecamatan
-    ).first()
+def days_since_sync(code: str, start: date, end: date) -> tuple[Decimal, dict]:
+    """The evaluation metric *days since the last sync* (``Metric.DAYS_SINCE_SYNC``) of a
+    kecamatan for the period ``start``–``end``: when an offline instance serves it at the
+    end of the period, the days from the newest data the central had received from it by
+    then (the making date of its newest imported bundle made before the period ended, or
+    the enrolment) to the period's last day; 0 when the central serves it (its data is
+    current there). Returned as ``(value, inputs)`` like every metric."""
+    from reporting.common.periods import local_day_bounds
+
+    _first, after_end = local_day_bounds(start, end)
+    peer = (
+        Peer.objects.filter(
+            role=InstallationRole.INSTANCE, kecamatan_id=code, enrolled_at__lt=after_end
+        )
+        .exclude(revoked_at__lt=after_end)
+        .exclude(returned_at__lt=after_end)
+        .order_by("-enrolled_at")
+        .first()
+    )
+    inputs = {"luring": peer is not None, "akhir_periode": end.isoformat()}
     if peer is None:
-        return None
-    return days_outstanding(peer, today=on)
+        return Decimal(0), {**inputs, "data_terbaru": None, "hari": 0}
+    newest = BundleLog.objects.filter(
+        peer=peer,
+        direction=Direction.IN,
+        status=BundleStatus.APPLIED,
+        claimed_at__lt=after_end,
+    ).aggregate(newest=Max("claimed_at"))["newest"]
+    since = timezone.localdate(newest or peer.enrolled_at)
+    days = max(0, (end - since).days)
+    return Decimal(days), {**inputs, "data_terbaru": since.isoformat(), "hari": days}

@@ -251,6 +251,12 @@ METRICS: dict[str, Callable[[str, date, date], MetricResult]] = {
 }
 
 
+def metric_register(metric: str, function: Callable[[str, date, date], MetricResult]) -> None:
+    """Add the function of a metric whose data lives in an app above reporting (the offline
+    sync's ``DAYS_SINCE_SYNC``), called from that app's ``AppConfig.ready``."""
+    METRICS[metric] = function
+
+
 def metric_compute(metric: str, *, kecamatan: str, start: date, end: date) -> MetricResult:
     """``(value, inputs)`` of one metric for a kecamatan and period."""
     return METRICS[metric](kecamatan, start, end)
@@ -289,6 +295,8 @@ def value_from_inputs(metric: str, inputs: dict) -> Decimal | None:
         return (
             round_half_up(Fraction(100 * inputs["lengkap"], offered), PLACES) if offered else None
         )
+    if metric == Metric.DAYS_SINCE_SYNC:
+        return Decimal(inputs["hari"])
     if metric == Metric.PPID_ON_TIME:
         decided = inputs["diputus"]
         return (

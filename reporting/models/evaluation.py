@@ -43,6 +43,10 @@ class Metric(models.TextChoices):
         _("% of services with a complete, published standard"),
     )
     PPID_ON_TIME = "persen_ppid_tepat_waktu", _("% of PPID requests answered on time")
+    DAYS_SINCE_SYNC = (
+        "hari_sejak_sinkron",
+        _("Days since the offline kecamatan's last sync (0 when online)"),
+    )
 
 
 DIRECTION_CHOICES = [

@@ -130,3 +130,20 @@ def test_the_dashboard_lists_the_offline_kecamatan(admin_client, utara, service)
     response = admin_client.get("/admin/")
     assert response.status_code == 200
     assert "Bontang Utara" in response.content.decode()
+
+
+def test_the_dashboard_shows_the_last_bundle_and_the_days_outstanding(admin_client, offline_utara):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from paten.dates import long_date
+
+    offline_utara.enrolled_at = timezone.now() - timedelta(days=30)
+    offline_utara.last_claimed_at = timezone.now() - timedelta(days=5)
+    offline_utara.save()
+    html = admin_client.get("/admin/").content.decode()
+    row = html[html.index("Bontang Utara", html.index("offline-sync-heading")) :]
+    row = row[: row.index("</tr>")]
+    assert long_date(timezone.localtime(offline_utara.last_claimed_at)) in row
+    assert "<td>5</td>" in row
