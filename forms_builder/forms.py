@@ -125,6 +125,8 @@ class FieldRow:
     field: forms.BoundField
     spec: FieldSpec
     condition_label: str = ""
+    # A file kept from a refused post (``submission``): its name and the token to send.
+    kept: object = None
 
 
 @dataclass
@@ -148,6 +150,11 @@ class ApplicationDataForm(BaseForm):
 
     field_specs: "OrderedDict[str, FieldSpec]" = OrderedDict()
     form_version = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ``{key: KeptUpload}``: files kept from a refused post, shown instead of asked.
+        self.kept_uploads: dict = {}
 
     def clean(self):
         cleaned = super().clean()
@@ -236,6 +243,7 @@ class ApplicationDataForm(BaseForm):
                     field=self[key],
                     spec=spec,
                     condition_label=controller.label if controller else "",
+                    kept=self.kept_uploads.get(key),
                 )
             )
         return list(steps.values())

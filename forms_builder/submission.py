@@ -2,19 +2,31 @@
 and handed to ``application_submit``. Online apply (``views``) and counter intake
 (``admin_views``) differ only in the applicant form and what they pass on."""
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .constants import APPLICANT_FIELD_TYPES
+from .constants import APPLICANT_FIELD_TYPES, FieldType
 from .forms import ApplicationFormBuilder
 from .models import Application, FormVersion
 from .services.applications import Applicant, application_submit
+from .services.uploads import (
+    KeptUpload,
+    pending_upload_find,
+    pending_upload_keep,
+    pending_upload_open,
+    pending_uploads_consume,
+)
 
 APPLICANT_PREFIX = "pemohon"
+# The hidden input that carries a kept file's token: ``<prefix><field key>``.
+KEPT_UPLOAD_PREFIX = "berkas-tersimpan-"
+# The session's own random value that kept files are bound to (never sent in a form).
+UPLOAD_OWNER_SESSION_KEY = "forms_builder_upload_owner"
 
 
 def applicant_field_keys(schema) -> dict[str, str]:
@@ -120,6 +132,82 @@ class Submission:
     form: forms.Form
     application: Application | None = None
     error: ValidationError | None = None
+    kept: dict = field(default_factory=dict)
+
+
+def _upload_owner(request: HttpRequest, *, create: bool = False) -> str | None:
+    owner = request.session.get(UPLOAD_OWNER_SESSION_KEY)
+    if owner is None and create:
+        owner = secrets.token_urlsafe(32)
+        request.session[UPLOAD_OWNER_SESSION_KEY] = owner
+    return owner
+
+
+def _file_keys(form_class) -> list[str]:
+    return [
+        key for key, spec in form_class.field_specs.items() if spec.field_type == FieldType.FILE
+    ]
+
+
+def _kept_files(request: HttpRequest, *, form_version: FormVersion, keys) -> tuple[dict, dict, set]:
+    """The files kept from an earlier refused post that this post sends back by token:
+    ``({key: PendingUpload}, {key: token}, {keys whose token is not honoured})``.
+    A file chosen again replaces the kept one."""
+    owner = _upload_owner(request)
+    found, tokens, stale = {}, {}, set()
+    for key in keys:
+        token = request.POST.get(KEPT_UPLOAD_PREFIX + key, "")
+        if not token or request.FILES.get(key):
+            continue
+        upload = pending_upload_find(
+            owner=owner, form_version=form_version, field_key=key, token=token
+        )
+        if upload is None:
+            stale.add(key)
+        else:
+            found[key], tokens[key] = upload, token
+    return found, tokens, stale
+
+
+def _refused_keys(error: ValidationError | None, form) -> set[str]:
+    """The file fields that the service's refusal is about (by field or document key)."""
+    if error is None or not hasattr(error, "error_dict"):
+        return set()
+    keys = set(error.error_dict)
+    return {
+        key
+        for key, spec in form.field_specs.items()
+        if key in keys or (spec.required_document_key and spec.required_document_key in keys)
+    }
+
+
+def _keep_valid_files(
+    request: HttpRequest, submission: Submission, *, form_version, kept, tokens
+) -> None:
+    """After a refusal: keep each valid file of the post for the next one, and have the
+    re-rendered form show it instead of asking for it again."""
+    form = submission.form
+    cleaned = getattr(form, "cleaned_data", {})
+    refused = _refused_keys(submission.error, form)
+    for key in _file_keys(type(form)):
+        if key in form.errors or key in refused:
+            continue
+        if key in kept:
+            shown = KeptUpload(token=tokens[key], name=kept[key].original_name)
+        elif request.FILES.get(key) and cleaned.get(key):
+            shown = pending_upload_keep(
+                owner=_upload_owner(request, create=True),
+                form_version=form_version,
+                field_key=key,
+                uploaded=cleaned[key],
+            )
+        else:
+            continue
+        submission.kept[key] = shown
+        form.kept_uploads[key] = shown
+        # Not asked again: the kept file is sent by its token.
+        form.fields[key].required = False
+        form.fields[key].widget.attrs["aria-describedby"] = f"{form[key].auto_id}_kept"
 
 
 def application_form_submit(
@@ -155,19 +243,46 @@ def application_form_submit(
     form_class = ApplicationFormBuilder.for_version(
         form_version, kecamatan=kecamatan, originals_checked=originals
     ).get_form_class()
-    submission = Submission(applicant_form, form_class(request.POST, request.FILES))
-    if applicant_valid and submission.form.is_valid():
-        try:
-            submission.application = application_submit(
-                service=service,
-                kecamatan=kecamatan,
-                form_data=request.POST,
-                files=request.FILES,
-                **applicant_form.submit_kwargs(submission.form),
-                **submit_kwargs,
+    kept, tokens, stale = _kept_files(
+        request, form_version=form_version, keys=_file_keys(form_class)
+    )
+    files = request.FILES.copy()
+    opened = {key: pending_upload_open(upload) for key, upload in kept.items()}
+    for key, uploaded in opened.items():
+        files[key] = uploaded  # MultiValueDict.update would append, not replace
+    try:
+        submission = Submission(applicant_form, form_class(request.POST, files))
+        form = submission.form
+        form.is_valid()
+        for key in stale:
+            form.add_error(
+                key,
+                _(
+                    "The file you uploaded earlier is no longer available here "
+                    "(it expired or belongs to another session). Choose it again."
+                ),
             )
-        except ValidationError as error:
-            submission.error = error
+        if applicant_valid and form.is_valid():
+            try:
+                submission.application = application_submit(
+                    service=service,
+                    kecamatan=kecamatan,
+                    form_data=request.POST,
+                    files=files,
+                    **applicant_form.submit_kwargs(form),
+                    **submit_kwargs,
+                )
+            except ValidationError as error:
+                submission.error = error
+        if submission.application is not None:
+            pending_uploads_consume(uploads=kept.values())
+        else:
+            _keep_valid_files(
+                request, submission, form_version=form_version, kept=kept, tokens=tokens
+            )
+    finally:
+        for uploaded in opened.values():
+            uploaded.close()
     return submission
 
 

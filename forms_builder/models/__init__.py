@@ -7,6 +7,7 @@ from .application import (
     NumberSequence,
 )
 from .form import FormField, FormVersion, ServiceForm
+from .upload import PendingUpload
 
 __all__ = [
     "AccessAction",
@@ -19,5 +20,6 @@ __all__ = [
     "FormVersion",
     "IssuanceSettings",
     "NumberSequence",
+    "PendingUpload",
     "ServiceForm",
 ]

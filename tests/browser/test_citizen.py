@@ -1,6 +1,8 @@
 """A citizen on a phone (390×844): finds the tracker from the home page, searches with a
-typo; every public page passes axe-core with no critical or serious violation; the
-service page stays under 200 KB over the wire."""
+typo, keeps a chosen file after a refused form; every public page passes axe-core with
+no critical or serious violation; the service page stays under 200 KB over the wire."""
+
+import re
 
 from django.utils import timezone
 from wagtail.models import Site
@@ -8,6 +10,7 @@ from wagtail.models import Site
 import pytest
 from playwright.sync_api import Page, expect
 
+from forms_builder.models import Application
 from forms_builder.services.applications import Applicant
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
@@ -15,7 +18,7 @@ from paten.site.models import KecamatanOffice, SiteSettings
 from reporting.survey.services import survey_period_create
 from service_catalog.models import Maklumat
 from tests.bontang import bontang_regions
-from tests.forms_builder.factories import advance, form_version_for, submit
+from tests.forms_builder.factories import PDF_BYTES, advance, form_version_for, submit
 from tests.service_catalog.factories import make_service
 
 from .axe import axe_violations, describe
@@ -107,6 +110,35 @@ def test_a_typo_in_the_home_search_still_finds_the_service(page: Page, live_serv
     page.get_by_role("button", name="Cari", exact=True).click()
     first = page.locator(".service-card__title").first
     expect(first).to_have_text("Surat keterangan domisili penduduk")
+
+
+def test_a_chosen_file_is_kept_after_an_error_on_a_phone(page: Page, live_server, citizen_world):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + f"/ajukan/skd/?kecamatan={UTARA}")
+    page.locator("#id_pemohon-name").fill("Rina Marlina")
+    page.locator("#id_pemohon-phone").fill("0812 3456 7890")
+    page.locator("#id_keperluan").select_option("Sekolah")
+    page.locator("#id_surat_pengantar").set_input_files(
+        {"name": "pengantar-rt.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    # "Nama lengkap" of the service form is left empty: the form is refused.
+    page.get_by_role("button", name="Ajukan permohonan").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("link")).to_have_count(1)
+    expect(page.locator(".kept-file")).to_contain_text("pengantar-rt.pdf sudah diunggah")
+    assert axe_violations(page) == []
+    summary.get_by_role("link").click()
+    expect(page.locator("#id_nama_lengkap")).to_be_focused()
+    page.locator("#id_nama_lengkap").fill("Rina Marlina")
+    # The file is not chosen again.
+    page.get_by_role("button", name="Ajukan permohonan").click()
+    expect(page).to_have_url(re.compile(r"/lacak/[^/]+/bukti/(#.*)?$"))
+    application = Application.objects.get(applicant_name="Rina Marlina")
+    attachment = application.attachments.get()
+    assert attachment.original_name == "pengantar-rt.pdf"
+    with attachment.file.open("rb") as handle:
+        assert handle.read() == PDF_BYTES
 
 
 def _public_pages(world) -> list[str]:
