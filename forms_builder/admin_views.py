@@ -59,7 +59,13 @@ from .services.applications import (
 )
 from .submission import CounterApplicantForm, application_form_submit
 from .validators import extension_for
-from .workflow import OPEN_STATES, ApplicationState, Channel, states_waiting_for
+from .workflow import (
+    OPEN_STATES,
+    ApplicationState,
+    Channel,
+    back_office_step_at,
+    states_waiting_for,
+)
 
 PER_PAGE = 50
 
@@ -296,9 +302,9 @@ def _detail_response(request: HttpRequest, application, *, reveal: bool) -> Http
             "events": list(application.events.all()),
             "steps": steps,
             "current_step": (
-                steps[application.current_step]
+                steps[at]
                 if application.state == ApplicationState.PROCESSING
-                and application.current_step < len(steps)
+                and (at := back_office_step_at(steps, application.current_step)) is not None
                 else None
             ),
             "transitions": [t for t in transitions if t.target not in DESTRUCTIVE],

@@ -36,7 +36,7 @@ from .services import (
     form_version_publish,
     service_form_validate,
 )
-from .workflow import ApplicationState, Channel
+from .workflow import ApplicationState, Channel, is_last_back_office_step
 
 S = ApplicationState
 DEMO_EMAIL_DOMAIN = "demo.paten.local"
@@ -560,9 +560,9 @@ def _walk(application: Application, *, until: str, staff: dict) -> Application:
     application = move(S.PROCESSING, staff["loket"])
     if until == S.PROCESSING:
         return application
-    steps = application.service.procedure_steps.count()
+    steps = list(application.service.procedure_steps.all())
     while application.state == S.PROCESSING:
-        last = application.current_step >= steps - 1
+        last = is_last_back_office_step(steps, application.current_step)
         application = move(S.AWAITING_SIGNATURE if last else S.PROCESSING, staff["backoffice"])
     if until == S.AWAITING_SIGNATURE:
         return application

@@ -33,7 +33,7 @@ from .services.applications import (
 )
 from .submission import application_form_submit, submission_errors_attach
 from .validators import FILE_TYPE_LABELS
-from .workflow import ApplicationState, next_state_hint
+from .workflow import ApplicationState, back_office_step_at, next_state_hint
 
 S = ApplicationState
 
@@ -160,13 +160,23 @@ def _tracker_url(request: HttpRequest, application) -> str:
 
 
 def _timeline(application) -> list[dict]:
+    """One row per recorded event, in the order they happened. A procedure step appears
+    where it was done: a back-office step when the back office marked it, a step that a
+    transition records (registration, the camat's signature, handover) with that
+    transition, never before it."""
     steps = list(application.service.procedure_steps.all())
     rows = []
     for event in application.events.all():
-        label = S(event.to_state).label
-        if event.step is not None and event.step < len(steps):
-            label = _("Step done: %(step)s") % {"step": steps[event.step].title}
-        rows.append({"at": event.at, "label": label, "state": event.to_state})
+        title = (
+            steps[event.step].title if event.step is not None and event.step < len(steps) else ""
+        )
+        label, detail = S(event.to_state).label, title
+        if title and event.from_state == S.PROCESSING:
+            if event.to_state == S.PROCESSING:
+                label, detail = _("Step done: %(step)s") % {"step": title}, ""
+            else:
+                detail = _("step done: %(step)s") % {"step": title}
+        rows.append({"at": event.at, "label": label, "step": detail, "state": event.to_state})
     return rows
 
 
@@ -260,6 +270,14 @@ def _document_rows(form) -> list[dict]:
     return rows
 
 
+def _current_step(application, steps):
+    """The back-office step a processed application is at, or None."""
+    if application.state != S.PROCESSING:
+        return None
+    at = back_office_step_at(steps, application.current_step)
+    return steps[at] if at is not None else None
+
+
 def _status_context(application, *, documents_form=None) -> dict:
     """What the tracker shows of ``application``: no personal data beyond initials."""
     steps = list(application.service.procedure_steps.all())
@@ -269,11 +287,7 @@ def _status_context(application, *, documents_form=None) -> dict:
         "application": application,
         "timeline": _timeline(application),
         "next_hint": next_state_hint(application.state),
-        "current_step": (
-            steps[application.current_step]
-            if application.state == S.PROCESSING and application.current_step < len(steps)
-            else None
-        ),
+        "current_step": _current_step(application, steps),
         "can_cancel": application.state in (S.SUBMITTED, S.VERIFYING, S.RETURNED),
         "can_resubmit": application.state == S.RETURNED,
         "overdue": application.is_overdue(),

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from paten.accounts.constants import Role
+from service_catalog.constants import StepTransition
 
 
 class ApplicationState(models.TextChoices):
@@ -77,6 +78,44 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 _BY_EDGE = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+# The edges that record a procedure step by themselves, when the service's step says so
+# (``ProcedureStep.recorded_by``); the back office never marks those steps done.
+STEP_RECORDING_EDGES = {
+    ("", S.SUBMITTED.value): StepTransition.INTAKE,
+    (S.VERIFYING.value, S.PROCESSING.value): StepTransition.VERIFICATION,
+    (S.AWAITING_SIGNATURE.value, S.FINISHED.value): StepTransition.SIGNATURE,
+    (S.FINISHED.value, S.HANDED_OVER.value): StepTransition.HANDOVER,
+}
+
+
+def step_recorded_by_edge(steps, source: str, target: str) -> int | None:
+    """The index in ``steps`` (the service's procedure steps, in order) of the step that
+    the edge ``source`` → ``target`` records, or None."""
+    kind = STEP_RECORDING_EDGES.get((str(source), str(target)))
+    if kind is None:
+        return None
+    return next((i for i, step in enumerate(steps) if step.recorded_by == kind), None)
+
+
+def back_office_steps(steps) -> list[int]:
+    """Indexes of the steps the back office marks done (no transition records them)."""
+    return [i for i, step in enumerate(steps) if not step.recorded_by]
+
+
+def back_office_step_at(steps, current: int) -> int | None:
+    """The back-office step an application at ``current`` works on: ``current`` itself,
+    or the next back-office step after it (an older application may point at a step a
+    transition records now); None when none is left."""
+    return next((i for i in back_office_steps(steps) if i >= current), None)
+
+
+def is_last_back_office_step(steps, current: int) -> bool:
+    """Whether no back-office step follows the one at ``current``: the next move sends the
+    application to the camat."""
+    at = back_office_step_at(steps, current)
+    return at is None or not any(i > at for i in back_office_steps(steps))
 
 
 def transition_for(source: str, target: str) -> Transition | None:

@@ -53,6 +53,16 @@ class StepRole(models.TextChoices):
     TECHNICAL_TEAM = "tim_teknis", _("Technical team / OPD")
 
 
+class StepTransition(models.TextChoices):
+    """The workflow transition that records a procedure step by itself, so that nobody
+    marks it done again (forms_builder.workflow maps each to its edge)."""
+
+    INTAKE = "pendaftaran", _("Registration of the application (online or at the loket)")
+    VERIFICATION = "verifikasi", _("The loket finds the file complete and starts processing")
+    SIGNATURE = "tanda_tangan", _("The camat signs and issues the document")
+    HANDOVER = "penyerahan", _("The loket hands the document over to the applicant")
+
+
 # Accepted upload types, by content (the form builder checks magic bytes).
 FILE_TYPE_CHOICES = [
     ("pdf", "PDF"),

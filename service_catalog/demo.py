@@ -18,6 +18,7 @@ from django.db import transaction
 
 from paten.regions.models import Region
 
+from .constants import StepTransition
 from .models import (
     DelegatedAuthority,
     KecamatanOverride,
@@ -822,9 +823,15 @@ def _build_service(spec: dict, categories: dict[str, ServiceCategory]) -> Servic
         for order, (key, name, form, mandatory, condition) in enumerate(spec["docs"])
     ]
     steps = spec.get("steps") or _fit(LOKET_STEPS, spec["duration"])
+    recorded = _recorded_by(steps)
     service.procedure_steps = [
         ProcedureStep(
-            title=title, role=role, duration_value=value, duration_unit=unit, sort_order=o
+            title=title,
+            role=role,
+            duration_value=value,
+            duration_unit=unit,
+            sort_order=o,
+            recorded_by=recorded[o],
         )
         for o, (title, role, value, unit) in enumerate(steps)
     ]
@@ -838,6 +845,30 @@ def _build_service(spec: dict, categories: dict[str, ServiceCategory]) -> Servic
         for o, (key, article) in enumerate(basis)
     ]
     return service
+
+
+def _recorded_by(steps) -> list[str]:
+    """The workflow transition that records each demo step by itself (handing in the
+    file, the loket's check, the camat's signature, the handover); "" for the steps the
+    back office marks done."""
+    T = StepTransition
+    result, used = [], set()
+    for title, role, _value, _unit in steps:
+        text = title.casefold()
+        kind = ""
+        if role == "pemohon" or (role == "loket" and "diterima" in text):
+            kind = T.INTAKE
+        elif role == "loket" and ("periksa" in text or "verifikasi" in text):
+            kind = T.VERIFICATION
+        elif role in ("camat", "sekcam") and ("tanda" in text or "menandatangani" in text):
+            kind = T.SIGNATURE
+        elif role == "loket" and "serah" in text:
+            kind = T.HANDOVER
+        if kind in used:
+            kind = ""
+        used.add(kind)
+        result.append(str(kind))
+    return result
 
 
 def _fit(steps, total):

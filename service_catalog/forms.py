@@ -6,7 +6,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from paten.keys import key_from_label
 
-from .constants import FILE_TYPE_CHOICES
+from .constants import FILE_TYPE_CHOICES, StepTransition
 from .durations import office_minutes, steps_fit_total
 
 
@@ -55,6 +55,19 @@ class ServicePageForm(WagtailAdminPageForm):
                 % {"minutes": round(needed)},
             )
         self._assign_document_keys()
+        recorded = [
+            form.cleaned_data.get("recorded_by")
+            for form in self.formsets["procedure_steps"].forms
+            if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        repeated = sorted({r for r in recorded if r and recorded.count(r) > 1})
+        if repeated:
+            labels = dict(StepTransition.choices)
+            self.add_error(
+                None,
+                _("A transition records one step only; chosen for several steps: %(names)s")
+                % {"names": ", ".join(str(labels[r]) for r in repeated)},
+            )
         return cleaned
 
     def _assign_document_keys(self) -> None:

@@ -42,6 +42,7 @@ from .constants import (
     InstrumentStatus,
     ServiceField,
     StepRole,
+    StepTransition,
 )
 from .durations import MAX_TOTAL_OFFICE_MINUTES, office_minutes
 from .forms import FileTypesWidget, ServicePageForm
@@ -664,10 +665,23 @@ class ProcedureStep(Orderable):
         _("unit"), max_length=16, choices=DurationUnit.choices, default=DurationUnit.MINUTES
     )
     description = models.TextField(_("description"), blank=True)
+    recorded_by = models.CharField(
+        _("recorded automatically by the transition"),
+        max_length=16,
+        choices=StepTransition.choices,
+        blank=True,
+        help_text=_(
+            "Choose the workflow transition that already records this step (registration, "
+            "verification at the loket, the camat's signature, handover): nobody marks it "
+            "done by hand. Leave empty for a step the back office marks done in the "
+            "application."
+        ),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("title"), FieldPanel("role")]),
         FieldRowPanel([FieldPanel("duration_value"), FieldPanel("duration_unit")]),
+        FieldPanel("recorded_by"),
         FieldPanel("description"),
     ]
 

@@ -37,7 +37,16 @@ from ..validators import (
     sniff_file_type,
     validate_upload,
 )
-from ..workflow import APPLICANT, ApplicationState, Channel, transition_for, transitions_from
+from ..workflow import (
+    APPLICANT,
+    ApplicationState,
+    Channel,
+    back_office_step_at,
+    is_last_back_office_step,
+    step_recorded_by_edge,
+    transition_for,
+    transitions_from,
+)
 from .numbering import number_issue
 
 S = ApplicationState
@@ -307,7 +316,12 @@ def application_submit(
                     application=application, key=key, uploaded=uploaded, written=written
                 )
             _record_event(
-                application=application, from_state="", actor=actor, notify=not verified_complete
+                application=application,
+                from_state="",
+                actor=actor,
+                # Registration records the service's "application handed in" step, if any.
+                step=step_recorded_by_edge(list(service.procedure_steps.all()), "", S.SUBMITTED),
+                notify=not verified_complete,
             )
             if verified_complete:
                 note = _("Checked complete at the counter when registered.")
@@ -362,22 +376,23 @@ def application_transition(
 
         service = locked.service
         now = timezone.now()
-        step = None
-        step_count = service.procedure_steps.count()
+        steps = list(service.procedure_steps.all())
+        # A step that this edge records by itself (the camat's signature, say).
+        step = step_recorded_by_edge(steps, source, to_state)
         if source == S.PROCESSING:
-            last = locked.current_step >= step_count - 1
+            last = is_last_back_office_step(steps, locked.current_step)
             if to_state == S.PROCESSING and last:
                 raise TransitionNotAllowed(_("This is the last step: send it to the camat."))
             if to_state == S.AWAITING_SIGNATURE and not last:
                 raise TransitionNotAllowed(_("Finish the remaining procedure steps first."))
-            step = locked.current_step
+            step = back_office_step_at(steps, locked.current_step)
             if to_state == S.PROCESSING:
-                locked.current_step += 1
+                locked.current_step = back_office_step_at(steps, step + 1)
 
         locked.state = to_state
         if to_state == S.PROCESSING and source == S.VERIFYING:
             locked.verified_at = now
-            locked.current_step = 0
+            locked.current_step = back_office_step_at(steps, 0) or 0
             locked.return_note = ""
             if service.clock_starts_when_complete:
                 locked.due_at = _due_at(service=service, kecamatan=locked.kecamatan, start=now)
@@ -515,14 +530,14 @@ def _issue(*, application: Application, now: datetime) -> None:
 def application_transitions_for(*, application: Application, actor) -> list:
     """The edges ``actor`` may take from the application's state now (for buttons)."""
     allowed = []
-    step_count = None
+    last = None
     for edge in transitions_from(application.state):
         if not user_may_act(actor, kecamatan_code=application.kecamatan_id, roles=set(edge.roles)):
             continue
         if application.state == S.PROCESSING:
-            if step_count is None:
-                step_count = application.service.procedure_steps.count()
-            last = application.current_step >= step_count - 1
+            if last is None:
+                steps = list(application.service.procedure_steps.all())
+                last = is_last_back_office_step(steps, application.current_step)
             if (edge.target == S.PROCESSING) == last:
                 continue
         allowed.append(edge)

@@ -8,7 +8,7 @@ from forms_builder.services.applications import (
     application_submit,
     application_transition,
 )
-from forms_builder.workflow import ApplicationState, Channel
+from forms_builder.workflow import ApplicationState, Channel, is_last_back_office_step
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
@@ -88,8 +88,9 @@ def advance(application, *, loket, back_office, camat, until: str):
             return application
         application = application_transition(application=application, to_state=target, actor=actor)
     while application.state == S.PROCESSING and until != S.PROCESSING:
-        steps = application.service.procedure_steps.count()
-        target = S.AWAITING_SIGNATURE if application.current_step >= steps - 1 else S.PROCESSING
+        steps = list(application.service.procedure_steps.all())
+        last = is_last_back_office_step(steps, application.current_step)
+        target = S.AWAITING_SIGNATURE if last else S.PROCESSING
         application = application_transition(
             application=application, to_state=target, actor=back_office
         )
