@@ -3,6 +3,7 @@ per service, and the applications menu (the work queue is in ``admin_views``).""
 
 from django.contrib import messages
 from django.contrib.admin.utils import quote
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -47,10 +48,20 @@ class ServiceFormCreateView(CreateView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        existing = self._existing_form(request.POST.get("service"))
+        service_id = request.POST.get("service")
+        existing = self._existing_form(service_id)
         if existing is not None:
             return self._open(existing)
-        return super().post(request, *args, **kwargs)
+        try:
+            with transaction.atomic():
+                return super().post(request, *args, **kwargs)
+        except IntegrityError:
+            # The editor's autosave created the form between the check above and this
+            # save (two requests at once): open the one that won.
+            existing = self._existing_form(service_id)
+            if existing is None:
+                raise
+            return self._open(existing)
 
     def get_initial_form_instance(self):
         # "?service=<page id>" from the service's page header preselects the service.

@@ -1,10 +1,12 @@
-"""An admin writes a service, another approves it, a citizen finds it and its PDF."""
+"""An admin writes a service and its application form without typing JSON or keys,
+another approves it, a citizen finds it, its PDF and its "Ajukan" button."""
 
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from forms_builder.models import FormVersion
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
 from service_catalog.models import ServicePage
@@ -67,7 +69,7 @@ def test_service_written_approved_and_found(sign_in, browser, live_server, setup
     base = live_server.url
 
     # 1. The first admin writes the service and submits it for moderation.
-    author = browser.new_context()
+    author = browser.new_context(viewport={"width": 1366, "height": 768})
     page = author.new_page()
     sign_in(page, base, "penyusun.a")
     page.goto(f"{base}/admin/pages/add/service_catalog/servicepage/{setup['index'].pk}/")
@@ -132,7 +134,7 @@ def test_service_written_approved_and_found(sign_in, browser, live_server, setup
     author.close()
 
     # 2. A second admin approves it: the service goes live.
-    reviewer = browser.new_context()
+    reviewer = browser.new_context(viewport={"width": 1366, "height": 768})
     page = reviewer.new_page()
     sign_in(page, base, "penyetuju.b")
     page.goto(f"{base}/admin/pages/{service.pk}/edit/")
@@ -144,7 +146,31 @@ def test_service_written_approved_and_found(sign_in, browser, live_server, setup
     assert service.live
     reviewer.close()
 
-    # 3. A citizen finds it by search and opens its PDF.
+    # 3. The first admin writes its application form: labels, types and the document
+    # picked by its name from a list; no key anywhere on the page.
+    author = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = author.new_page()
+    sign_in(page, base, "penyusun.a")
+    page.goto(f"{base}/admin/snippets/forms_builder/serviceform/add/?service={service.pk}")
+    expect(page.locator("input[name$='-key']")).to_have_count(0)
+    page.locator("#id_intro").fill("Isi data Anda dan unggah KTP.")
+    add_inline(page, "form_fields", {"label": "Keperluan", "field_type": "singleline"})
+    add_inline(page, "form_fields", {"label": "Fotokopi KTP", "field_type": "file"})
+    document = page.locator("#id_form_fields-1-required_document_key")
+    expect(document.locator("option")).to_contain_text(["Surat pengantar RT", "Fotokopi KTP"])
+    document.select_option(label="Fotokopi KTP")
+    with page.expect_navigation():
+        page.locator("button[name='action-publish']").evaluate("button => button.click()")
+    expect(page.locator(".messages .success")).to_be_visible()
+    version = FormVersion.objects.current_for(service)
+    ktp = service.required_documents.get(name="Fotokopi KTP")
+    assert [(f["key"], f["required_document_key"]) for f in version.schema] == [
+        ("keperluan", ""),
+        ("fotokopi_ktp", ktp.key),
+    ]
+    author.close()
+
+    # 4. A citizen finds it by search, opens its PDF and may apply online.
     citizen = browser.new_context()
     page = citizen.new_page()
     page.goto(base + "/layanan/")
@@ -158,4 +184,10 @@ def test_service_written_approved_and_found(sign_in, browser, live_server, setup
     assert response.status == 200
     assert response.headers["content-type"].startswith("application/pdf")
     assert response.body().startswith(b"%PDF")
+    apply = page.get_by_role("link", name="Ajukan secara online")
+    expect(apply).to_be_visible()
+    apply.click()
+    page.get_by_role("button", name="Lanjut").click()  # the kecamatan, then the form
+    expect(page.get_by_label("Keperluan")).to_be_visible()
+    expect(page.get_by_label("Fotokopi KTP")).to_be_visible()
     citizen.close()

@@ -173,6 +173,28 @@ class TestViews:
         page = pemda_client.get(edit_url).content.decode()
         assert "sudah memiliki formulir permohonan" in page
 
+    def test_a_form_created_meanwhile_by_autosave_opens_instead_of_failing(
+        self, pemda_client, service, monkeypatch
+    ):
+        from forms_builder.forms import ServiceFormAdminForm
+        from forms_builder.viewsets import ServiceFormCreateView
+
+        draft = service_form_create(service, [form_field("nama")], publish=False)
+        real = ServiceFormCreateView._existing_form
+        calls = []
+
+        def not_yet_on_first_look(view, service_id):
+            calls.append(service_id)
+            return None if len(calls) == 1 else real(view, service_id)
+
+        monkeypatch.setattr(ServiceFormCreateView, "_existing_form", not_yet_on_first_look)
+        # The other request commits after this one's checks: only the database sees it.
+        monkeypatch.setattr(ServiceFormAdminForm, "validate_unique", lambda form: None)
+        response = pemda_client.post(reverse(ADD), _post(service, [_row("alamat")]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse(EDIT, args=[draft.pk])
+        assert ServiceForm.objects.filter(service=service).count() == 1
+
     def test_service_page_links_to_its_form(self, admin_client, service):
         response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[service.pk]))
         assert f"{reverse(ADD)}?service={service.pk}" in response.content.decode()
