@@ -137,6 +137,10 @@ class LegalInstrument(index.Indexed, models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} Nomor {self.number} Tahun {self.year}"
 
+    def full_title(self) -> str:
+        """The citation as written in a legal basis: "… Nomor 7 Tahun 2024 tentang …"."""
+        return _("%(instrument)s about %(title)s") % {"instrument": self, "title": self.title}
+
     @property
     def natural_key_str(self) -> str:
         return f"{self.kind}/{self.number}/{self.year}"

@@ -14,6 +14,11 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.pages.listing import IndexView as PageIndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+)
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
@@ -45,8 +50,33 @@ class LegalInstrumentIndexView(ImportExportButtonsMixin, IndexView):
     sheets = ("instrumen_hukum",)
 
 
+class LegalInstrumentChooseMixin:
+    """The chooser names each instrument with its subject ("Peraturan Bupati Nomor 7
+    Tahun 2024 tentang …"): numbers alone do not tell an admin which one to pick."""
+
+    @property
+    def title_column(self):
+        column = super().title_column
+        column.accessor = LegalInstrument.full_title
+        return column
+
+
+class LegalInstrumentChooseView(LegalInstrumentChooseMixin, ChooseView):
+    pass
+
+
+class LegalInstrumentChooseResultsView(LegalInstrumentChooseMixin, ChooseResultsView):
+    pass
+
+
+class LegalInstrumentChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = LegalInstrumentChooseView
+    choose_results_view_class = LegalInstrumentChooseResultsView
+
+
 class LegalInstrumentViewSet(SnippetViewSet):
     model = LegalInstrument
+    chooser_viewset_class = LegalInstrumentChooserViewSet
     icon = "doc-full"
     menu_label = _("Legal instruments")
     index_view_class = LegalInstrumentIndexView

@@ -340,3 +340,15 @@ class TestDocumentKeys:
             ("Kartu Tanda Penduduk elektronik", "ktp"),
             ("KTP", "ktp_2"),
         ]
+
+
+def test_legal_instrument_chooser_names_the_subject_and_searches_it(admin_client):
+    LegalInstrumentFactory(kind="perbup", number="12", year=2023, title="Pelimpahan kewenangan")
+    LegalInstrumentFactory(kind="perbup", number="13", year=2023, title="Tarif retribusi")
+    url = reverse("wagtailsnippetchoosers_service_catalog_legalinstrument:choose")
+    html = admin_client.get(url).content.decode()
+    assert "Nomor 12 Tahun 2023 tentang Pelimpahan kewenangan" in html
+    results = reverse("wagtailsnippetchoosers_service_catalog_legalinstrument:choose_results")
+    html = admin_client.get(results, {"q": "retribusi"}).content.decode()
+    assert "Nomor 13 Tahun 2023 tentang Tarif retribusi" in html
+    assert "Pelimpahan kewenangan" not in html
