@@ -11,13 +11,11 @@ measures requests per second of /layanan/ and of /healthz in the same set-up.
 import json
 import multiprocessing
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
 PG_DB = "paten_bench_catalog"
 SERVICES = 500
 SECONDS = 4.0
@@ -151,6 +149,18 @@ def _rate(pool, port: int, path: str) -> float:
     return ok / SECONDS
 
 
+def best_rates(port: int, paths: dict[str, str], rounds: int = ROUNDS) -> dict[str, float]:
+    """Requests per second of each of ``paths`` (by key): the URLs take turns for
+    ``rounds`` rounds and each keeps its best run, since the load generator shares the
+    machine with gunicorn and single runs are noisy."""
+    rates: dict[str, list[float]] = {key: [] for key in paths}
+    with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
+        for _ in range(rounds):
+            for key, path in paths.items():
+                rates[key].append(_rate(pool, port, path))
+    return {key: max(values) for key, values in rates.items()}
+
+
 def _serve_and_measure(env: dict) -> dict:
     from bench.common import gunicorn, http_get
 
@@ -176,50 +186,57 @@ def _serve_and_measure(env: dict) -> dict:
             if status != 200:
                 raise RuntimeError(f"/layanan/?q=surat answered {status}")
         search_ms = (time.perf_counter() - started) / SEQUENTIAL * 1000
-        # Alternate the two URLs and keep each one's best run: the load generator
-        # shares the machine with gunicorn, so single runs are noisy.
-        rates = {"minimal": [], "healthz": [], "catalog": []}
-        with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
-            for _ in range(ROUNDS):
-                rates["minimal"].append(_rate(pool, port, MINIMAL_PATH))
-                rates["catalog"].append(_rate(pool, port, "/layanan/"))
-                rates["healthz"].append(_rate(pool, port, "/healthz"))
+        rates = best_rates(
+            port, {"minimal": MINIMAL_PATH, "page": "/layanan/", "healthz": "/healthz"}
+        )
         return {
-            "minimal": max(rates["minimal"]),
-            "healthz": max(rates["healthz"]),
-            "catalog": max(rates["catalog"]),
+            **rates,
             "search_ms": search_ms,
             "index_ms": index_ms,
             "page_bytes": len(body),
         }
 
 
+def constant_queries_figure(report, name: str, queries: int, few: int, few_name: str) -> None:
+    """A page's uncached query count against the same page with few rows: it must not grow."""
+    report.figure(
+        name,
+        queries,
+        "queries",
+        reference=few,
+        reference_name=f"the same page with {few_name}",
+        target="ratio 1.00 (constant)",
+        higher_is_better=False,
+    )
+
+
+def rate_figure(report, name: str, rates: dict) -> None:
+    """A cached page's requests per second (``rates["page"]``) against the minimal view."""
+    report.figure(
+        name,
+        rates["page"],
+        "req/s",
+        reference=rates["minimal"],
+        reference_name="minimal Django view",
+        target=TARGET,
+    )
+
+
 def _one(report, label: str, database_url: str, var_dir: Path) -> None:
-    shutil.rmtree(var_dir, ignore_errors=True)
-    var_dir.mkdir(parents=True)
     env = _env(database_url, var_dir)
     from bench.common import run_json
 
     built = run_json(__file__, "--populate", env=env)
     for name, label_name in (("index", "catalog index"), ("service", "service page")):
-        report.figure(
+        constant_queries_figure(
+            report,
             f"{label}: {label_name} queries with {built['services']} services (uncached)",
             built["queries"][str(SERVICES)][name],
-            "queries",
-            reference=built["queries"]["10"][name],
-            reference_name="the same page with 10 services",
-            target="ratio 1.00 (constant)",
-            higher_is_better=False,
+            built["queries"]["10"][name],
+            "10 services",
         )
     m = _serve_and_measure(env)
-    report.figure(
-        f"{label}: catalog index, {built['services']} services (cached)",
-        m["catalog"],
-        "req/s",
-        reference=m["minimal"],
-        reference_name="minimal Django view",
-        target=TARGET,
-    )
+    rate_figure(report, f"{label}: catalog index, {built['services']} services (cached)", m)
     report.note(
         f"{label}: /healthz {m['healthz']:,.0f} req/s (it runs inside ATOMIC_REQUESTS, "
         "so every request opens a database transaction; the minimal view above does not)"
@@ -240,19 +257,11 @@ def _one(report, label: str, database_url: str, var_dir: Path) -> None:
 
 
 def run(report) -> None:
-    from bench.common import throwaway_postgres, throwaway_sqlite
+    from bench.common import each_database, scratch_dir
 
-    for label, databases in (
-        ("SQLite", throwaway_sqlite("catalog.sqlite3")),
-        ("PostgreSQL", throwaway_postgres(report, PG_DB)),
-    ):
-        var_dir = BENCH_DIR / f"catalog-var-{label.lower()}"
-        with databases as url:
-            try:
-                if url:
-                    _one(report, label, url, var_dir)
-            finally:
-                shutil.rmtree(var_dir, ignore_errors=True)
+    for label, url in each_database(report, sqlite="catalog.sqlite3", postgres=PG_DB):
+        with scratch_dir(f"catalog-var-{label.lower()}") as var_dir:
+            _one(report, label, url, var_dir)
 
 
 # gunicorn serves ``bench.bench_catalog:application``: the project's URLs plus a

@@ -10,14 +10,11 @@ the minimal view in the same run.
 """
 
 import json
-import multiprocessing
-import shutil
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
 PG_DB = "paten_bench_ppid"
 ENTRIES = 5_000
 SMALL = 50
@@ -116,14 +113,11 @@ def _serve_and_measure(env: dict) -> dict:
         for _ in range(5):
             http_get(port, f"{DIP_PATH}?q=nomor+4999")
         search_ms = (time.perf_counter() - started) / 5 * 1000
-        rates = {"minimal": [], "dip": []}
-        with multiprocessing.get_context("spawn").Pool(catalog.PROCESSES) as pool:
-            for _ in range(ROUNDS):
-                rates["minimal"].append(catalog._rate(pool, port, catalog.MINIMAL_PATH))
-                rates["dip"].append(catalog._rate(pool, port, DIP_PATH))
+        rates = catalog.best_rates(
+            port, {"minimal": catalog.MINIMAL_PATH, "page": DIP_PATH}, ROUNDS
+        )
         return {
-            "minimal": max(rates["minimal"]),
-            "dip": max(rates["dip"]),
+            **rates,
             "search_ms": search_ms,
             "page_bytes": len(body),
         }
@@ -133,28 +127,17 @@ def _one(report, label: str, database_url: str, var_dir: Path) -> None:
     from bench import bench_catalog as catalog
     from bench.common import run_json
 
-    shutil.rmtree(var_dir, ignore_errors=True)
-    var_dir.mkdir(parents=True)
     env = catalog._env(database_url, var_dir)
     built = run_json(__file__, "--populate", env=env)
-    report.figure(
+    catalog.constant_queries_figure(
+        report,
         f"{label}: DIP page queries with {built['entries']} entries (uncached)",
         built["queries"][str(ENTRIES)],
-        "queries",
-        reference=built["queries"][str(SMALL)],
-        reference_name=f"the same page with {SMALL} entries",
-        target="ratio 1.00 (constant)",
-        higher_is_better=False,
+        built["queries"][str(SMALL)],
+        f"{SMALL} entries",
     )
     m = _serve_and_measure(env)
-    report.figure(
-        f"{label}: public DIP page, {built['entries']} entries (cached)",
-        m["dip"],
-        "req/s",
-        reference=m["minimal"],
-        reference_name="minimal Django view",
-        target=TARGET,
-    )
+    catalog.rate_figure(report, f"{label}: public DIP page, {built['entries']} entries (cached)", m)
     report.note(
         f"{label}: uncached search {DIP_PATH}?q=… {m['search_ms']:.0f} ms per request; "
         f"page {m['page_bytes'] / 1024:.0f} KiB; building {built['entries']} entries took "
@@ -163,19 +146,11 @@ def _one(report, label: str, database_url: str, var_dir: Path) -> None:
 
 
 def run(report) -> None:
-    from bench.common import throwaway_postgres, throwaway_sqlite
+    from bench.common import each_database, scratch_dir
 
-    for label, databases in (
-        ("SQLite", throwaway_sqlite("ppid.sqlite3")),
-        ("PostgreSQL", throwaway_postgres(report, PG_DB)),
-    ):
-        var_dir = BENCH_DIR / f"ppid-var-{label.lower()}"
-        with databases as url:
-            try:
-                if url:
-                    _one(report, label, url, var_dir)
-            finally:
-                shutil.rmtree(var_dir, ignore_errors=True)
+    for label, url in each_database(report, sqlite="ppid.sqlite3", postgres=PG_DB):
+        with scratch_dir(f"ppid-var-{label.lower()}") as var_dir:
+            _one(report, label, url, var_dir)
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--populate"]:

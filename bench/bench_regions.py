@@ -115,13 +115,10 @@ def _report(report, label: str, m: dict) -> None:
 
 
 def run(report) -> None:
-    from bench.common import run_json, throwaway_postgres, throwaway_sqlite
+    from bench.common import each_database, run_json
 
-    with throwaway_sqlite("regions.sqlite3") as url:
-        _report(report, "SQLite", run_json(__file__, "--worker", url))
-    with throwaway_postgres(report, PG_DB) as url:
-        if url:
-            _report(report, "PostgreSQL", run_json(__file__, "--worker", url))
+    for label, url in each_database(report, sqlite="regions.sqlite3", postgres=PG_DB):
+        _report(report, label, run_json(__file__, "--worker", url))
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:

@@ -337,19 +337,25 @@ def _hand_recap(since, until) -> dict[tuple, dict]:
     return table
 
 
-def _recap(run_id: str) -> dict:
+def _execute(run_id: str) -> tuple:
+    """Start Django and run the report ``run_id`` in this process, timing each stage:
+    (run, seconds, stages, peak RSS MB, RSS MB before the run)."""
     idle_mb = _django()
-    from reporting.common.periods import local_day_bounds
-    from reporting.models import ReportRun
-    from reporting.reports.kinds.common import run_period
-    from reporting.reports.kinds.recap import recap_rows
     from reporting.reports.services import report_run_execute
 
     stages = _time_stages()
     started = time.perf_counter()
     run = report_run_execute(run_id=run_id, worker="bench")
-    run_s = time.perf_counter() - started
-    peak_mb = _rss_mb()
+    return run, time.perf_counter() - started, stages, _rss_mb(), idle_mb
+
+
+def _recap(run_id: str) -> dict:
+    run, run_s, stages, peak_mb, idle_mb = _execute(run_id)
+    from reporting.common.periods import local_day_bounds
+    from reporting.models import ReportRun
+    from reporting.reports.kinds.common import run_period
+    from reporting.reports.kinds.recap import recap_rows
+
     outputs = {o.format: (o.size, o.rows) for o in run.outputs.all()}
 
     run = ReportRun.objects.get(pk=run_id)
@@ -385,18 +391,12 @@ def _recap(run_id: str) -> dict:
 
 
 def _export(run_id: str) -> dict:
-    idle_mb = _django()
-    from reporting.reports.services import report_run_execute
-
-    stages = _time_stages()
-    started = time.perf_counter()
-    run = report_run_execute(run_id=run_id, worker="bench")
-    seconds = time.perf_counter() - started
+    run, seconds, stages, peak_mb, idle_mb = _execute(run_id)
     output = run.outputs.get()
     return {
         "idle_mb": idle_mb,
         "stages": stages,
-        "peak_mb": _rss_mb(),
+        "peak_mb": peak_mb,
         "seconds": seconds,
         "rows": output.rows,
         "columns": _xlsx_columns(output.file.path),
@@ -506,6 +506,10 @@ def run(report) -> None:
     )
     if recap["status"] != "selesai" or recap["mismatches"]:
         raise RuntimeError(f"reports bench: the recap differs from hand SQL: {recap}")
+    if export["rows"] != APPLICATIONS or reference["rows"] != APPLICATIONS:
+        raise RuntimeError(f"reports bench: rows lost: {export['rows']}, {reference['rows']}")
+    if not dashboard["equal"]:
+        raise RuntimeError(f"reports bench: the dashboard differs from hand SQL: {dashboard}")
     totals = recap["totals"]
     report.note(
         f"rekap bulanan {YEAR}, pemda-wide, {recap['groups']} kecamatan × service rows: "
@@ -517,34 +521,6 @@ def run(report) -> None:
         + "; time in the run: "
         + _stages(recap["stages"])
     )
-    report.figure(
-        "rekap bulanan, whole run (data + XLSX, CSV, PDF)",
-        recap["run_s"],
-        "s",
-        reference=recap["hand_s"],
-        reference_name="hand SQL of the same counts",
-        target=f"< {RECAP_TARGET_SECONDS} s",
-        higher_is_better=False,
-    )
-    report.figure(
-        "rekap bulanan, data only (recap_rows)",
-        recap["rows_s"],
-        "s",
-        reference=recap["hand_s"],
-        reference_name="hand SQL of the same counts",
-        higher_is_better=False,
-    )
-    report.figure(
-        "rekap bulanan, peak RSS of the worker process",
-        recap["peak_mb"],
-        "MB",
-        reference=recap["idle_mb"],
-        reference_name="same process before the report",
-        target=f"< {RSS_TARGET_MB} MB",
-        higher_is_better=False,
-    )
-    if export["rows"] != APPLICATIONS or reference["rows"] != APPLICATIONS:
-        raise RuntimeError(f"reports bench: rows lost: {export['rows']}, {reference['rows']}")
     report.note(
         f"export: {export['rows']:,} rows × {export['columns']} columns, "
         f"{export['size_mb']:.1f} MB XLSX in {export['seconds']:.1f} s ("
@@ -552,53 +528,41 @@ def run(report) -> None:
         + f"); reference: {reference['columns']} columns, {reference['size_mb']:.1f} MB in "
         f"{reference['seconds']:.1f} s"
     )
-    report.figure(
-        "applications export to XLSX (ekspor_permohonan run)",
-        export["rows"] / export["seconds"],
-        "rows/s",
-        reference=reference["rows"] / reference["seconds"],
-        reference_name="write_xlsx over values_list (6 columns)",
-    )
-    report.figure(
-        "applications export to XLSX, cells/s",
-        export["rows"] * export["columns"] / export["seconds"],
-        "cells/s",
-        reference=reference["rows"] * reference["columns"] / reference["seconds"],
-        reference_name="write_xlsx over values_list",
-    )
-    report.figure(
-        "applications export, peak RSS of the worker process",
-        export["peak_mb"],
-        "MB",
-        reference=export["idle_mb"],
-        reference_name="same process before the export",
-        target=f"< {RSS_TARGET_MB} MB",
-        higher_is_better=False,
-    )
-    report.figure(
-        "reference export (write_xlsx over values_list), peak RSS",
-        reference["peak_mb"],
-        "MB",
-        reference=reference["idle_mb"],
-        reference_name="same process before the export",
-        higher_is_better=False,
-    )
-    if not dashboard["equal"]:
-        raise RuntimeError(f"reports bench: the dashboard differs from hand SQL: {dashboard}")
     report.note(
         f"admin home, pemda-wide, 31 December {YEAR}: {dashboard['open']:,} open, "
         f"{dashboard['overdue']:,} overdue, {dashboard['received_today']:,} received that "
         f"day, {dashboard['finished_this_month']:,} finished in December; counts equal "
         "hand SQL"
     )
-    report.figure(
-        "admin home, applications panel counts (application_counts_for_user)",
-        dashboard["seconds"] * 1000,
-        "ms",
-        reference=dashboard["hand_s"] * 1000,
-        reference_name="one hand-written grouped aggregate",
-        higher_is_better=False,
+    hand_recap = "hand SQL of the same counts"
+    before = "same process before the report"
+    before_export = "same process before the export"
+    rows_s, reference_rows_s = (
+        export["rows"] / export["seconds"],
+        reference["rows"] / reference["seconds"],
     )
+    rss_target = f"< {RSS_TARGET_MB} MB"
+    # (figure, value, unit, reference, what the reference is, target, higher is better)
+    figures = (
+        ("rekap bulanan, whole run (data + XLSX, CSV, PDF)", recap["run_s"], "s", recap["hand_s"], hand_recap, f"< {RECAP_TARGET_SECONDS} s", False),
+        ("rekap bulanan, data only (recap_rows)", recap["rows_s"], "s", recap["hand_s"], hand_recap, "", False),
+        ("rekap bulanan, peak RSS of the worker process", recap["peak_mb"], "MB", recap["idle_mb"], before, rss_target, False),
+        ("applications export to XLSX (ekspor_permohonan run)", rows_s, "rows/s", reference_rows_s, "write_xlsx over values_list (6 columns)", "", True),
+        ("applications export to XLSX, cells/s", rows_s * export["columns"], "cells/s", reference_rows_s * reference["columns"], "write_xlsx over values_list", "", True),
+        ("applications export, peak RSS of the worker process", export["peak_mb"], "MB", export["idle_mb"], before_export, rss_target, False),
+        ("reference export (write_xlsx over values_list), peak RSS", reference["peak_mb"], "MB", reference["idle_mb"], before_export, "", False),
+        ("admin home, applications panel counts (application_counts_for_user)", dashboard["seconds"] * 1000, "ms", dashboard["hand_s"] * 1000, "one hand-written grouped aggregate", "", False),
+    )  # fmt: skip
+    for name, value, unit, reference_value, reference_name, target, higher in figures:
+        report.figure(
+            name,
+            value,
+            unit,
+            reference=reference_value,
+            reference_name=reference_name,
+            target=target,
+            higher_is_better=higher,
+        )
 
 
 # -- 5. the admin home's applications panel --------------------------------------------

@@ -10,8 +10,6 @@ answers, on PostgreSQL (pg_trgm).
 
 import csv
 import json
-import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -67,43 +65,26 @@ def _measure() -> dict:
 
 
 def run(report) -> None:
-    from bench.common import BENCH_DIR, run_json, throwaway_postgres, throwaway_sqlite
+    from bench import bench_catalog as catalog
+    from bench.common import each_database, run_json, scratch_dir
 
-    for label, databases in (
-        ("SQLite", throwaway_sqlite("search.sqlite3")),
-        ("PostgreSQL", throwaway_postgres(report, PG_DB)),
-    ):
-        with databases as url:
-            if not url:
-                continue
-            var_dir = BENCH_DIR / f"search-var-{label.lower()}"
-            env = dict(os.environ)
-            env.update(
-                {
-                    "DJANGO_SETTINGS_MODULE": "paten.settings.dev",
-                    "DJANGO_DEBUG": "false",
-                    "DATABASE_URL": url,
-                    "PATEN_VAR_DIR": str(var_dir),
-                    "DJANGO_LOG_LEVEL": "WARNING",
-                }
-            )
+    for label, url in each_database(report, sqlite="search.sqlite3", postgres=PG_DB):
+        with scratch_dir(f"search-var-{label.lower()}") as var_dir:
+            env = catalog._env(url, var_dir)
             env.pop("REDIS_URL", None)
-            try:
-                m = run_json(__file__, "--measure", env=env)
-            finally:
-                shutil.rmtree(var_dir, ignore_errors=True)
-            rate = 100 * m["hits"] / m["queries"]
-            reference = 100 * m["wagtail_hits"] / m["queries"]
-            report.figure(
-                f"{label}: search hit rate, expected service in the top 3 "
-                f"({m['hits']} of {m['queries']} citizen queries)",
-                rate,
-                "%",
-                reference=reference,
-                reference_name="Wagtail full-text search (before)",
-                target="≥ 90 %",
-            )
-            report.note(f"{label}: {m['per_query_ms']:.1f} ms per query (selector, index built)")
+            m = run_json(__file__, "--measure", env=env)
+        rate = 100 * m["hits"] / m["queries"]
+        reference = 100 * m["wagtail_hits"] / m["queries"]
+        report.figure(
+            f"{label}: search hit rate, expected service in the top 3 "
+            f"({m['hits']} of {m['queries']} citizen queries)",
+            rate,
+            "%",
+            reference=reference,
+            reference_name="Wagtail full-text search (before)",
+            target="≥ 90 %",
+        )
+        report.note(f"{label}: {m['per_query_ms']:.1f} ms per query (selector, index built)")
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--measure"]:

@@ -6,6 +6,7 @@ Each measurement runs in a subprocess so that it gets its own Django settings
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -87,6 +88,28 @@ def throwaway_sqlite(name: str) -> Iterator[str]:
         yield f"sqlite:///{path}"
     finally:
         remove()
+
+
+@contextmanager
+def scratch_dir(name: str) -> Iterator[Path]:
+    """An empty directory ``var/bench/<name>`` (a server's PATEN_VAR_DIR), removed afterwards."""
+    path = BENCH_DIR / name
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def each_database(report, *, sqlite: str, postgres: str) -> Iterator[tuple[str, str]]:
+    """(label, URL) of a throw-away SQLite file, then of a throw-away PostgreSQL database
+    when a server answers; each is removed once the loop body is done with it."""
+    with throwaway_sqlite(sqlite) as url:
+        yield "SQLite", url
+    with throwaway_postgres(report, postgres) as url:
+        if url:
+            yield "PostgreSQL", url
 
 
 def run_json(script: str, *args: str, env: dict | None = None) -> dict:
