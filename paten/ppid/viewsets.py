@@ -208,6 +208,18 @@ class ResponseTemplateViewSet(SnippetViewSet):
 # =============================================================================
 
 
+def _staff_page(
+    request: HttpRequest, template: str, *, title: str, icon: str, context: dict, status: int = 200
+) -> TemplateResponse:
+    """A staff page in the admin layout, its header and browser title both ``title``."""
+    return TemplateResponse(
+        request,
+        template,
+        {"header_title": title, "page_title": title, "header_icon": icon, **context},
+        status=status,
+    )
+
+
 def _query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("p", None)
@@ -242,13 +254,12 @@ def request_queue(request: HttpRequest) -> HttpResponse:
         }
         for item in page.object_list
     ]
-    return TemplateResponse(
+    return _staff_page(
         request,
         "ppid/admin/queue.html",
-        {
-            "header_title": _("Information requests"),
-            "page_title": _("Information requests"),
-            "header_icon": "help",
+        title=_("Information requests"),
+        icon="help",
+        context={
             "form": form,
             "page": page,
             "rows": rows,
@@ -287,16 +298,13 @@ def request_intake(request: HttpRequest) -> HttpResponse:
                 return redirect("ppid_requests:detail", pk=item.pk)
     else:
         form = DeskRequestForm(user=request.user)
-    return TemplateResponse(
+    return _staff_page(
         request,
         "ppid/admin/intake.html",
-        {
-            "header_title": _("Register a request at the desk"),
-            "page_title": _("Register a request at the desk"),
-            "header_icon": "help",
-            "form": form,
-        },
+        title=_("Register a request at the desk"),
+        icon="help",
         status=400 if request.method == "POST" else 200,
+        context={"form": form},
     )
 
 
@@ -304,6 +312,20 @@ def _request_input(data: dict) -> RequestInput:
     return RequestInput(
         **{key: data.get(key) or "" for key in RequestInput.__dataclass_fields__}  # noqa: SLF001
     )
+
+
+def _form_run(request: HttpRequest, form, action) -> bool:
+    """Run ``action(cleaned_data)`` if ``form`` is valid and show the message it returns;
+    a ``ValidationError`` it raises goes onto the form. True when it ran."""
+    if not form.is_valid():
+        return False
+    try:
+        message = action(form.cleaned_data)
+    except ValidationError as error:
+        _attach(form, error)
+        return False
+    messages.success(request, message)
+    return True
 
 
 def _attach(form, error: ValidationError) -> None:
@@ -333,11 +355,16 @@ def _requester_rows(item, *, unmasked: bool) -> list[tuple[str, str]]:
     return rows
 
 
-def _detail_or_404(request: HttpRequest, pk):
-    item = selectors.request_get_for_user(user=request.user, pk=pk)
+def _found(item):
+    """``item``, or a 404 when the scoped selector found nothing (another unit's row
+    is a 404, never a 403 that confirms it exists)."""
     if item is None:
         raise Http404
     return item
+
+
+def _detail_or_404(request: HttpRequest, pk):
+    return _found(selectors.request_get_for_user(user=request.user, pk=pk))
 
 
 def _action_forms(request: HttpRequest, item, bound: dict | None = None) -> dict:
@@ -374,13 +401,13 @@ def request_detail(request: HttpRequest, pk, *, bound: dict | None = None, statu
     unmasked = permissions.may_see_personal_data(request.user)
     now = timezone.now()
     files = list(item.files.all())
-    return TemplateResponse(
+    return _staff_page(
         request,
         "ppid/admin/detail.html",
-        {
-            "header_title": item.registration_number,
-            "page_title": item.registration_number,
-            "header_icon": "help",
+        title=item.registration_number,
+        icon="help",
+        status=status,
+        context={
             "item": item,
             "requester_rows": _requester_rows(item, unmasked=unmasked),
             "unmasked": unmasked,
@@ -392,7 +419,6 @@ def request_detail(request: HttpRequest, pk, *, bound: dict | None = None, statu
             "forms": _action_forms(request, item, bound),
             "utama_unit": PpidSettings.load().utama_unit,
         },
-        status=status,
     )
 
 
@@ -420,14 +446,8 @@ def request_action(request: HttpRequest, pk, action: str) -> HttpResponse:
     if action == "extend":
         kwargs["max_days"] = PpidSettings.load().extension_days_max
     form = form_class(request.POST, request.FILES, **kwargs)
-    if form.is_valid():
-        try:
-            result = _run_action(request, item, action, form.cleaned_data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, result)
-            return redirect("ppid_requests:detail", pk=item.pk)
+    if _form_run(request, form, lambda data: _run_action(request, item, action, data)):
+        return redirect("ppid_requests:detail", pk=item.pk)
     return request_detail(request, pk, bound={action: form}, status=400)
 
 
@@ -490,9 +510,7 @@ def _run_action(request: HttpRequest, item, action: str, data: dict) -> str:
 def request_file_download(request: HttpRequest, pk) -> HttpResponse:
     """Stream a private file to staff of the request's unit; the KTP copy only to those
     who may see personal data (and the read is recorded in the audit chain)."""
-    record = selectors.request_file_get_for_user(user=request.user, pk=pk)
-    if record is None:
-        raise Http404
+    record = _found(selectors.request_file_get_for_user(user=request.user, pk=pk))
     if record.kind == FileKind.IDENTITY:
         if not permissions.may_see_personal_data(request.user):
             raise Http404
@@ -525,13 +543,12 @@ def objection_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
     now = timezone.now()
-    return TemplateResponse(
+    return _staff_page(
         request,
         "ppid/admin/objections.html",
-        {
-            "header_title": _("Objections"),
-            "page_title": _("Objections"),
-            "header_icon": "warning",
+        title=_("Objections"),
+        icon="warning",
+        context={
             "page": page,
             "rows": [{"objection": o, "overdue": o.is_overdue(now)} for o in page.object_list],
             "show": show,
@@ -541,10 +558,7 @@ def objection_list(request: HttpRequest) -> HttpResponse:
 
 
 def _objection_or_404(request: HttpRequest, pk):
-    objection = selectors.objection_get_for_user(user=request.user, pk=pk)
-    if objection is None:
-        raise Http404
-    return objection
+    return _found(selectors.objection_get_for_user(user=request.user, pk=pk))
 
 
 def objection_detail(request: HttpRequest, pk, *, bound: dict | None = None, status: int = 200):
@@ -574,13 +588,13 @@ def objection_detail(request: HttpRequest, pk, *, bound: dict | None = None, sta
             )
         )
     unmasked = permissions.may_see_personal_data(user)
-    return TemplateResponse(
+    return _staff_page(
         request,
         "ppid/admin/objection_detail.html",
-        {
-            "header_title": objection.registration_number,
-            "page_title": objection.registration_number,
-            "header_icon": "warning",
+        title=objection.registration_number,
+        icon="warning",
+        status=status,
+        context={
             "objection": objection,
             "item": objection.request,
             "requester_rows": _requester_rows(objection.request, unmasked=unmasked),
@@ -589,7 +603,6 @@ def objection_detail(request: HttpRequest, pk, *, bound: dict | None = None, sta
             "overdue": objection.is_overdue(),
             "same_person": objection.request.decided_by_id == user.pk,
         },
-        status=status,
     )
 
 
@@ -608,31 +621,24 @@ def objection_action(request: HttpRequest, pk, action: str) -> HttpResponse:
     if not allowed.get(action):
         raise Http404
     form = OBJECTION_FORMS[action](request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if action == "answer":
-                services.objection_answer(
-                    objection=objection,
-                    decision=data["decision"],
-                    answer=data["answer"],
-                    actor=user,
-                )
-                message = _("The answer was made; the requester can download it from the tracker.")
-            elif action == "response":
-                services.objection_response_record(
-                    objection=objection, response=data["response"], note=data["note"], actor=user
-                )
-                message = _("The requester's response was recorded.")
-            else:
-                services.dispute_record(objection=objection, actor=user, **data)
-                message = _("The dispute was recorded.")
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, message)
-            return redirect("ppid_objections:detail", pk=objection.pk)
+    if _form_run(request, form, lambda data: _run_objection_action(user, objection, action, data)):
+        return redirect("ppid_objections:detail", pk=objection.pk)
     return objection_detail(request, pk, bound={action: form}, status=400)
+
+
+def _run_objection_action(user, objection, action: str, data: dict) -> str:
+    if action == "answer":
+        services.objection_answer(
+            objection=objection, decision=data["decision"], answer=data["answer"], actor=user
+        )
+        return _("The answer was made; the requester can download it from the tracker.")
+    if action == "response":
+        services.objection_response_record(
+            objection=objection, response=data["response"], note=data["note"], actor=user
+        )
+        return _("The requester's response was recorded.")
+    services.dispute_record(objection=objection, actor=user, **data)
+    return _("The dispute was recorded.")
 
 
 # =============================================================================
@@ -647,48 +653,49 @@ def _menu_item_class(rule, name: str):
     return type(name, (MenuItem,), {"is_shown": is_shown})
 
 
-class RequestAdminViewSet(ViewSet):
+class _StaffPagesViewSet(ViewSet):
+    """Staff pages in the PPID submenu: ``pages`` are (route, view, URL name), the first
+    one the menu's target; the menu item shows to users ``menu_item_class`` admits."""
+
+    menu_hook = PPID_SUBMENU_HOOK
+    pages: tuple = ()
+
+    def get_urlpatterns(self):
+        return [path(route, view, name=name) for route, view, name in self.pages]
+
+    @property
+    def menu_url(self):
+        return reverse(f"{self.name}:{self.pages[0][2]}")
+
+
+class RequestAdminViewSet(_StaffPagesViewSet):
     name = "ppid_requests"
     url_prefix = "ppid/permohonan"
     icon = "help"
     menu_label = gettext_lazy("Information requests")
-    menu_hook = PPID_SUBMENU_HOOK
     menu_order = 1
     menu_item_class = _menu_item_class(permissions.may_view_requests, "RequestsMenuItem")
-
-    def get_urlpatterns(self):
-        return [
-            path("", request_queue, name="queue"),
-            path("loket/", request_intake, name="intake"),
-            path("<uuid:pk>/", request_detail, name="detail"),
-            path("<uuid:pk>/aksi/<slug:action>/", request_action, name="action"),
-            path("berkas/<uuid:pk>/", request_file_download, name="file"),
-        ]
-
-    @property
-    def menu_url(self):
-        return reverse("ppid_requests:queue")
+    pages = (
+        ("", request_queue, "queue"),
+        ("loket/", request_intake, "intake"),
+        ("<uuid:pk>/", request_detail, "detail"),
+        ("<uuid:pk>/aksi/<slug:action>/", request_action, "action"),
+        ("berkas/<uuid:pk>/", request_file_download, "file"),
+    )
 
 
-class ObjectionAdminViewSet(ViewSet):
+class ObjectionAdminViewSet(_StaffPagesViewSet):
     name = "ppid_objections"
     url_prefix = "ppid/keberatan"
     icon = "warning"
     menu_label = gettext_lazy("Objections")
-    menu_hook = PPID_SUBMENU_HOOK
     menu_order = 2
     menu_item_class = _menu_item_class(permissions.may_view_objections, "ObjectionsMenuItem")
-
-    def get_urlpatterns(self):
-        return [
-            path("", objection_list, name="list"),
-            path("<uuid:pk>/", objection_detail, name="detail"),
-            path("<uuid:pk>/aksi/<slug:action>/", objection_action, name="action"),
-        ]
-
-    @property
-    def menu_url(self):
-        return reverse("ppid_objections:list")
+    pages = (
+        ("", objection_list, "list"),
+        ("<uuid:pk>/", objection_detail, "detail"),
+        ("<uuid:pk>/aksi/<slug:action>/", objection_action, "action"),
+    )
 
 
 class PpidMenuGroup(SnippetViewSetGroup):
