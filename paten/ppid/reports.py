@@ -30,7 +30,11 @@ from paten.tabular import Sheet
 from . import permissions
 from .constants import ReportPeriod, RequestState
 from .models import Objection, PpidSettings, ReportNarrative
-from .selectors import UNIT_PEMDA, local_bounds, ppid_statistics, requests_received
+from .selectors import (
+    objections_received,
+    ppid_statistics,
+    requests_received,
+)
 
 MASK = "••••"
 #: The annual report is due three months after the budget year (Ombudsman Perban
@@ -202,13 +206,11 @@ OBJECTION_HEADER = (
 
 
 def objection_register_sheet(*, start: date, end: date, kecamatan: str | None, unmasked: bool):
-    since, until = local_bounds(start, end)
-    queryset = Objection.objects.filter(received_at__gte=since, received_at__lt=until)
-    if kecamatan == UNIT_PEMDA:
-        queryset = queryset.filter(request__kecamatan__isnull=True)
-    elif kecamatan:
-        queryset = queryset.filter(request__kecamatan_id=kecamatan)
-    queryset = queryset.select_related("request", "dispute").order_by("received_at")
+    queryset = (
+        objections_received(start=start, end=end, kecamatan=kecamatan)
+        .select_related("request", "dispute")
+        .order_by("received_at")
+    )
 
     def rows():
         with translation.override(settings.LANGUAGE_CODE):

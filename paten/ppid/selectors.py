@@ -252,14 +252,21 @@ def request_get_for_user(*, user, pk) -> InformationRequest | None:
         )
         .prefetch_related(
             Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
-            Prefetch("files", queryset=RequestFile.objects.order_by("uploaded_at")),
-            Prefetch(
-                "objections",
-                queryset=Objection.objects.select_related("dispute").order_by("received_at"),
-            ),
+            *_files_and_objections(),
         )
         .filter(pk=pk)
         .first()
+    )
+
+
+def _files_and_objections() -> tuple[Prefetch, Prefetch]:
+    """A request's files and objections in the order its pages show them."""
+    return (
+        Prefetch("files", queryset=RequestFile.objects.order_by("uploaded_at")),
+        Prefetch(
+            "objections",
+            queryset=Objection.objects.select_related("dispute").order_by("received_at"),
+        ),
     )
 
 
@@ -281,11 +288,7 @@ def request_by_code(*, code: str) -> InformationRequest | None:
         InformationRequest.objects.select_related("kecamatan", "exception_ground")
         .prefetch_related(
             Prefetch("events", queryset=RequestEvent.objects.order_by("at")),
-            Prefetch("files", queryset=RequestFile.objects.order_by("uploaded_at")),
-            Prefetch(
-                "objections",
-                queryset=Objection.objects.select_related("dispute").order_by("received_at"),
-            ),
+            *_files_and_objections(),
         )
         .filter(tracking_code=code)
         .first()
@@ -451,16 +454,34 @@ def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
+def _received(
+    queryset: QuerySet, unit: str, *, start: date, end: date, kecamatan: str | None
+) -> QuerySet:
+    """Rows of ``queryset`` received in ``[start, end]`` (local days), of one unit when
+    given (``UNIT_PEMDA`` for the PPID utama's own); ``unit`` is the path to the unit."""
+    since, until = local_bounds(start, end)
+    queryset = queryset.filter(received_at__gte=since, received_at__lt=until)
+    if kecamatan == UNIT_PEMDA:
+        return queryset.filter(**{f"{unit}__isnull": True})
+    if kecamatan:
+        return queryset.filter(**{f"{unit}_id": kecamatan})
+    return queryset
+
+
 def requests_received(*, start: date, end: date, kecamatan: str | None = None) -> QuerySet:
     """Requests received in ``[start, end]`` (local days), of one unit when given
     (``UNIT_PEMDA`` for the PPID utama's own)."""
-    since, until = local_bounds(start, end)
-    queryset = InformationRequest.objects.filter(received_at__gte=since, received_at__lt=until)
-    if kecamatan == UNIT_PEMDA:
-        queryset = queryset.filter(kecamatan__isnull=True)
-    elif kecamatan:
-        queryset = queryset.filter(kecamatan_id=kecamatan)
-    return queryset
+    return _received(
+        InformationRequest.objects.all(), "kecamatan", start=start, end=end, kecamatan=kecamatan
+    )
+
+
+def objections_received(*, start: date, end: date, kecamatan: str | None = None) -> QuerySet:
+    """Objections received in ``[start, end]`` (local days), to requests of one unit when
+    given (``UNIT_PEMDA`` for the PPID utama's own)."""
+    return _received(
+        Objection.objects.all(), "request__kecamatan", start=start, end=end, kecamatan=kecamatan
+    )
 
 
 def requests_on_time(code: str | None, start: date, end: date) -> tuple:
@@ -605,12 +626,7 @@ def ppid_statistics(*, start: date, end: date, kecamatan: str | None = None) -> 
         .annotate(total=Count("pk"))
         .order_by("exception_ground__article")
     ]
-    since, until = local_bounds(start, end)
-    objections = Objection.objects.filter(received_at__gte=since, received_at__lt=until)
-    if kecamatan == UNIT_PEMDA:
-        objections = objections.filter(request__kecamatan__isnull=True)
-    elif kecamatan:
-        objections = objections.filter(request__kecamatan_id=kecamatan)
+    objections = objections_received(start=start, end=end, kecamatan=kecamatan)
     for row in (
         objections.order_by()
         .values("decision")

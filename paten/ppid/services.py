@@ -191,6 +191,20 @@ def _check_input(data: RequestInput) -> dict:
     return values
 
 
+def _file_type(
+    uploaded, field: str, errors: dict, *, accepted=IDENTITY_TYPES, max_size_mb: int
+) -> str | None:
+    """The type of an optional upload, checked by content; what is wrong with it is added
+    to ``errors[field]`` (the caller raises them all at once)."""
+    if uploaded is None:
+        return None
+    try:
+        return file_check(uploaded, accepted=accepted, max_size_mb=max_size_mb)
+    except ValidationError as error:
+        errors.setdefault(field, []).extend(error.messages)
+        return None
+
+
 @transaction.atomic
 def request_submit(
     *,
@@ -215,22 +229,9 @@ def request_submit(
         )
     if kecamatan is not None and not installation_kecamatan().filter(pk=kecamatan.pk).exists():
         raise ValidationError({"kecamatan": _("Choose a kecamatan of this kabupaten/kota.")})
-    identity_type = letter_type = None
-    errors = {}
-    if identity_file is not None:
-        try:
-            identity_type = file_check(
-                identity_file, accepted=IDENTITY_TYPES, max_size_mb=IDENTITY_MAX_MB
-            )
-        except ValidationError as error:
-            errors["identity_file"] = error.messages
-    if letter_file is not None:
-        try:
-            letter_type = file_check(
-                letter_file, accepted=IDENTITY_TYPES, max_size_mb=ANSWER_MAX_MB
-            )
-        except ValidationError as error:
-            errors["letter_file"] = error.messages
+    errors: dict[str, list] = {}
+    identity_type = _file_type(identity_file, "identity_file", errors, max_size_mb=IDENTITY_MAX_MB)
+    letter_type = _file_type(letter_file, "letter_file", errors, max_size_mb=ANSWER_MAX_MB)
     if errors:
         raise ValidationError(errors)
 
@@ -258,22 +259,14 @@ def request_submit(
     )
     request.tracking_code = _new_tracking_code()
     request.save()
-    if identity_file is not None:
-        request_file_store(
-            request=request,
-            kind=FileKind.IDENTITY,
-            uploaded=identity_file,
-            file_type=identity_type,
-            actor=actor,
-        )
-    if letter_file is not None:
-        request_file_store(
-            request=request,
-            kind=FileKind.LETTER,
-            uploaded=letter_file,
-            file_type=letter_type,
-            actor=actor,
-        )
+    for uploaded, kind, file_type in (
+        (identity_file, FileKind.IDENTITY, identity_type),
+        (letter_file, FileKind.LETTER, letter_type),
+    ):
+        if uploaded is not None:
+            request_file_store(
+                request=request, kind=kind, uploaded=uploaded, file_type=file_type, actor=actor
+            )
     _event(request, RequestEventKind.RECEIVED, actor=actor, at=received_at)
     _audit("request_receive", actor=actor, request=request, channel=channel)
     return request
@@ -369,9 +362,7 @@ def request_decide(
     request = _locked(request)
     now = now or timezone.now()
     answer, withheld, not_held_where = (
-        (answer or "").strip(),
-        (withheld or "").strip(),
-        (not_held_where or "").strip(),
+        (value or "").strip() for value in (answer, withheld, not_held_where)
     )
     if request.state not in OPEN_STATES:
         raise ActionRefused(_("This request has already been decided."))
@@ -400,12 +391,11 @@ def request_decide(
         errors["answer"] = [_("Give the answer as text or attach the answer documents.")]
     checked = []
     for uploaded in files:
-        try:
-            checked.append(
-                (uploaded, file_check(uploaded, accepted=ANSWER_TYPES, max_size_mb=ANSWER_MAX_MB))
-            )
-        except ValidationError as error:
-            errors.setdefault("files", []).extend(error.messages)
+        file_type = _file_type(
+            uploaded, "files", errors, accepted=ANSWER_TYPES, max_size_mb=ANSWER_MAX_MB
+        )
+        if file_type:
+            checked.append((uploaded, file_type))
     if errors:
         raise ValidationError(errors)
     if exempt_entry is not None and exception_ground is None and exempt_entry.consequence_test_id:
@@ -509,11 +499,7 @@ def request_publish_to_dip(
     from wagtail.documents import get_document_model
 
     request = _locked(request)
-    title, summary, retention = (
-        (title or "").strip(),
-        (summary or "").strip(),
-        (retention or "").strip(),
-    )
+    title, summary, retention = ((value or "").strip() for value in (title, summary, retention))
     if request.state not in GRANTING_STATES:
         raise ActionRefused(_("Only a granted request can be published."))
     if request.published_entry_id:
