@@ -166,6 +166,44 @@ def _entry(*, kecamatan, title, category, user, documents=(), **fields) -> bool:
     return True
 
 
+def _unit_entries(name: str, today, categories: dict[str, DipCategory]) -> list[dict]:
+    """The DIP entries every PPID unit of the demo publishes (``name`` is the unit's)."""
+    return [
+        {
+            "title": f"Profil dan struktur organisasi {name}",
+            "category": categories["Profil dan struktur organisasi"],
+            "information_class": InformationClass.PERIODIC,
+            "summary": "Tugas, fungsi, struktur organisasi, alamat dan kontak.",
+            "produced_on": today - timedelta(days=40),
+            "updated_on": today - timedelta(days=40),
+            "documents": [_document(f"Struktur organisasi {name}")],
+        },
+        {
+            "title": f"Laporan realisasi anggaran {name} {today.year - 1}",
+            "category": categories["Keuangan"],
+            "information_class": InformationClass.PERIODIC,
+            "summary": "Realisasi pendapatan dan belanja tahun anggaran sebelumnya.",
+            "year": today.year - 1,
+            "produced_on": today.replace(month=1, day=31),
+            # Updated eight months ago: the admin flags it as overdue for update.
+            "updated_on": today - timedelta(days=240),
+            "documents": [_document(f"Laporan realisasi anggaran {name}")],
+        },
+        {
+            "title": f"Standar operasional prosedur pelayanan {name}",
+            "category": categories["Layanan publik"],
+            "information_class": InformationClass.ANY_TIME,
+            "summary": "SOP pelayanan administrasi terpadu beserta maklumat pelayanan.",
+            "documents": [_document(f"SOP pelayanan {name}")],
+        },
+        {
+            "title": f"Data pribadi pemohon layanan {name}",
+            "category": categories["Layanan publik"],
+            "information_class": InformationClass.EXEMPT,
+        },
+    ]
+
+
 def _dip(categories: dict[str, DipCategory]) -> int:
     today = timezone.localdate()
     created = 0
@@ -175,47 +213,10 @@ def _dip(categories: dict[str, DipCategory]) -> int:
     for kecamatan, username in units:
         user = _user(username)
         name = kecamatan.name if kecamatan else "Kota Bontang"
-        created += _entry(
-            kecamatan=kecamatan,
-            user=user,
-            title=f"Profil dan struktur organisasi {name}",
-            category=categories["Profil dan struktur organisasi"],
-            information_class=InformationClass.PERIODIC,
-            summary="Tugas, fungsi, struktur organisasi, alamat dan kontak.",
-            produced_on=today - timedelta(days=40),
-            updated_on=today - timedelta(days=40),
-            documents=[_document(f"Struktur organisasi {name}")],
-        )
-        created += _entry(
-            kecamatan=kecamatan,
-            user=user,
-            title=f"Laporan realisasi anggaran {name} {today.year - 1}",
-            category=categories["Keuangan"],
-            information_class=InformationClass.PERIODIC,
-            summary="Realisasi pendapatan dan belanja tahun anggaran sebelumnya.",
-            year=today.year - 1,
-            produced_on=today.replace(month=1, day=31),
-            # Updated eight months ago: the admin flags it as overdue for update.
-            updated_on=today - timedelta(days=240),
-            documents=[_document(f"Laporan realisasi anggaran {name}")],
-        )
-        created += _entry(
-            kecamatan=kecamatan,
-            user=user,
-            title=f"Standar operasional prosedur pelayanan {name}",
-            category=categories["Layanan publik"],
-            information_class=InformationClass.ANY_TIME,
-            summary="SOP pelayanan administrasi terpadu beserta maklumat pelayanan.",
-            documents=[_document(f"SOP pelayanan {name}")],
-        )
-        created += _entry(
-            kecamatan=kecamatan,
-            user=user,
-            title=f"Data pribadi pemohon layanan {name}",
-            category=categories["Layanan publik"],
-            information_class=InformationClass.EXEMPT,
-            consequence_test=_consequence_test(kecamatan, user),
-        )
+        for entry in _unit_entries(name, today, categories):
+            if entry["information_class"] == InformationClass.EXEMPT:
+                entry["consequence_test"] = _consequence_test(kecamatan, user)
+            created += _entry(kecamatan=kecamatan, user=user, **entry)
     selatan = Region.objects.get(code=SELATAN)
     created += _entry(
         kecamatan=selatan,
