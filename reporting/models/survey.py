@@ -55,6 +55,11 @@ class SurveyQuestion(models.Model):
         return (self.label_1, self.label_2, self.label_3, self.label_4)
 
 
+# The smallest sample whose mean the IKM may grade a service by, whatever Krejcie–Morgan
+# asks of a small population (docs/domain/skm-ikm.md, minimum respondents).
+DEFAULT_MIN_RESPONDENTS = 30
+
+
 @register_setting(icon="list-ul")
 class SurveySettings(BaseGenericSetting):
     """Survey options an admin sets once for the whole pemda."""
@@ -101,10 +106,12 @@ class SurveySettings(BaseGenericSetting):
     )
     public_min_respondents = models.PositiveIntegerField(
         _("public page: minimum respondents per service"),
-        default=0,
+        default=DEFAULT_MIN_RESPONDENTS,
         help_text=_(
             "A service's figure is published only when its sample is adequate "
-            "(Krejcie–Morgan) and has at least this many respondents."
+            "(Krejcie–Morgan) and has at least this many respondents. 30 is the usual "
+            "smallest sample for estimating a mean; a service below it is listed as "
+            "“sample not yet adequate” and not graded."
         ),
     )
 

@@ -97,6 +97,8 @@ class Figure:
     data: IkmSlice
     kecamatan_code: str = ""
     kecamatan_name: str = ""
+    # Respondents a service needs before it is graded (sampel belum memadai only).
+    required: int = 0
 
     @property
     def result(self) -> IkmResult | None:
@@ -222,6 +224,8 @@ class IkmPublication:
     by_kecamatan: list[Figure]
     services: list[Figure]  # only services whose figure may be published
     services_withheld: int  # services with respondents but not (yet) publishable
+    # Those services, listed without a grade: "sampel belum memadai".
+    services_insufficient: list[Figure]
     min_respondents: int
     show_template: bool
     trend: list[TrendPoint]
@@ -354,7 +358,21 @@ def ikm_publication(
         for data in publishable
     ]
     # Every publishable service has respondents, so the rest of those with any are withheld.
-    withheld = sum(1 for data in service_data if data.respondents) - len(publishable)
+    published = {data.key for data in publishable}
+    insufficient = [
+        Figure(
+            level=Level.SERVICE,
+            code=data.key,
+            name=data.label,
+            data=data,
+            kecamatan_code=kecamatan.code if kecamatan else "",
+            kecamatan_name=kecamatan.name if kecamatan else "",
+            required=max(data.min_sample, min_respondents),
+        )
+        for data in service_data
+        if data.respondents and data.key not in published
+    ]
+    withheld = len(insufficient)
 
     trend, profile, plans, own_plans = [], [], [], []
     if with_details:
@@ -391,6 +409,7 @@ def ikm_publication(
         by_kecamatan=by_kecamatan,
         services=services,
         services_withheld=withheld,
+        services_insufficient=insufficient,
         min_respondents=min_respondents,
         show_template=show_template,
         trend=trend,

@@ -14,6 +14,18 @@ from tests.reporting.factories import SELATAN, UTARA, all_answers, finished_appl
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
+
+@pytest.fixture(autouse=True)
+def _no_respondent_floor(db):
+    """These tests exercise the Krejcie–Morgan rule on small samples: no floor of 30
+    (``TestRespondentFloor`` tests the default)."""
+    from reporting.models import SurveySettings
+
+    config = SurveySettings.load()
+    config.public_min_respondents = 0
+    config.save()
+
+
 API_MAX_QUERIES = 26
 
 

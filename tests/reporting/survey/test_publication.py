@@ -18,6 +18,18 @@ from tests.service_catalog.factories import make_service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
+
+@pytest.fixture(autouse=True)
+def _no_respondent_floor(db):
+    """These tests exercise the Krejcie–Morgan rule on small samples: no floor of 30
+    (``TestRespondentFloor`` tests the default)."""
+    from reporting.models import SurveySettings
+
+    config = SurveySettings.load()
+    config.public_min_respondents = 0
+    config.save()
+
+
 #: Queries for a full (uncached) render of the page with a one-period trend; pinned so it
 #: cannot grow unnoticed. Each earlier period in the trend adds two (at most seven more).
 PAGE_MAX_QUERIES = 32
@@ -37,6 +49,22 @@ def respond(value=4, *, kecamatan=UTARA, service=None, **extra):
 def section(html: str, heading_id: str) -> str:
     start = html.index(f'id="{heading_id}"')
     return html[start : html.index("</section>", start)]
+
+
+def table(html: str, caption_id: str) -> str:
+    """The table whose caption has ``caption_id`` ("" when the page has none)."""
+    if f'id="{caption_id}"' not in html:
+        return ""
+    start = html.index(f'id="{caption_id}"')
+    return html[start : html.index("</table>", start)]
+
+
+def graded(html: str) -> str:
+    return table(html, "ikm-cap-service")
+
+
+def insufficient(html: str) -> str:
+    return table(html, "ikm-cap-insufficient")
 
 
 def page(client, url: str = "/ikm/") -> str:
@@ -223,9 +251,12 @@ class TestServices:
         for _ in range(2):
             finished_application(service, Region.objects.get(code=UTARA), staff)
         respond(4, service=service)  # population 2, minimum 2
-        services = section(page(client), "ikm-service-heading")
-        assert "Surat Keterangan Domisili" not in services
-        assert "Tidak ditampilkan: 1 layanan" in services
+        html = page(client)
+        assert "Surat Keterangan Domisili" not in graded(html)
+        # Listed apart, without a grade: 1 respondent of the 2 needed.
+        row = insufficient(html)
+        assert "Surat Keterangan Domisili" in row and "100,00" not in row
+        assert '<td class="num">2</td>' in row
         rows = csv_rows(client.get(f"/ikm/{quarter.slug}.csv"))
         assert {r["level"] for r in rows} == {"kabupaten_kota", "kecamatan"}
 
@@ -235,17 +266,49 @@ class TestServices:
         # Population 0 (nothing finished in the period) with one answer: no sample frame,
         # so no grade from a single answer.
         respond(4, service=service, application=None)
-        services = section(page(client), "ikm-service-heading")
-        assert "Surat Keterangan Domisili" not in services
-        assert "Krejcie–Morgan" in services
+        html = page(client)
+        assert "Surat Keterangan Domisili" not in graded(html)
+        assert "belum ada permohonan selesai" in insufficient(html)
+        assert "Krejcie & Morgan (1970)" in section(html, "ikm-service-heading")
 
     def test_service_hidden_below_the_public_minimum(self, client, quarter, finished):
         respond(4, service=finished.service)
         set_survey_settings(public_min_respondents=2)
-        services = section(page(client), "ikm-service-heading")
-        assert "Surat Keterangan Domisili" not in services
+        html = page(client)
+        assert "Surat Keterangan Domisili" not in graded(html)
+        assert "Surat Keterangan Domisili" in insufficient(html)
         respond(4, service=finished.service)
-        assert "Surat Keterangan Domisili" in section(page(client), "ikm-service-heading")
+        html = page(client)
+        assert "Surat Keterangan Domisili" in graded(html)
+        assert not insufficient(html)
+
+
+class TestRespondentFloor:
+    """The default floor of 30 respondents (docs/domain/skm-ikm.md)."""
+
+    @pytest.fixture(autouse=True)
+    def _default_floor(self, _no_respondent_floor):
+        set_survey_settings(
+            public_min_respondents=SurveySettings._meta.get_field("public_min_respondents").default
+        )
+
+    def test_the_default_floor_is_30(self):
+        assert SurveySettings.load().public_min_respondents == 30
+
+    def test_one_answer_from_a_population_of_one_is_not_graded(self, client, quarter, finished):
+        respond(4, service=finished.service)  # Krejcie–Morgan alone: N = 1 needs 1
+        html = page(client)
+        assert "Surat Keterangan Domisili" not in graded(html)
+        row = insufficient(html)
+        assert "Surat Keterangan Domisili" in row
+        assert '<td class="num">30</td>' in row and "100,00" not in row
+        assert "sedikitnya 30 responden" in section(html, "ikm-service-heading")
+
+    def test_the_rule_is_explained_in_indonesian(self, client, quarter, finished):
+        respond(4, service=finished.service)
+        rule = section(page(client), "ikm-service-heading")
+        assert "Cara layanan dinilai" in rule and "PermenPAN-RB 14/2017" in rule
+        assert "Layanan dengan sampel belum memadai (tidak dinilai)" in rule
 
 
 class TestPrivacy:
@@ -438,7 +501,7 @@ class TestQueries:
         # The new services have answers but no finished application in the period: they
         # are aggregated like the others, and withheld (no population to size against).
         assert "Kecamatan Uji 8" in html
-        assert "Tidak ditampilkan: 6 layanan" in section(html, "ikm-service-heading")
+        assert insufficient(html).count("data-insufficient") == 6
         assert self._render_queries(client, "/ikm/") == few
         assert self._render_queries(client, f"/ikm/?kecamatan={UTARA}") == few_kecamatan
         with django_assert_max_num_queries(PAGE_MAX_QUERIES):
