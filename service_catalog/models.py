@@ -22,6 +22,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
     TabbedInterface,
+    TitleFieldPanel,
 )
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PagePermissionTester
@@ -449,7 +450,9 @@ class ServicePage(Page):
     ]
 
     delivery_panels = [
-        FieldPanel("title"),
+        # TitleFieldPanel, not FieldPanel: it fills the slug (on the Promote tab) from
+        # the title while the page has not been published, as on any Wagtail page.
+        TitleFieldPanel("title"),
         FieldRowPanel([FieldPanel("code"), FieldPanel("category"), FieldPanel("field")]),
         FieldPanel("delegated_authority"),
         FieldPanel("summary"),

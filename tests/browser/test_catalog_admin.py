@@ -115,9 +115,8 @@ def test_service_written_approved_and_found(sign_in, browser, live_server, setup
     fill_rich_text(page, "id_complaint_channels", "Kotak pengaduan di loket")
     page.get_by_role("tab").nth(1).click()
     choose(page, "id_legal_basis-0-instrument", "Nomor 7 Tahun 2024")
-    page.get_by_role("tab").nth(3).click()  # Promote: the slug
-    if not page.locator("#id_slug").input_value():
-        page.locator("#id_slug").fill("surat-keterangan-bersih-lingkungan")
+    page.get_by_role("tab").nth(3).click()  # Promote: the slug, filled from the title
+    expect(page.locator("#id_slug")).to_have_value("surat-keterangan-bersih-lingkungan")
     with page.expect_navigation():
         page.locator("button[name='action-submit']").evaluate("button => button.click()")
     errors = page.locator(".w-field__errors").evaluate_all(

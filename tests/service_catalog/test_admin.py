@@ -352,3 +352,27 @@ def test_legal_instrument_chooser_names_the_subject_and_searches_it(admin_client
     html = admin_client.get(results, {"q": "retribusi"}).content.decode()
     assert "Nomor 13 Tahun 2023 tentang Tarif retribusi" in html
     assert "Pelimpahan kewenangan" not in html
+
+
+class TestSlug:
+    def _add_url(self):
+        index = make_service(code="skd").get_parent()
+        return reverse("wagtailadmin_pages:add", args=["service_catalog", "servicepage", index.pk])
+
+    def test_the_title_fills_the_slug(self, admin_client, kecamatan):
+        html = admin_client.get(self._add_url()).content.decode()
+        # Wagtail's title panel syncs the slug field with its title (w-sync controller).
+        title = html[html.index('id="id_title"') - 600 : html.index('id="id_title"') + 400]
+        assert "w-sync" in title and "#id_slug" in title
+
+    def test_a_taken_slug_is_refused_in_indonesian(self, admin_client, kecamatan):
+        from .factories import service_post_data
+
+        url = self._add_url()
+        taken = make_service(code="lain")
+        data = {**service_post_data(), "slug": taken.slug, "action-submit": "1"}
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "sudah digunakan" in html
+        assert "already in use" not in html
