@@ -857,11 +857,15 @@ class _PartitionApplier:
 
     def _upsert(self, rows) -> None:
         sql, fields = self._upsert_statement()
+        # The connection itself, not the ``connection`` proxy: each value's preparation
+        # asks it for its vendor and operations, and the proxy's lookup cost as much as
+        # the preparation.
+        db = transaction.get_connection()
         params = [
-            tuple(prep(values.get(attname), connection) for attname, prep in fields)
+            tuple(prep(values.get(attname), db) for attname, prep in fields)
             for _key, values in rows
         ]
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.executemany(sql, params)
 
     def _write(self, rows, local_pks, lines, *, new_keys: set[str]) -> None:
