@@ -176,6 +176,16 @@ result = {
     assert state["users"] and all("bontang-utara" in name for name in state["users"])
     assert state["kecamatan"] == [UTARA]
     assert state["regions_outside"] == 0
+    # The kecamatan's public information list came down, and only its own.
+    dip_query = """
+from paten.ppid.models import DipEntry
+result = sorted(map(str, DipEntry.objects.filter(kecamatan_id="64.74.01").values_list("pk", flat=True)))
+others = DipEntry.objects.exclude(kecamatan_id="64.74.01").count()
+result = [result, others]
+"""
+    laptop_dip, central_dip = laptop.python(dip_query), central.python(dip_query)
+    assert laptop_dip[0] and laptop_dip[0] == central_dip[0]
+    assert laptop_dip[1] == 0 and central_dip[1] > 0
 
     # -- a day at the counter, offline ------------------------------------------------------
     work = _work(laptop, n=2, seed=22)
@@ -217,6 +227,25 @@ result = {{
     assert seen["survey"] == 1
     assert seen["verify_status"] == 200 and seen["verify_shows_number"]
     assert seen["claimed_before_received"]
+
+    # The laptop's audit chain arrived whole and verifies at the central.
+    chain_query = """
+from paten.audit.services import audit_chain_head, audit_verify
+from paten.sync.models import Installation, Peer
+from paten.sync.constants import InstallationRole
+me = Installation.objects.get()
+instance = me.installation_id if me.role == "instance" else Peer.objects.get(
+    role=InstallationRole.INSTANCE, kecamatan_id="64.74.01").id
+from paten.audit.models import AuditEvent
+size, head = audit_chain_head(f"instance:{instance}")
+heads = dict(AuditEvent.objects.filter(chain=f"instance:{instance}").values_list("sequence", "hash"))
+result = [size, head, audit_verify().ok, heads]
+"""
+    central_chain = central.python(chain_query)
+    laptop_chain = laptop.python(chain_query)
+    # Sealed at export: the central holds the chain up to the bundle's checkpoint.
+    assert central_chain[0] > 0 and central_chain[2]
+    assert laptop_chain[3][str(central_chain[0])] == central_chain[1]
 
     # -- the same bundle twice changes nothing -----------------------------------------------
     out = central.manage("sync_import", str(up1)).stdout
