@@ -7,6 +7,8 @@ is keyed by each field's stable key and enforces conditional fields on the serve
 ``conditional.js`` only hides and shows them.
 """
 
+import copy
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
@@ -14,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -269,20 +272,28 @@ class ApplicationFormBuilder(FormBuilder):
     """Build an ``ApplicationDataForm`` class from field specs.
 
     ``fields``: ``FieldSpec`` objects, schema dicts or ``FormField`` rows.
-    ``service`` gives file fields their required document (types, size limit);
+    ``service`` gives file fields their required document (types, size limit), or
+    ``documents`` (``{key: RequiredDocument}``) when the caller has read them already;
     ``kecamatan`` (a Region) limits region fields with the kecamatan scope.
     """
 
     form_class = ApplicationDataForm
 
     def __init__(
-        self, fields, *, service=None, kecamatan=None, form_version=None, originals_checked=()
+        self,
+        fields,
+        *,
+        service=None,
+        kecamatan=None,
+        form_version=None,
+        originals_checked=(),
+        documents=None,
     ):
         super().__init__([FieldSpec.coerce(f) for f in fields])
         self.service = service
         self.kecamatan = kecamatan
         self.form_version = form_version
-        self._documents = None
+        self._documents = documents
         if originals_checked:
             waived = self.waived_documents(originals_checked)
             self.fields = [
@@ -294,16 +305,19 @@ class ApplicationFormBuilder(FormBuilder):
 
     @classmethod
     def for_version(
-        cls, form_version, *, kecamatan=None, originals_checked=()
+        cls, form_version, *, kecamatan=None, originals_checked=(), service=None, documents=None
     ) -> "ApplicationFormBuilder":
         """The form of ``form_version``; at the counter, ``originals_checked`` (document
-        keys) makes the scan of each of those documents optional (``waived_documents``)."""
+        keys) makes the scan of each of those documents optional (``waived_documents``).
+        ``service`` (the version's, already read) or ``documents`` spare reading them again.
+        """
         return cls(
             form_version.schema,
-            service=form_version.service,
+            service=service if service is not None else form_version.service,
             kecamatan=kecamatan,
             form_version=form_version,
             originals_checked=originals_checked,
+            documents=documents,
         )
 
     def waived_documents(self, originals_checked) -> set[str]:
@@ -449,6 +463,65 @@ class ApplicationFormBuilder(FormBuilder):
         attrs["field_specs"] = specs
         attrs["form_version"] = self.form_version
         return type("ApplicationDataForm", (self.form_class,), attrs)
+
+
+# Built form classes of published versions, per process (``application_form_class``).
+_FORM_CLASSES: dict[tuple, type[ApplicationDataForm]] = {}
+_FORM_CLASSES_LOCK = threading.Lock()
+_FORM_CLASSES_MAX = 512
+
+
+def _documents_shape(documents: dict) -> tuple:
+    """What of the required documents shapes a form's file fields."""
+    return tuple(
+        (key, tuple(str(t) for t in (d.accepted_file_types or ())), d.max_file_size_mb, d.form)
+        for key, d in documents.items()
+    )
+
+
+def application_form_class(
+    form_version, *, service=None, kecamatan=None, originals_checked=()
+) -> type[ApplicationDataForm]:
+    """The form class of ``form_version`` (``ApplicationFormBuilder.for_version``), built
+    once per process and kept.
+
+    A published version never changes, so its class depends only on what else goes
+    into it, which is all in the key: the service's required documents as read now
+    (types, size limit, original or copy: an edited document gives a new class), the
+    kecamatan (region fields), the originals checked at the counter, the language and
+    the day (a birth date's picker stops at today). Each form instance deep-copies the
+    fields, so requests share nothing mutable. ``service`` is the version's service,
+    with its required documents prefetched when the caller has them.
+    """
+    service = service if service is not None else form_version.service
+    documents = {d.key: d for d in service.required_documents.all()}
+    key = (
+        form_version.pk,
+        _documents_shape(documents),
+        getattr(kecamatan, "code", kecamatan),
+        tuple(sorted(set(originals_checked))),
+        translation.get_language(),
+        timezone.localdate(),
+    )
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is not None:
+        return form_class
+    # The kept class must not hold the caller's instance, whose related objects
+    # (its service) would outlive the request.
+    version = copy.copy(form_version)
+    version._state.fields_cache = {}
+    form_class = ApplicationFormBuilder.for_version(
+        version,
+        kecamatan=kecamatan,
+        originals_checked=originals_checked,
+        service=service,
+        documents=documents,
+    ).get_form_class()
+    with _FORM_CLASSES_LOCK:
+        if len(_FORM_CLASSES) >= _FORM_CLASSES_MAX:
+            _FORM_CLASSES.clear()  # old days and versions; rebuilt on demand
+        _FORM_CLASSES[key] = form_class
+    return form_class
 
 
 class ServiceFormAdminForm(WagtailAdminModelForm):

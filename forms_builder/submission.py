@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .constants import APPLICANT_FIELD_TYPES, FieldType
-from .forms import ApplicationFormBuilder
+from .forms import application_form_class
 from .models import Application, FormVersion
 from .services.applications import Applicant, application_submit
 from .services.uploads import (
@@ -218,11 +218,15 @@ def application_form_submit(
     form_version: FormVersion,
     applicant_form_class: type[ApplicantForm] = ApplicantForm,
     applicant_form_kwargs: dict | None = None,
+    offering=None,
     **submit_kwargs,
 ) -> Submission:
     """The forms of ``service`` in ``kecamatan``; on POST, both checked and, when valid,
     submitted (``submit_kwargs`` go to ``application_submit`` as they are).
 
+    ``form_version`` is the service's current version and ``offering`` (optional) the
+    kecamatan offering it, both as the caller has just read them: the service form is
+    built and validated once here and handed on, not read and checked again.
     The result has the application, or the service's refusal as ``error`` (nothing
     saved), or neither when a form is invalid or nothing was posted.
     """
@@ -232,17 +236,15 @@ def application_form_submit(
         **(applicant_form_kwargs or {}),
     }
     if request.method != "POST":
-        form_class = ApplicationFormBuilder.for_version(
-            form_version, kecamatan=kecamatan
-        ).get_form_class()
+        form_class = application_form_class(form_version, service=service, kecamatan=kecamatan)
         return Submission(applicant_form_class(**applicant_form_kwargs), form_class())
     applicant_form = applicant_form_class(request.POST, **applicant_form_kwargs)
     applicant_valid = applicant_form.is_valid()
     # The originals the petugas loket checked make their scans optional (counter only).
     originals = applicant_form.originals() if hasattr(applicant_form, "originals") else []
-    form_class = ApplicationFormBuilder.for_version(
-        form_version, kecamatan=kecamatan, originals_checked=originals
-    ).get_form_class()
+    form_class = application_form_class(
+        form_version, service=service, kecamatan=kecamatan, originals_checked=originals
+    )
     kept, tokens, stale = _kept_files(
         request, form_version=form_version, keys=_file_keys(form_class)
     )
@@ -267,8 +269,9 @@ def application_form_submit(
                 submission.application = application_submit(
                     service=service,
                     kecamatan=kecamatan,
-                    form_data=request.POST,
-                    files=files,
+                    form=form,
+                    form_version=form_version,
+                    offering=offering,
                     **applicant_form.submit_kwargs(form),
                     **submit_kwargs,
                 )

@@ -7,6 +7,7 @@ initials. Lookups by tracking code are rate-limited per client address.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,8 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paten.network import within_rate
-from service_catalog.models import ServicePage
-from service_catalog.selectors import kecamatan_offering, standard_for
+from service_catalog.selectors import kecamatan_offering, service_for_application, standard_for
 
 from . import tracking
 from .forms import ApplicationFormBuilder
@@ -69,24 +69,16 @@ def _too_many(request: HttpRequest, template: str, context: dict) -> HttpRespons
 # -- apply ------------------------------------------------------------------------
 
 
-def _live_service(code: str) -> ServicePage:
-    service = (
-        ServicePage.objects.live()
-        .public()
-        .select_related("delegated_authority__instrument")
-        .prefetch_related("kecamatan_overrides", "delegated_authority__kecamatan")
-        .filter(code=code)
-        .first()
-    )
-    if service is None:
-        raise Http404(_("No such service."))
-    return service
-
-
+# Reads need no transaction, and ``application_submit`` writes in its own: the request's
+# transaction (ATOMIC_REQUESTS) would only turn that one into a savepoint and hold the
+# connection's transaction open while the form and the files are checked.
+@transaction.non_atomic_requests
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """Apply online: choose the kecamatan, then fill in the service's current form."""
-    service = _live_service(code)
+    service = service_for_application(code=code)
+    if service is None:
+        raise Http404(_("No such service."))
     form_version = FormVersion.objects.current_for(service)
     offering = kecamatan_offering(service)
     context = {"service": service, "offering": offering, "form_version": form_version}
@@ -100,7 +92,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "forms_builder/apply_choose.html", context)
 
     submission = application_form_submit(
-        request, service=service, kecamatan=kecamatan, form_version=form_version
+        request, service=service, kecamatan=kecamatan, form_version=form_version, offering=offering
     )
     if submission.application is not None:
         return redirect("forms_builder:receipt", code=submission.application.tracking_code)

@@ -24,7 +24,13 @@ from service_catalog.models import ServicePage
 from service_catalog.selectors import kecamatan_offering, standard_for
 
 from .. import tracking
-from ..forms import DEFAULT_FILE_TYPES, DEFAULT_MAX_FILE_SIZE_MB, ApplicationFormBuilder
+from ..forms import (
+    DEFAULT_FILE_TYPES,
+    DEFAULT_MAX_FILE_SIZE_MB,
+    ApplicationDataForm,
+    ApplicationFormBuilder,
+    application_form_class,
+)
 from ..models import Application, ApplicationEvent, Attachment, FormVersion, IssuanceSettings
 from ..models.application import applicant_nik_digest_for, private_storage
 from ..notifications import notifications_are_paused
@@ -112,21 +118,27 @@ def _due_at(*, service: ServicePage, kecamatan: Region, start: datetime) -> date
 def _build_form(
     *, form_version: FormVersion, service, kecamatan, form_data, files, originals_checked=()
 ):
-    builder = ApplicationFormBuilder.for_version(
-        form_version, kecamatan=kecamatan, originals_checked=originals_checked
+    form_class = application_form_class(
+        form_version, service=service, kecamatan=kecamatan, originals_checked=originals_checked
     )
-    return builder.get_form_class()(data=form_data, files=files)
+    return form_class(data=form_data, files=files)
 
 
 def _check_files(
-    *, service: ServicePage, files_by_document: Mapping, known_keys: Iterable[str] = ()
+    *,
+    service: ServicePage,
+    files_by_document: Mapping,
+    known_keys: Iterable[str] = (),
+    documents: Mapping | None = None,
 ) -> None:
     """Defence in depth: every file again by content and size, whatever the form did.
 
     ``known_keys``: documents of an older form version that the service has dropped
     since; they are checked with the form's defaults, as ``DocumentFileField`` does.
+    ``documents``: the service's required documents by key, when already read.
     """
-    documents = {doc.key: doc for doc in service.required_documents.all()}
+    if documents is None:
+        documents = {doc.key: doc for doc in service.required_documents.all()}
     known_keys = set(known_keys)
     errors = {}
     for key, uploaded in files_by_document.items():
@@ -228,15 +240,24 @@ def application_submit(
     *,
     service: ServicePage,
     kecamatan: Region,
-    form_data: Mapping,
-    files: Mapping | None,
+    form_data: Mapping | None = None,
+    files: Mapping | None = None,
     applicant: Applicant,
     channel: str = Channel.ONLINE,
     actor=None,
     originals_checked: Iterable[str] = (),
     verified_complete: bool = False,
+    form: ApplicationDataForm | None = None,
+    form_version: FormVersion | None = None,
+    offering: Iterable[Region] | None = None,
 ) -> Application:
     """Register an application with the current form version of ``service``.
+
+    The answers come as ``form_data`` and ``files``, or as ``form``: the service form
+    the caller has built for ``form_version`` (the current one, which it has just read)
+    and validated with these ``originals_checked`` (``submission.application_form_submit``);
+    it is used as it is, not built and validated again. ``offering``: the kecamatan
+    offering ``service`` (``kecamatan_offering``) when the caller has read them.
 
     At the counter, a document in ``originals_checked`` (its original seen by the
     petugas loket) needs no scan unless the service wants it as a digital file; with
@@ -254,39 +275,44 @@ def application_submit(
     channel = Channel(channel)
     if channel == Channel.COUNTER:
         _check_staff(actor, kecamatan, [Role.PETUGAS_LOKET])
-    offered = {region.code for region in kecamatan_offering(service)}
-    if kecamatan.code not in offered:
+    if offering is None:
+        offering = kecamatan_offering(service)
+    if kecamatan.code not in {region.code for region in offering}:
         raise ValidationError(
             _("%(service)s is not offered in Kecamatan %(kecamatan)s.")
             % {"service": service.title, "kecamatan": kecamatan.name}
         )
-    form_version = FormVersion.objects.current_for(service)
+    if form_version is None:
+        form_version = FormVersion.objects.current_for(service)
     if form_version is None:
         raise ValidationError(
             _("%(service)s cannot be applied for yet: it has no form.") % {"service": service.title}
         )
+    if form is not None and form.form_version != form_version:
+        raise ValueError("application_submit: the form was built for another version")
     applicant = _clean_applicant(applicant, channel=channel)
-    document_keys = set(service.required_documents.values_list("key", flat=True))
+    documents = {doc.key: doc for doc in service.required_documents.all()}
     checked = sorted(set(originals_checked))
     if channel == Channel.ONLINE and checked:
         raise ValidationError(_("Originals are checked at the counter only."))
-    if set(checked) - document_keys:
+    if set(checked) - set(documents):
         raise ValidationError(_("Unknown required document among the checked originals."))
     if verified_complete and channel != Channel.COUNTER:
         raise ValidationError(_("Only the counter verifies a file when it is registered."))
 
-    form = _build_form(
-        form_version=form_version,
-        service=service,
-        kecamatan=kecamatan,
-        form_data=form_data,
-        files=files,
-        originals_checked=checked,
-    )
-    if not form.is_valid():
+    if form is None:
+        form = _build_form(
+            form_version=form_version,
+            service=service,
+            kecamatan=kecamatan,
+            form_data=form_data,
+            files=files,
+            originals_checked=checked,
+        )
+    if not form.is_valid():  # the caller's form answers from its cached errors
         raise ValidationError(form.errors.as_data())
     files_by_document = form.files_by_document()
-    _check_files(service=service, files_by_document=files_by_document)
+    _check_files(service=service, files_by_document=files_by_document, documents=documents)
 
     data = form.json_data()
     now = timezone.now()

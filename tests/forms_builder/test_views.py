@@ -1,6 +1,8 @@
 """Public pages: apply online, receipt, tracker (rate limit, typos), verification."""
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import pytest
@@ -151,6 +153,52 @@ class TestApply:
 
     def test_unknown_service(self, client, bontang):
         assert client.get("/ajukan/tidak-ada/").status_code == 404
+
+    def test_private_service_is_not_offered(self, client, service, utara):
+        from wagtail.models import PageViewRestriction
+
+        PageViewRestriction.objects.create(page=service.get_parent(), restriction_type="login")
+        response = client.post(apply_url(service, utara), post_data(surat_pengantar=pdf_upload()))
+        assert response.status_code == 404
+        assert Application.objects.count() == 0
+
+    def test_a_submission_reads_once_whatever_the_size_of_the_form(self, client, bontang, utara):
+        """The service, its version, documents and offering are read once per request and
+        the form adds no query per field: ten fields cost what one field costs."""
+        from .factories import form_version_for, spec
+
+        upload = spec("surat_pengantar", "file", required=False, required_document_key="doc0")
+        small = make_service(code="kecil")
+        form_version_for(small, schema=[spec("nama_lengkap"), upload])
+        answers = {
+            "jumlah": ("number", "3"),
+            "surel": ("email", "warga@example.id"),
+            "tanggal": ("date", "2024-05-01"),
+            "jenis": ("dropdown", "Baru"),
+            "alamat": ("multiline", "Jl. Pupuk Raya 1"),
+            **{f"isian_{i}": ("singleline", f"isian {i}") for i in range(4)},
+        }
+        big = make_service(code="besar")
+        fields = [spec(key, kind, choices="Baru\nLama") for key, (kind, _v) in answers.items()]
+        form_version_for(big, schema=[spec("nama_lengkap"), *fields, upload])
+        values = {key: value for key, (_kind, value) in answers.items()}
+
+        def queries(service, **extra) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.post(
+                    apply_url(service, utara), post_data(surat_pengantar=pdf_upload(), **extra)
+                )
+            assert response.status_code == 302, response.content.decode()[-2000:]
+            return len(captured)
+
+        queries(small)  # fills what is cached across requests (content types, ownership)
+        one_field, ten_fields = queries(small), queries(big, **values)
+        assert Application.objects.count() == 3
+        assert ten_fields == one_field
+        # reads: service, overrides, documents, version, offering, the procedure step
+        # registration records; writes: the code's check, application, attachment,
+        # event, audit event; the transaction's two ends.
+        assert one_field <= 13
 
 
 class TestTracker:
