@@ -157,10 +157,32 @@ def process_stop(process: subprocess.Popen, timeout: float = 15) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+# The settings of docker/Dockerfile's and compose.yaml's gunicorn command (sync workers,
+# no threads: gunicorn's defaults), so that a bench measures what production runs: the
+# redacting access log (written to /dev/null here), the timeout and the header limits.
+PRODUCTION_GUNICORN_ARGS = [
+    "--worker-class",
+    "sync",
+    "--access-logfile",
+    os.devnull,
+    "--logger-class",
+    "paten.log_redaction.RedactingGunicornLogger",
+    "--timeout",
+    "60",
+    "--limit-request-line",
+    "8190",
+    "--limit-request-fields",
+    "100",
+    "--limit-request-field_size",
+    "8190",
+]
+
+
 @contextmanager
 def gunicorn(app: str, *, workers: int, env: dict) -> Iterator[int]:
-    """gunicorn serving ``app`` (sync workers) on a free loopback port, ready when
-    ``/healthz`` answers; yields the port and stops the server afterwards."""
+    """gunicorn serving ``app`` with production's settings (``PRODUCTION_GUNICORN_ARGS``)
+    and ``workers`` processes on a free loopback port, ready when ``/healthz`` answers;
+    yields the port and stops the server afterwards."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -168,8 +190,7 @@ def gunicorn(app: str, *, workers: int, env: dict) -> Iterator[int]:
             app,
             "--workers",
             str(workers),
-            "--worker-class",
-            "sync",
+            *PRODUCTION_GUNICORN_ARGS,
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
