@@ -29,6 +29,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from paten.widgets import DecimalCommaInput
 from reporting.evaluation.admin.common import (
     error_text,
 )
@@ -317,7 +318,11 @@ class InstrumentViewSet(ModelViewSet):
                 "aspects",
                 heading=gettext_lazy("Aspects"),
                 label=gettext_lazy("Aspect"),
-                panels=[FieldPanel("name"), FieldPanel("weight"), FieldPanel("sort_order")],
+                panels=[
+                    FieldPanel("name"),
+                    FieldPanel("weight", widget=DecimalCommaInput),
+                    FieldPanel("sort_order"),
+                ],
             ),
         ],
         base_form_class=InstrumentForm,
@@ -327,8 +332,14 @@ class InstrumentViewSet(ModelViewSet):
 INDICATOR_PANELS = [
     FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
     FieldPanel("description"),
-    FieldRowPanel([FieldPanel("weight"), FieldPanel("unit"), FieldPanel("sort_order")]),
-    FieldRowPanel([FieldPanel("direction"), FieldPanel("target")]),
+    FieldRowPanel(
+        [
+            FieldPanel("weight", widget=DecimalCommaInput),
+            FieldPanel("unit"),
+            FieldPanel("sort_order"),
+        ]
+    ),
+    FieldRowPanel([FieldPanel("direction"), FieldPanel("target", widget=DecimalCommaInput)]),
     FieldRowPanel(
         [
             FieldPanel("rule"),
@@ -379,7 +390,13 @@ class AspectViewSet(ModelViewSet):
     edit_handler = ObjectList(
         [
             FieldPanel("instrument"),
-            FieldRowPanel([FieldPanel("name"), FieldPanel("weight"), FieldPanel("sort_order")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("name"),
+                    FieldPanel("weight", widget=DecimalCommaInput),
+                    FieldPanel("sort_order"),
+                ]
+            ),
             InlinePanel(
                 "indicators",
                 heading=gettext_lazy("Indicators"),

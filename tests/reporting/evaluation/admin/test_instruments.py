@@ -2,6 +2,8 @@
 refused on the row concerned, unfinished instruments saved with a warning, and
 instruments of a closed period kept as they were."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
@@ -354,3 +356,33 @@ def aspect_data(instrument, rows, name="Pelayanan", weight="100"):
             "indicators": inline_formset(rows),
         }
     )
+
+
+class TestDecimalComma:
+    """Weights are typed and shown with the Indonesian decimal comma."""
+
+    def test_30_comma_5_is_accepted_and_shown_back_as_typed(self, client, admin_pemda):
+        logged_in(client, admin_pemda)
+        data = instrument_data(Pelayanan="69,5", Pemerintahan="30,5")
+        response = client.post(reverse("evaluation_instruments:add"), data)
+        assert response.status_code == 302
+        instrument = EvaluationInstrument.objects.get()
+        assert sorted(instrument.aspects.values_list("weight", flat=True)) == [
+            Decimal("30.5"),
+            Decimal("69.5"),
+        ]
+        html = client.get(reverse("evaluation_instruments:edit", args=[instrument.pk])).content
+        html = html.decode()
+        assert 'value="30,5"' in html and 'value="69,5"' in html
+        assert "30.50" not in html
+        assert 'type="number"' not in html.split('name="aspects-0-weight"')[0].rsplit("<", 1)[1]
+
+    def test_a_dot_still_works_and_a_word_is_refused_in_indonesian(self, client, admin_pemda):
+        logged_in(client, admin_pemda)
+        data = instrument_data(Pelayanan="70.5", Pemerintahan="banyak")
+        response = client.post(reverse("evaluation_instruments:add"), data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'value="70,5"' in html and 'value="banyak"' in html
+        assert "Masukkan sebuah bilangan." in html
+        assert not EvaluationInstrument.objects.exists()
