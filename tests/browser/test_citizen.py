@@ -15,10 +15,12 @@ from forms_builder.services.applications import Applicant
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from paten.site.models import KecamatanOffice, SiteSettings
-from reporting.survey.services import survey_period_create
+from reporting.survey.constants import SurveyChannel
+from reporting.survey.services import survey_period_create, survey_response_submit
 from service_catalog.models import Maklumat
 from tests.bontang import bontang_regions
 from tests.forms_builder.factories import PDF_BYTES, advance, form_version_for, submit
+from tests.reporting.factories import all_answers
 from tests.service_catalog.factories import make_service
 
 from .axe import axe_violations, describe
@@ -77,6 +79,16 @@ def citizen_world(db, settings):
     )
     today = timezone.localdate()
     survey_period_create(kind="triwulan", year=today.year, number=(today.month - 1) // 3 + 1)
+    # One answer, so that /ikm/ draws its charts and tables (the service is listed under
+    # "sampel belum memadai").
+    answered = advance(submit(domicile, utara), **staff, until="selesai")
+    survey_response_submit(
+        answers=all_answers(4),
+        channel=SurveyChannel.PAPER,
+        kecamatan=UTARA,
+        service=domicile,
+        application=answered,
+    )
     return {"open": open_application, "finished": finished, "service": domicile}
 
 
@@ -153,11 +165,15 @@ def _public_pages(world) -> list[str]:
         "/ajukan/skd/",
         "/lacak/",
         f"/lacak/{world['open'].display_code}/",
+        f"/lacak/{finished.display_code}/",
         f"/verifikasi/{finished.verification_token}/",
         f"/survei/{finished.tracking_code}/",
         "/ikm/",
+        f"/ikm/?kecamatan={UTARA}",
         "/evaluasi/",
         "/informasi-publik/",
+        "/informasi-publik/statistik/",
+        "/audit/",
         "/permohonan-informasi/",
         "/permohonan-informasi/lacak/",
     ]
