@@ -31,6 +31,8 @@ FONT_SIZE = 13
 #: A white outline behind value labels keeps them readable where a band line crosses.
 HALO = {"paint_order": "stroke", "stroke": "#fff", "stroke_width": "3", "stroke_linejoin": "round"}
 SMALL_FONT_SIZE = 11
+#: A generous average advance of a character, in ems, to keep band lines off value labels.
+CHAR_WIDTH = 0.62
 
 
 def format_decimal(value: Decimal | None, places: int) -> str:
@@ -198,18 +200,39 @@ def bar_chart(
         for index, letter in enumerate(letters):
             middle = (x_of(bounds[index]) + x_of(bounds[index + 1])) / 2
             parts.append(svg_text(middle, 14, letter, text_anchor="middle", font_weight="700"))
-    for band in bands:
-        x = x_of(band.lower)
-        parts.append(
-            format_html(
-                '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{c}" stroke-width="1.5" '
-                'stroke-dasharray="5 3"/>',
-                x=svg_number(x),
-                y1=TOP - 10,
-                y2=svg_number(TOP + plot_height),
-                c=INK,
+    # Where a bar's value label sits: a band line stops short of it instead of crossing it.
+    label_boxes = []
+    for index, row in enumerate(rows):
+        middle = TOP + index * ROW + (ROW - BAR_HEIGHT) / 2 + BAR_HEIGHT / 2 + 4
+        start = x0 + 6 if row.value is None else x0 + max(2.0, x_of(row.value) - x0) + 6
+        text = "–" if row.value is None else value_text(row)
+        label_boxes.append(
+            (
+                start - 3,
+                start + len(str(text)) * FONT_SIZE * CHAR_WIDTH + 3,
+                middle - FONT_SIZE,
+                middle + 4,
             )
         )
+    for band in bands:
+        x = x_of(band.lower)
+        gaps = sorted(
+            (top, bottom) for left, right, top, bottom in label_boxes if left <= x <= right
+        )
+        y = TOP - 10
+        for top, bottom in [*gaps, (TOP + plot_height, TOP + plot_height)]:
+            if top > y:
+                parts.append(
+                    format_html(
+                        '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{c}" '
+                        'stroke-width="1.5" stroke-dasharray="5 3" class="band-line"/>',
+                        x=svg_number(x),
+                        y1=svg_number(y),
+                        y2=svg_number(top),
+                        c=INK,
+                    )
+                )
+            y = max(y, bottom)
         parts.append(
             svg_text(
                 x,
