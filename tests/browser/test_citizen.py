@@ -199,3 +199,29 @@ def test_service_page_weighs_less_than_200_kb_over_the_wire(page: Page, live_ser
     page.wait_for_load_state("networkidle")
     assert sizes, "no request was recorded"
     assert sum(sizes) < 200 * 1024, sizes
+
+
+def test_ikm_on_a_phone_has_legible_charts_and_reachable_tables(
+    page: Page, live_server, citizen_world
+):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/ikm/")
+    charts = page.locator("svg.ikm-chart__svg")
+    expect(charts.first).to_be_visible()
+    # Effective text size: the SVG's font size times its drawn scale, never under 11 px.
+    smallest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('svg.ikm-chart__svg')].flatMap(svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll('text')].map(
+                t => parseFloat(getComputedStyle(t).fontSize) * scale);
+        }))"""
+    )
+    assert smallest >= 11, smallest
+    # Every wide table scrolls inside a frame the keyboard reaches, and its last column
+    # (Mutu, where there is one) comes into view when scrolled.
+    for frame in page.locator(".ikm-table-wrap").all():
+        assert frame.get_attribute("tabindex") == "0"
+        frame.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+        last = frame.locator("thead th").last
+        box, view = last.bounding_box(), frame.bounding_box()
+        assert box["x"] + box["width"] <= view["x"] + view["width"] + 1
