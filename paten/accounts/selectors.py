@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from .constants import KECAMATAN_ROLES, Role
 
 _CACHE_ATTR = "_paten_kecamatan_scope"
+_ROLES_ATTR = "_paten_roles"
 
 
 @dataclass(frozen=True)
@@ -87,19 +88,27 @@ def _compute_scope(user) -> KecamatanScope:
     )
     if codes:
         return KecamatanScope(is_pemda_wide=False, codes=codes)
-    roles = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    roles = roles_of(user)
     if roles and not roles & KECAMATAN_ROLES:
         return EVERYTHING
     return NOTHING
 
 
 def roles_of(user) -> set[str]:
-    return set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    """The staff roles of ``user``; read once per user object (a request's user asks many
+    times: every menu item, panel and permission rule of an admin page), like Django's
+    own permission cache, and forgotten by ``scope_cache_clear``."""
+    cached = getattr(user, _ROLES_ATTR, None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        setattr(user, _ROLES_ATTR, cached)
+    return set(cached)
 
 
 def scope_cache_clear(user) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _ROLES_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def log_entries_visible_to(user, log_model) -> QuerySet:
