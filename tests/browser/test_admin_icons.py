@@ -27,16 +27,25 @@ def button_icon_sizes(page: Page, label: str) -> list[dict]:
     )
 
 
-def test_export_button_icon_is_icon_sized(sign_in, browser, live_server, staff_password):
+# Pages whose buttons carry an icon beside their label, and a label on each.
+PAGES = (
+    ("/admin/ekspor-data/", "Ekspor"),
+    ("/admin/sinkron/", "Daftarkan laptop luring"),
+    ("/admin/sinkron/", "Impor"),
+)
+
+
+@pytest.mark.parametrize(("path", "label"), PAGES)
+def test_button_icons_are_icon_sized(sign_in, browser, live_server, staff_password, path, label):
     bontang_regions()
     roles_sync_permissions()
     staff_create(username="pemda", password=staff_password, roles=[Role.ADMIN_PEMDA])
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     sign_in(page, live_server.url, "pemda")
-    page.goto(live_server.url + "/admin/ekspor-data/")
-    buttons = button_icon_sizes(page, "Ekspor")
-    assert buttons, "no Ekspor button"
+    page.goto(live_server.url + path)
+    buttons = button_icon_sizes(page, label)
+    assert buttons, f"no {label} button on {path}"
     for button in buttons:
         width, height = button["icon"]
         assert 0 < width <= 32 and 0 < height <= 32, button
