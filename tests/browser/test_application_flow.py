@@ -68,16 +68,16 @@ def test_apply_process_track_and_verify(sign_in, browser, live_server, setup, tm
     base = live_server.url
     service = setup
 
-    # 1. The pemda admin builds the form: a NIK field and a file field, then publishes.
+    # 1. The pemda admin builds the form: a NIK field and a file field, then publishes
+    # (no key is typed: the keys are made from the labels).
     admin = browser.new_context().new_page()
     sign_in(admin, base, "admin")
     admin.goto(f"{base}/admin/snippets/forms_builder/serviceform/add/?service={service.pk}")
-    add_field(admin, {"label": "NIK pemohon", "key": "nik_pemohon", "field_type": "nik"})
+    add_field(admin, {"label": "NIK pemohon", "field_type": "nik"})
     add_field(
         admin,
         {
-            "label": "Surat pengantar RT/RW",
-            "key": "surat_pengantar",
+            "label": "Surat pengantar",
             "field_type": "file",
             "required_document_key": "doc0",
         },

@@ -20,10 +20,10 @@ HOME = "/admin/"
 
 #: The panel of a kecamatan user: the default period, the region names, the IKM of the
 #: kecamatan (two), the user's roles, the newest closed evaluation and its scoreboard.
-KECAMATAN_QUERIES = 10
+KECAMATAN_QUERIES = 9
 #: A pemda-wide user: the same IKM queries for the kabupaten/kota, the roles, the newest
 #: closed evaluation and how many kecamatan it evaluated (no scoreboard).
-PEMDA_QUERIES = 7
+PEMDA_QUERIES = 6
 
 
 def respond(kecamatan: str, value: int) -> None:
@@ -143,12 +143,12 @@ class TestQueries:
 
     def test_same_cost_with_more_responses(self, answered, camat, django_assert_num_queries):
         panel, request = self._panel(camat)
-        with django_assert_num_queries(KECAMATAN_QUERIES - 4):  # no closed evaluation
+        with django_assert_num_queries(KECAMATAN_QUERIES - 3):  # no closed evaluation
             panel.render_html({"request": request})
         for _ in range(20):
             respond(UTARA, 3)
         # A fresh user object, as in the next request: nothing cached on it.
         panel, request = self._panel(get_user_model().objects.get(pk=camat.pk))
-        with django_assert_num_queries(KECAMATAN_QUERIES - 4):
+        with django_assert_num_queries(KECAMATAN_QUERIES - 3):
             html = panel.render_html({"request": request})
         assert re.search(r"data-respondents>22\b", ikm_row(html, UTARA))
