@@ -4,19 +4,16 @@ All of them work without JavaScript and show no personal data beyond the applica
 initials. Lookups by tracking code are rate-limited per client address.
 """
 
-from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from paten.network import within_rate
+from paten.tracker import CodeTracker, TrackForm
 from service_catalog.selectors import kecamatan_offering, service_for_application, standard_for
 
 from . import tracking
@@ -38,32 +35,15 @@ from .workflow import ApplicationState, back_office_step_at, next_state_hint
 S = ApplicationState
 
 
-class TrackForm(forms.Form):
-    kode = forms.CharField(
-        label=gettext_lazy("Tracking code"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
-    )
-
-
-# -- rate limit ---------------------------------------------------------------------
-
-
-def lookup_allowed(request: HttpRequest) -> bool:
-    """Count one lookup for the client; False once over the limit in the window."""
-    rate = getattr(settings, "FORMS_BUILDER_LOOKUP_RATE", (20, 600))
-    return within_rate(request, scope="forms_builder:lookup", rate=rate)
-
-
-def _too_many(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    context["error"] = _(
-        "Too many lookups from your connection. Please wait ten minutes and try again."
-    )
-    response = render(request, template, context, status=429)
-    response["Retry-After"] = str(getattr(settings, "FORMS_BUILDER_LOOKUP_RATE", (20, 600))[1])
-    return response
+TRACKER = CodeTracker(
+    template="forms_builder/track.html",
+    scope="forms_builder:lookup",
+    rate_setting="FORMS_BUILDER_LOOKUP_RATE",
+    parse=tracking.parse,
+    display=tracking.display,
+    error=tracking.TrackingCodeError,
+    path=tracker_path,
+)
 
 
 # -- apply ------------------------------------------------------------------------
@@ -127,8 +107,8 @@ def _by_code_or_404(request: HttpRequest, code: str):
 
 
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    if not lookup_allowed(request):
-        return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     application = _by_code_or_404(request, code)
     return render(
         request,
@@ -138,8 +118,8 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def receipt_download(request: HttpRequest, code: str) -> HttpResponse:
-    if not lookup_allowed(request):
-        return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     application = _by_code_or_404(request, code)
     pdf = receipt_pdf(application=application, tracker_url=_tracker_url(request, application))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -192,42 +172,26 @@ def track(request: HttpRequest) -> HttpResponse:
     (paten/log_redaction.py). Old links and printed QR codes with ``?kode=`` are sent
     on to the same address.
     """
-    raw = (request.POST if request.method == "POST" else request.GET).get("kode", "").strip()
-    form = TrackForm(initial={"kode": raw})
-    context: dict = {"form": form}
-    if not raw:
-        return render(request, "forms_builder/track.html", context)
-    try:
-        code = tracking.parse(raw)
-    except tracking.TrackingCodeError as error:
-        # Counted like a lookup, so guessing codes here is as limited as at the tracker.
-        if not lookup_allowed(request):
-            return _too_many(request, "forms_builder/track.html", context)
-        context["error"] = error.message
-        return render(request, "forms_builder/track.html", context, status=400)
-    return redirect(tracker_path(tracking.display(code)), permanent=request.method == "GET")
+    return TRACKER.lookup(request)
 
 
 @require_GET
 def track_code(request: HttpRequest, code: str) -> HttpResponse:
     """The public tracker: status, timeline, due date, what is missing, next step."""
-    context: dict = {"form": TrackForm(initial={"kode": code})}
-    if not lookup_allowed(request):
-        return _too_many(request, "forms_builder/track.html", context)
-    try:
-        normalised = tracking.parse(code)
-    except tracking.TrackingCodeError as error:
-        context["error"] = error.message
-        return render(request, "forms_builder/track.html", context, status=400)
-    if code != tracking.display(normalised):
-        return redirect(tracker_path(tracking.display(normalised)), permanent=True)
-    application = application_by_code(code=normalised)
-    if application is None:
-        context["error"] = _("No application has this code. Check it against your receipt.")
-        return render(request, "forms_builder/track.html", context, status=404)
-    context.update(_status_context(application))
-    context["sent"] = request.GET.get("terkirim") == "1" and application.state == S.SUBMITTED
-    return render(request, "forms_builder/track.html", context)
+
+    def describe(application) -> dict:
+        return {
+            **_status_context(application),
+            "sent": request.GET.get("terkirim") == "1" and application.state == S.SUBMITTED,
+        }
+
+    return TRACKER.status(
+        request,
+        code,
+        find=lambda normalised: application_by_code(code=normalised),
+        not_found=_("No application has this code. Check it against your receipt."),
+        describe=describe,
+    )
 
 
 def _documents_form(application, *, data=None, files=None):
@@ -292,8 +256,8 @@ def _status_context(application, *, documents_form=None) -> dict:
 @require_POST
 def track_action(request: HttpRequest) -> HttpResponse:
     """The applicant cancels or resubmits; holding the code is the authorisation."""
-    if not lookup_allowed(request):
-        return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     application = _by_code_or_404(request, request.POST.get("kode", ""))
     target = {"batal": S.CANCELLED, "ajukan_ulang": S.SUBMITTED}.get(request.POST.get("aksi"))
     if target is None:
@@ -316,8 +280,8 @@ def track_upload(request: HttpRequest) -> HttpResponse:
     as at intake; on success the application is resubmitted. A bad file re-renders the
     tracker with the message (status 400) and changes nothing.
     """
-    if not lookup_allowed(request):
-        return _too_many(request, "forms_builder/track.html", {"form": TrackForm()})
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     application = _by_code_or_404(request, request.POST.get("kode", ""))
     tracker = tracker_path(application.display_code)
     form = _documents_form(application, data=request.POST, files=request.FILES)

@@ -190,16 +190,6 @@ class DeskRequestForm(RequestForm):
             self.fields["kecamatan"].empty_label = None
 
 
-class TrackForm(forms.Form):
-    kode = forms.CharField(
-        label=_("Tracking code"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
-        ),
-    )
-
-
 class ObjectionForm(forms.Form):
     """An objection from the tracker (UU 14/2008 Pasal 35 grounds)."""
 

@@ -13,7 +13,6 @@ import csv
 import hashlib
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -33,9 +32,9 @@ from django.views.decorators.http import (
 
 from forms_builder import tracking
 from paten.files import private_file_response, private_headers
-from paten.network import within_rate
 from paten.regions.selectors import installation_kecamatan
 from paten.tabular import csv_text
+from paten.tracker import CodeTracker, TrackForm
 
 from . import deadlines, selectors, services
 from .constants import (
@@ -49,7 +48,7 @@ from .constants import (
     RequestChannel,
     RequestEventKind,
 )
-from .forms import ObjectionForm, RequestForm, TrackForm
+from .forms import ObjectionForm, RequestForm
 from .models import DipCategory, PpidSettings
 from .pdf import receipt_pdf
 from .services import ActionRefused, RequestInput, tracker_path
@@ -59,22 +58,17 @@ PAGE_CACHE_TIMEOUT = 60 * 60 * 24
 CACHED_PARAMS = ("unit", "kelas", "kategori", "tahun", "halaman")
 
 
-# -- rate limit (as forms_builder's tracker) -------------------------------------------
+# -- the tracker (as forms_builder's) ---------------------------------------------------
 
-
-def lookup_allowed(request: HttpRequest) -> bool:
-    rate = getattr(settings, "PPID_LOOKUP_RATE", (20, 600))
-    return within_rate(request, scope="ppid:lookup", rate=rate)
-
-
-def _too_many(request: HttpRequest) -> HttpResponse:
-    context = {
-        "form": TrackForm(),
-        "error": _("Too many lookups from your connection. Please wait ten minutes and try again."),
-    }
-    response = render(request, "ppid/track.html", context, status=429)
-    response["Retry-After"] = str(getattr(settings, "PPID_LOOKUP_RATE", (20, 600))[1])
-    return response
+TRACKER = CodeTracker(
+    template="ppid/track.html",
+    scope="ppid:lookup",
+    rate_setting="PPID_LOOKUP_RATE",
+    parse=tracking.parse,
+    display=tracking.display,
+    error=tracking.TrackingCodeError,
+    path=tracker_path,
+)
 
 
 # -- the public information list -------------------------------------------------------
@@ -295,8 +289,8 @@ def _tracker_url(request: HttpRequest, item) -> str:
 
 
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    if not lookup_allowed(request):
-        return _too_many(request)
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     item = _by_code_or_404(code)
     return render(
         request,
@@ -306,8 +300,8 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def receipt_download(request: HttpRequest, code: str) -> HttpResponse:
-    if not lookup_allowed(request):
-        return _too_many(request)
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     item = _by_code_or_404(code)
     pdf = receipt_pdf(request=item, tracker_url=_tracker_url(request, item))
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -392,41 +386,22 @@ def track(request: HttpRequest) -> HttpResponse:
     """The tracker's lookup: the code is posted, then the status lives at
     /permohonan-informasi/lacak/<code>/, a path segment the logs redact
     (paten/log_redaction.py); an old ``?kode=`` link is sent on to the same address."""
-    raw = (request.POST if request.method == "POST" else request.GET).get("kode", "").strip()
-    context: dict = {"form": TrackForm(initial={"kode": raw})}
-    if not raw:
-        return render(request, "ppid/track.html", context)
-    try:
-        code = tracking.parse(raw)
-    except tracking.TrackingCodeError as error:
-        # Counted like a lookup, so guessing codes here is as limited as at the tracker.
-        if not lookup_allowed(request):
-            return _too_many(request)
-        context["error"] = error.message
-        return render(request, "ppid/track.html", context, status=400)
-    return redirect(tracker_path(tracking.display(code)), permanent=request.method == "GET")
+    return TRACKER.lookup(request)
 
 
 @require_GET
 def track_code(request: HttpRequest, code: str) -> HttpResponse:
     """The public tracker: status, the deadline the PPID must keep, letters and answers."""
-    context: dict = {"form": TrackForm(initial={"kode": code})}
-    if not lookup_allowed(request):
-        return _too_many(request)
-    try:
-        normalised = tracking.parse(code)
-    except tracking.TrackingCodeError as error:
-        context["error"] = error.message
-        return render(request, "ppid/track.html", context, status=400)
-    if code != tracking.display(normalised):
-        return redirect(tracker_path(tracking.display(normalised)), permanent=True)
-    item = selectors.request_by_code(code=normalised)
-    if item is None:
-        context["error"] = _("No request has this code. Check it against your receipt.")
-        return render(request, "ppid/track.html", context, status=404)
-    context.update(_status_context(item))
-    context["objection_sent"] = request.GET.get("keberatan") == "1"
-    return render(request, "ppid/track.html", context)
+    return TRACKER.status(
+        request,
+        code,
+        find=lambda normalised: selectors.request_by_code(code=normalised),
+        not_found=_("No request has this code. Check it against your receipt."),
+        describe=lambda item: {
+            **_status_context(item),
+            "objection_sent": request.GET.get("keberatan") == "1",
+        },
+    )
 
 
 def _tracker_redirect(item, suffix: str = "") -> HttpResponse:
@@ -436,8 +411,8 @@ def _tracker_redirect(item, suffix: str = "") -> HttpResponse:
 @require_POST
 def track_download(request: HttpRequest) -> HttpResponse:
     """A letter or answer document, for the holder of the tracking code."""
-    if not lookup_allowed(request):
-        return _too_many(request)
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     item = _by_code_or_404(request.POST.get("kode", ""))
     wanted = request.POST.get("berkas", "")
     record = next((f for f in _status_context(item)["files"] if str(f.pk) == wanted), None)
@@ -459,8 +434,8 @@ def _ext(record) -> str:
 @require_POST
 def track_withdraw(request: HttpRequest) -> HttpResponse:
     """The requester withdraws; holding the code is the authorisation."""
-    if not lookup_allowed(request):
-        return _too_many(request)
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     item = _by_code_or_404(request.POST.get("kode", ""))
     try:
         services.request_withdraw(request=item)
@@ -472,8 +447,8 @@ def track_withdraw(request: HttpRequest) -> HttpResponse:
 @require_POST
 def track_objection(request: HttpRequest) -> HttpResponse:
     """File an objection from the tracker; a refusal re-shows the tracker with the reason."""
-    if not lookup_allowed(request):
-        return _too_many(request)
+    if not TRACKER.lookup_allowed(request):
+        return TRACKER.too_many(request)
     item = _by_code_or_404(request.POST.get("kode", ""))
     form = ObjectionForm(request.POST)
     if form.is_valid():

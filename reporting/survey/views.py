@@ -29,10 +29,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forms_builder import tracking
 from forms_builder.selectors import application_by_code
-from forms_builder.views import TrackForm, lookup_allowed
+from forms_builder.views import TRACKER
 from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan
 from paten.tabular import csv_text
+from paten.tracker import TrackForm
 from reporting.models import SurveyKiosk, SurveyPeriod, SurveyResponse, SurveySettings
 from reporting.survey.charts import Chart, trend_chart, trend_row, unsur_chart, unsur_rows
 from reporting.survey.constants import PeriodKind, SurveyChannel
@@ -134,7 +135,7 @@ def survey_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def survey_by_code(request: HttpRequest, code: str) -> HttpResponse:
     """Answer the questionnaire once for a finished or handed-over application."""
-    if not lookup_allowed(request):
+    if not TRACKER.lookup_allowed(request):
         return _too_many(request)
     try:
         normalised = tracking.parse(code)
