@@ -105,6 +105,8 @@ class ImportSummary:
     invalid: int = 0
     dry_run: bool = True
     errors: list[RowError] = field(default_factory=list)
+    # what else the import does or did, in sentences for the user (shown after the counts)
+    notes: list[str] = field(default_factory=list)
     # (line, import type, object) for the first PREVIEW_ROWS rows
     preview: list[tuple[int | None, str, str]] = field(default_factory=list)
 
@@ -296,4 +298,6 @@ class AdminImportView(WagtailAdminTemplateMixin, FormView):
             _("Import finished: %(new)s new, %(updated)s updated, %(skipped)s unchanged.")
             % {"new": summary.new, "updated": summary.updated, "skipped": summary.skipped},
         )
+        for note in summary.notes:
+            messages.success(request, note)
         return redirect(reverse(self.index_url_name) if self.index_url_name else request.path)

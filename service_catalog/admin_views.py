@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.widgets.button import HeaderButton
 
 from paten.admin_import import AdminImportView, ImportSummary, RowError
@@ -56,6 +57,25 @@ class CatalogImportView(AdminImportView):
             RowError(e.line, e.messages if e.sheet == self.sheet else [str(e)])
             for e in report.errors
         ]
+        if report.submitted and not report.errors:
+            count = len(report.submitted)
+            summary.notes.append(
+                ngettext(
+                    "%(count)s service will be submitted for approval.",
+                    "%(count)s services will be submitted for approval.",
+                    count,
+                )
+                % {"count": count}
+                if dry_run
+                else ngettext(
+                    "%(count)s service submitted for approval: it goes live when another "
+                    "administrator approves it.",
+                    "%(count)s services submitted for approval: they go live when another "
+                    "administrator approves them.",
+                    count,
+                )
+                % {"count": count}
+            )
         return summary
 
 

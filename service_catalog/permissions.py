@@ -36,8 +36,9 @@ def _page_permission(user, permissions: set[str]) -> bool:
 def user_may_import_catalog_sheet(user, sheet: str) -> bool:
     """Imports change the whole catalog: pemda-wide users only.
 
-    Imported services are published at once, so service sheets need the page
-    publish permission; the other sheets need add and change on their model.
+    Service sheets need the page publish permission (Admin Pemda), although what
+    they import waits for another approver; the other sheets need add and change
+    on their model.
     """
     if not kecamatan_scope_for(user).is_pemda_wide:
         return False

@@ -6,8 +6,8 @@ lists them. Natural keys: a legal instrument is ``kind/number/year`` (e.g.
 slug, a required document ``service + key`` and a procedure step ``service + order``.
 
 Services are Wagtail pages: their rows (and their documents and steps) write the
-page's rows, and the caller (``service_catalog.imports``) then records and publishes
-one page revision per changed service. Rich text arrives as plain text and is stored
+page's rows, and the caller (``service_catalog.workbook``) reads each changed service
+back as a page revision, undoes the writes and submits the revision for approval. Rich text arrives as plain text and is stored
 escaped (``plain_to_richtext``), so an import can never inject markup.
 """
 
@@ -553,7 +553,7 @@ class ServiceResource(CatalogResource):
         if is_create:
             index = catalog_index_ensure()
             instance.slug = service_slug(service=instance, parent=index)
-            instance.live = True
+            instance.live = False
             index.add_child(instance=instance)
         else:
             instance.save()

@@ -1,8 +1,10 @@
 """The catalog workbook: a whole catalog imported from one XLSX file (one sheet per
 resource, in dependency order, in one transaction) and the template to fill in.
 
-Built on the django-import-export resources of ``resources.py``; services that are
-new or changed are published through ``services.service_publish``.
+Built on the django-import-export resources of ``resources.py``. Services that are
+new or changed do not go live: each becomes a new page revision submitted to the
+approval workflow (``services.service_submit``) in the importing user's name, so a
+standard imported by one person is published only when another approves it.
 """
 
 from dataclasses import dataclass, field
@@ -19,8 +21,8 @@ from paten.admin_import import ImportSummary, import_summary_from_result
 from paten.audit.services import audit_record
 
 from .models import ServicePage
-from .resources import CATALOG_RESOURCES, RESOURCE_BY_SHEET, ServiceChildResource
-from .services import service_publish
+from .resources import CATALOG_RESOURCES, RESOURCE_BY_SHEET, ServiceChildResource, ServiceResource
+from .services import service_submit, service_validate
 from .workbook_example import TEMPLATE_EXAMPLE
 
 
@@ -40,7 +42,8 @@ class CatalogImportReport:
     dry_run: bool
     summaries: dict[str, ImportSummary] = field(default_factory=dict)
     errors: list[SheetError] = field(default_factory=list)
-    published: list[str] = field(default_factory=list)
+    # codes of the services submitted for approval (or that would be, in a dry run)
+    submitted: list[str] = field(default_factory=list)
 
     @property
     def committed(self) -> bool:
@@ -94,10 +97,11 @@ def catalog_import(
     ``kewenangan``, ``kategori``, ``layanan``, ``persyaratan``, ``prosedur``); any may be
     missing. The ``persyaratan`` and ``prosedur`` sheets give *all* the rows of each
     service they mention: rows of those services missing from the sheet are deleted.
-    Every new or changed service is then validated as a whole and published as a new
-    page revision by ``user``. If any row of any sheet is wrong nothing is written,
-    and every bad row is reported with its sheet and line; ``dry_run`` reports
-    without writing.
+    Every new or changed service is then validated as a whole and submitted to its
+    approval workflow by ``user`` as a new page revision: a live service keeps its
+    live content and a new one is created not live until someone else approves. If
+    any row of any sheet is wrong nothing is written, and every bad row is reported
+    with its sheet and line; ``dry_run`` reports without writing.
     """
     report = CatalogImportReport(dry_run=dry_run)
     unknown = sorted(set(datasets) - set(RESOURCE_BY_SHEET))
@@ -116,11 +120,19 @@ def catalog_import(
         )
     touched: set[str] = set()
     service_lines: dict[str, int] = {}
+    drafts: dict[str, dict] = {}
     with transaction.atomic():
+        # The service sheets write the page rows, which are the live content: they are
+        # written inside a savepoint, read back as draft revisions and rolled back.
+        pages_savepoint = None
         for resource_class in CATALOG_RESOURCES:
             sheet = resource_class.sheet
             if sheet not in datasets:
                 continue
+            if pages_savepoint is None and issubclass(
+                resource_class, ServiceResource | ServiceChildResource
+            ):
+                pages_savepoint = transaction.savepoint()
             dataset, lines = _drop_empty_rows(datasets[sheet])
             expected = {f.column_name for f in resource_class().fields.values()}
             missing = sorted(expected - set(dataset.headers or []))
@@ -153,15 +165,21 @@ def catalog_import(
             for code in sorted(touched):
                 service = ServicePage.objects.get(code=code)
                 try:
-                    service_publish(service=service, user=user)
+                    service_validate(service=service)
                 except ValidationError as e:
                     messages = [f"{code}: {m}" for m in e.messages]
                     report.errors.append(SheetError("layanan", service_lines.get(code), messages))
                 else:
-                    report.published.append(code)
+                    drafts[code] = service.serializable_data()
+                    report.submitted.append(code)
         if report.errors or dry_run:
             transaction.set_rollback(True)
         else:
+            if pages_savepoint is not None:
+                transaction.savepoint_rollback(pages_savepoint)
+            live = ServicePage.objects.in_bulk(list(drafts), field_name="code")
+            for code, content in drafts.items():
+                service_submit(service=_service_draft(content, live=live.get(code)), user=user)
             audit_record(
                 actor=user,
                 action="service_catalog.catalog_import",
@@ -170,7 +188,7 @@ def catalog_import(
                         sheet: {"new": s.new, "updated": s.updated, "unchanged": s.skipped}
                         for sheet, s in report.summaries.items()
                     },
-                    "published": report.published,
+                    "submitted": report.submitted,
                 },
             )
     report.errors.sort(
@@ -180,6 +198,21 @@ def catalog_import(
         )
     )
     return report
+
+
+def _service_draft(content: dict, *, live: ServicePage | None) -> ServicePage:
+    """The imported version of a service, from its serialised page: the ``live`` page
+    with that content, or a new page (not yet in the tree) when the service is new."""
+    if live is not None:
+        return live.with_content_json(content)
+    content = {**content, "pk": None, "live": False, "path": "", "depth": 0}
+    for relation in ("required_documents", "procedure_steps", "legal_basis", "kecamatan_overrides"):
+        content[relation] = [
+            {**row, "pk": None, "service": None} for row in content.get(relation, [])
+        ]
+    service = ServicePage.from_serializable_data(content)
+    service.id = None
+    return service
 
 
 def catalog_workbook_export(*, example: bool = False) -> bytes:

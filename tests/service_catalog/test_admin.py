@@ -376,3 +376,34 @@ class TestSlug:
         html = response.content.decode()
         assert "sudah digunakan" in html
         assert "already in use" not in html
+
+
+def test_admin_import_of_services_submits_them_for_approval(admin_client, settings, tmp_path):
+    """The import's screens say that the services wait for another admin's approval."""
+    import copy
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from service_catalog.models import ServicePage
+    from service_catalog.workbook import catalog_import, catalog_workbook_read
+    from service_catalog.workbook_example import TEMPLATE_EXAMPLE
+
+    from .test_workbook import workbook
+
+    settings.VAR_DIR = tmp_path
+    example = copy.deepcopy(TEMPLATE_EXAMPLE)
+    sheets = {
+        k: v for k, v in example.items() if k in ("instrumen_hukum", "kewenangan", "kategori")
+    }
+    assert catalog_import(datasets=catalog_workbook_read(content=workbook(sheets))).committed
+    url = reverse("service_catalog_import", args=["layanan"])
+    upload = SimpleUploadedFile("layanan.xlsx", workbook({"layanan": example["layanan"]}))
+    response = admin_client.post(url, {"import_file": upload})
+    assert not response.context["summary"].errors
+    assert "1 layanan akan dikirim untuk persetujuan." in response.content.decode()
+
+    response = admin_client.post(url, response.context["confirm_form"].initial, follow=True)
+    assert "1 layanan dikirim untuk persetujuan" in response.content.decode()
+    service = ServicePage.objects.get(code="skd")
+    assert not service.live
+    assert service.current_workflow_state.requested_by.username == "admin.pemda"

@@ -3,12 +3,15 @@
 import copy
 from io import BytesIO, StringIO
 
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 import openpyxl
 import pytest
 import tablib
 
+from paten.accounts.constants import Role
+from paten.accounts.services import roles_sync_permissions, staff_create
 from service_catalog.models import (
     DelegatedAuthority,
     LegalInstrument,
@@ -22,6 +25,7 @@ from service_catalog.resources import (
     plain_to_richtext,
     richtext_to_plain,
 )
+from service_catalog.services import service_approve
 from service_catalog.workbook import catalog_import, catalog_workbook_export, catalog_workbook_read
 from service_catalog.workbook_example import TEMPLATE_EXAMPLE
 from tests.bontang import bontang_regions
@@ -61,6 +65,31 @@ def path_of(tmp_path):
     return write
 
 
+@pytest.fixture
+def admins(db):
+    """Two Admin Pemda: one imports, the other approves."""
+    roles_sync_permissions()
+    return [
+        staff_create(username=f"admin{n}", password="x", roles=[Role.ADMIN_PEMDA]) for n in (1, 2)
+    ]
+
+
+def approve_all(approver) -> None:
+    """Approve every service waiting in the approval workflow."""
+    for service in ServicePage.objects.all():
+        if service.workflow_in_progress:
+            service_approve(service=service, user=approver)
+
+
+def import_approved(example, admins):
+    """Import ``example`` as the first admin and approve it as the second."""
+    report = catalog_import(
+        datasets=catalog_workbook_read(content=workbook(example)), user=admins[0]
+    )
+    approve_all(admins[1])
+    return report
+
+
 def counts():
     return (
         LegalInstrument.objects.count(),
@@ -80,41 +109,86 @@ def test_richtext_is_escaped_and_round_trips():
     assert richtext_to_plain(html) == 'Kotak <script>alert("x")</script>\nbaris dua\n\nparagraf'
 
 
-def test_import_whole_catalog_publishes_services(example):
-    datasets = catalog_workbook_read(content=workbook(example))
-    report = catalog_import(datasets=datasets)
-    assert report.errors == []
-    assert report.published == ["skd"]
-    service = ServicePage.objects.get(code="skd")
-    assert service.live and service.live_revision_id
-    assert service.get_parent().slug == "layanan"
-    assert [d.key for d in service.required_documents.all()] == ["pengantar", "kuasa"]
-    assert service.procedure_steps.count() == 2
-    assert [b.article for b in service.legal_basis.all()] == ["", "Lampiran huruf B angka 2"]
-    assert DelegatedAuthority.objects.get(code="pskwc-b2").all_kecamatan
+class TestImportNeedsApproval:
+    """An import submits its services for approval in the importer's name: nobody
+    publishes a standard without somebody else's approval."""
+
+    def test_new_service_waits_not_live_until_another_admin_approves(self, example, admins):
+        importer, approver = admins
+        report = catalog_import(
+            datasets=catalog_workbook_read(content=workbook(example)), user=importer
+        )
+        assert report.errors == []
+        assert report.submitted == ["skd"]
+        service = ServicePage.objects.get(code="skd")
+        assert not service.live and service.live_revision_id is None
+        assert service.get_parent().slug == "layanan"
+        state = service.current_workflow_state
+        assert state.status == "in_progress" and state.requested_by == importer
+        with pytest.raises(PermissionDenied):
+            service_approve(service=service, user=importer)
+        assert not ServicePage.objects.get(code="skd").live
+
+        service_approve(service=service, user=approver)
+        service = ServicePage.objects.get(code="skd")
+        assert service.live and service.live_revision_id
+        assert not service.workflow_in_progress
+        assert [d.key for d in service.required_documents.all()] == ["pengantar", "kuasa"]
+        assert service.procedure_steps.count() == 2
+        assert [b.article for b in service.legal_basis.all()] == ["", "Lampiran huruf B angka 2"]
+        assert DelegatedAuthority.objects.get(code="pskwc-b2").all_kecamatan
+
+    def test_changed_service_keeps_its_live_page_until_approved(self, client, example, admins):
+        importer, approver = admins
+        import_approved(example, admins)
+        live = ServicePage.objects.get(code="skd")
+        old_summary = live.summary
+        old_steps = list(live.procedure_steps.values_list("pk", "title"))
+        example["layanan"][0]["ringkasan"] = "Ringkasan baru dari impor."
+        example["prosedur"] = example["prosedur"][:1]
+        example["prosedur"][0]["langkah"] = "Semua di loket"
+
+        report = catalog_import(
+            datasets=catalog_workbook_read(content=workbook(example)), user=importer
+        )
+        assert report.submitted == ["skd"]
+        page = ServicePage.objects.get(code="skd")
+        assert page.summary == old_summary
+        assert list(page.procedure_steps.values_list("pk", "title")) == old_steps
+        assert page.live and page.has_unpublished_changes
+        assert page.current_workflow_state.status == "in_progress"
+        public = client.get(page.url)
+        assert public.status_code == 200
+        assert old_summary in public.content.decode()
+        assert "Ringkasan baru" not in public.content.decode()
+        with pytest.raises(PermissionDenied):
+            service_approve(service=page, user=importer)
+
+        service_approve(service=page, user=approver)
+        page = ServicePage.objects.get(code="skd")
+        assert page.summary == "Ringkasan baru dari impor."
+        assert [s.title for s in page.procedure_steps.all()] == ["Semua di loket"]
+        assert "Ringkasan baru" in client.get(page.url).content.decode()
+
+    def test_service_waiting_for_approval_refuses_another_import(self, example, admins):
+        catalog_import(datasets=catalog_workbook_read(content=workbook(example)), user=admins[0])
+        example["layanan"][0]["ringkasan"] = "Lagi."
+        report = catalog_import(
+            datasets=catalog_workbook_read(content=workbook(example)), user=admins[0]
+        )
+        assert [(e.sheet, e.line) for e in report.errors] == [("layanan", 2)]
+        assert ServicePage.objects.get(code="skd").revisions.count() == 1
 
 
-def test_reimport_changes_nothing(example):
-    content = workbook(example)
-    catalog_import(datasets=catalog_workbook_read(content=content))
+def test_reimport_changes_nothing(example, admins):
+    import_approved(example, admins)
     service = ServicePage.objects.get(code="skd")
     revision = service.latest_revision_id
-    report = catalog_import(datasets=catalog_workbook_read(content=content))
+    report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
     assert report.errors == []
-    assert report.published == []
+    assert report.submitted == []
     assert all(s.new == 0 and s.updated == 0 for s in report.summaries.values())
     assert ServicePage.objects.get(code="skd").latest_revision_id == revision
-
-
-def test_changed_step_list_republishes_and_drops_missing_steps(example):
-    catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
-    example["prosedur"] = example["prosedur"][:1]
-    example["prosedur"][0]["langkah"] = "Semua di loket"
-    report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
-    assert report.published == ["skd"]
-    service = ServicePage.objects.get(code="skd")
-    assert [s.title for s in service.procedure_steps.all()] == ["Semua di loket"]
-    assert service.revisions.count() == 2
 
 
 def test_bad_rows_change_nothing_and_are_all_listed(example):
@@ -173,12 +247,12 @@ def test_legal_instrument_resource_alone_is_idempotent():
     assert result.totals["skip"] == 1
 
 
-def test_export_round_trips(example):
-    catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+def test_export_round_trips(example, admins):
+    import_approved(example, admins)
     exported = catalog_workbook_read(content=catalog_workbook_export())
     report = catalog_import(datasets=exported)
     assert report.errors == []
-    assert report.published == []
+    assert report.submitted == []
 
 
 def test_import_command(example, path_of):
@@ -187,7 +261,9 @@ def test_import_command(example, path_of):
     assert "tidak ada yang disimpan" in out.getvalue()
     assert not ServicePage.objects.exists()
     call_command("import_catalog", path_of(example), stdout=out)
-    assert ServicePage.objects.get(code="skd").live
+    assert "1 layanan dikirim untuk persetujuan" in out.getvalue()
+    service = ServicePage.objects.get(code="skd")
+    assert not service.live and service.workflow_in_progress
 
 
 def test_import_command_lists_bad_rows(example, path_of):

@@ -50,5 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("Uji coba (--dry-run): tidak ada yang disimpan."))
         else:
             self.stdout.write(
-                self.style.SUCCESS(f"Selesai: {len(report.published)} layanan diterbitkan.")
+                self.style.SUCCESS(
+                    f"Selesai: {len(report.submitted)} layanan dikirim untuk persetujuan."
+                )
             )
