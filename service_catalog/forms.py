@@ -30,6 +30,17 @@ class FileTypesWidget(forms.CheckboxSelectMultiple):
         return json.dumps(super().value_from_datadict(data, files, name))
 
 
+def repeated_transitions_message(recorded: list[str]) -> str | None:
+    """The error for workflow transitions chosen on more than one step, or None."""
+    repeated = sorted({r for r in recorded if r and recorded.count(r) > 1})
+    if not repeated:
+        return None
+    labels = dict(StepTransition.choices)
+    return _("A transition records one step only; chosen for several steps: %(names)s") % {
+        "names": ", ".join(str(labels[r]) for r in repeated)
+    }
+
+
 class ServicePageForm(WagtailAdminPageForm):
     """Checks that span several inline panels of a service."""
 
@@ -60,14 +71,9 @@ class ServicePageForm(WagtailAdminPageForm):
             for form in self.formsets["procedure_steps"].forms
             if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        repeated = sorted({r for r in recorded if r and recorded.count(r) > 1})
-        if repeated:
-            labels = dict(StepTransition.choices)
-            self.add_error(
-                None,
-                _("A transition records one step only; chosen for several steps: %(names)s")
-                % {"names": ", ".join(str(labels[r]) for r in repeated)},
-            )
+        message = repeated_transitions_message(recorded)
+        if message:
+            self.add_error(None, message)
         return cleaned
 
     def _assign_document_keys(self) -> None:

@@ -15,7 +15,9 @@ import html
 import re
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,7 @@ from .constants import (
     InstrumentStatus,
     ServiceField,
     StepRole,
+    StepTransition,
 )
 from .models import (
     DelegatedAuthority,
@@ -142,6 +145,49 @@ class ChoiceWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
+
+
+def _words(text: str) -> str:
+    return " ".join(_text(text).casefold().split())
+
+
+class LabelChoiceWidget(widgets.Widget):
+    """A choice written as its label, as people read it in the admin (“Camat
+    menandatangani dan menerbitkan dokumen”), never as the stored key.
+
+    The label is read in the active language or the site's default one, whatever the
+    case and spacing; an export writes it in the active language.
+    """
+
+    def __init__(self, choices, *, required: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+        self.required = required
+
+    def _by_label(self) -> dict[str, str]:
+        labels = {}
+        for language in (translation.get_language(), settings.LANGUAGE_CODE):
+            with translation.override(language):
+                labels.update({_words(str(label)): value for value, label in self.choices})
+        return labels
+
+    def clean(self, value, row=None, **kwargs):
+        text = _words(value)
+        if not text and not self.required:
+            return ""
+        by_label = self._by_label()
+        if text not in by_label:
+            raise ValueError(
+                _("“%(value)s” is not allowed; write one of: %(allowed)s.")
+                % {
+                    "value": _text(value) or "-",
+                    "allowed": "; ".join(f"“{label}”" for _value, label in self.choices),
+                }
+            )
+        return by_label[text]
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, "")) if value else ""
 
 
 class IntegerWidget(widgets.Widget):
@@ -258,6 +304,8 @@ class CatalogResource(CellSafeResourceMixin, resources.ModelResource):
 
     #: sheet name in the catalog workbook
     sheet = ""
+    #: columns a file may leave out (added after the first template): rows keep their value
+    optional_columns: tuple[str, ...] = ()
 
     def __init__(self, *, touched_services: set | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -655,6 +703,12 @@ class ProcedureStepResource(ServiceChildResource):
         "duration_unit", "satuan_waktu", widget=ChoiceWidget(DurationUnit.choices)
     )
     description = fields.Field("description", "uraian", widget=TextWidget())
+    recorded_by = fields.Field(
+        "recorded_by",
+        "dicatat_otomatis_oleh",
+        widget=LabelChoiceWidget(StepTransition.choices, required=False),
+    )
+    optional_columns = ("dicatat_otomatis_oleh",)
 
     class Meta:
         model = ProcedureStep
@@ -666,6 +720,7 @@ class ProcedureStepResource(ServiceChildResource):
             "duration_value",
             "duration_unit",
             "description",
+            "recorded_by",
         )
         import_id_fields = ("service", "sort_order")
         clean_model_instances = True

@@ -15,6 +15,7 @@ from paten.audit.services import audit_record
 from paten.site.models import HomePage
 
 from .durations import office_minutes, steps_fit_total
+from .forms import repeated_transitions_message
 from .models import ServiceIndexPage, ServicePage
 
 CATALOG_SLUG = "layanan"
@@ -82,6 +83,9 @@ def service_validate(*, service: ServicePage) -> None:
             _("Each required document needs its own key; repeated: %(keys)s")
             % {"keys": ", ".join(duplicates)}
         )
+    repeated = repeated_transitions_message([s.recorded_by for s in service.procedure_steps.all()])
+    if repeated:
+        errors.setdefault("__all__", []).append(repeated)
     if not service.legal_basis.all():
         errors.setdefault("__all__", []).append(_("A service needs at least one legal basis."))
     if errors:

@@ -134,7 +134,9 @@ def catalog_import(
             ):
                 pages_savepoint = transaction.savepoint()
             dataset, lines = _drop_empty_rows(datasets[sheet])
-            expected = {f.column_name for f in resource_class().fields.values()}
+            expected = {f.column_name for f in resource_class().fields.values()} - set(
+                resource_class.optional_columns
+            )
             missing = sorted(expected - set(dataset.headers or []))
             if missing:
                 report.errors.append(

@@ -81,6 +81,7 @@ TEMPLATE_EXAMPLE = {
             "pelaksana": "pemohon",
             "waktu": 10,
             "satuan_waktu": "minutes",
+            "dicatat_otomatis_oleh": "Pendaftaran permohonan (daring atau di loket)",
         },
         {
             "layanan": "skd",
@@ -89,6 +90,7 @@ TEMPLATE_EXAMPLE = {
             "pelaksana": "camat",
             "waktu": 1,
             "satuan_waktu": "hours",
+            "dicatat_otomatis_oleh": "Camat menandatangani dan menerbitkan dokumen",
         },
     ],
 }

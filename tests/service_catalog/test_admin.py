@@ -407,3 +407,49 @@ def test_admin_import_of_services_submits_them_for_approval(admin_client, settin
     service = ServicePage.objects.get(code="skd")
     assert not service.live
     assert service.current_workflow_state.requested_by.username == "admin.pemda"
+
+
+class TestOneStepPerTransition:
+    """A workflow transition records one procedure step: the editor refuses it on two,
+    in Indonesian, and saves nothing."""
+
+    MESSAGE = (
+        "Satu transisi hanya mencatat satu langkah; dipilih untuk beberapa langkah: "
+        "Camat menandatangani dan menerbitkan dokumen"
+    )
+
+    @staticmethod
+    def _twice(data: dict) -> dict:
+        return {
+            **data,
+            "procedure_steps-0-recorded_by": "tanda_tangan",
+            "procedure_steps-1-recorded_by": "tanda_tangan",
+        }
+
+    def test_adding_a_service_is_refused(self, admin_client, kecamatan):
+        from service_catalog.models import ServicePage
+
+        from .factories import service_post_data
+
+        index = make_service(code="skd").get_parent()
+        url = reverse("wagtailadmin_pages:add", args=["service_catalog", "servicepage", index.pk])
+        data = {**self._twice(service_post_data()), "action-submit": "1"}
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        assert self.MESSAGE in response.context["form"].non_field_errors()
+        assert self.MESSAGE in response.content.decode()
+        assert not ServicePage.objects.filter(code="baru").exists()
+
+    def test_editing_a_service_is_refused(self, admin_client, kecamatan):
+        from wagtail.models import Revision
+
+        from .factories import service_post_data
+
+        service = make_service(code="baru")
+        revisions = Revision.objects.count()
+        data = self._twice(service_post_data())
+        response = admin_client.post(reverse("wagtailadmin_pages:edit", args=[service.pk]), data)
+        assert response.status_code == 200
+        assert self.MESSAGE in response.context["form"].non_field_errors()
+        assert Revision.objects.count() == revisions
+        assert not service.procedure_steps.exclude(recorded_by="").exists()

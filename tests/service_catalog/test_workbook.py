@@ -281,3 +281,64 @@ def test_template_command_writes_the_example(tmp_path):
     sheets = catalog_workbook_read(content=path.read_bytes())
     assert list(sheets) == [r.sheet for r in CATALOG_RESOURCES]
     assert catalog_import(datasets=sheets).committed
+
+
+class TestStepTransitionColumn:
+    """Procedure steps that a workflow transition records carry it in the workbook, as
+    its label (what the admin reads in the editor), both ways."""
+
+    COLUMN = "dicatat_otomatis_oleh"
+
+    def test_labels_round_trip(self, example, admins):
+        import_approved(example, admins)
+        steps = ServicePage.objects.get(code="skd").procedure_steps.all()
+        assert [s.recorded_by for s in steps] == ["pendaftaran", "tanda_tangan"]
+
+        exported = catalog_workbook_read(content=catalog_workbook_export())
+        assert [row[self.COLUMN] for row in exported["prosedur"].dict] == [
+            "Pendaftaran permohonan (daring atau di loket)",
+            "Camat menandatangani dan menerbitkan dokumen",
+        ]
+        report = catalog_import(datasets=exported)
+        assert report.errors == [] and report.submitted == []
+
+    def test_a_changed_label_is_imported_case_and_spacing_aside(self, example, admins):
+        example["prosedur"][1][self.COLUMN] = "  loket MENYERAHKAN dokumen kepada  pemohon "
+        import_approved(example, admins)
+        step = ProcedureStep.objects.get(service__code="skd", sort_order=2)
+        assert step.recorded_by == "penyerahan"
+
+    def test_an_unknown_label_is_refused_with_the_allowed_ones(self, example):
+        example["prosedur"][0][self.COLUMN] = "tanda_tangan"
+        report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+        assert [(e.sheet, e.line) for e in report.errors] == [("prosedur", 2)]
+        assert "Camat menandatangani dan menerbitkan dokumen" in str(report.errors[0])
+        assert not ServicePage.objects.exists()
+
+    def test_one_transition_on_two_steps_is_refused(self, example):
+        example["prosedur"][1][self.COLUMN] = example["prosedur"][0][self.COLUMN]
+        report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+        assert [(e.sheet, e.line) for e in report.errors] == [("layanan", 2)]
+        assert "Satu transisi hanya mencatat satu langkah" in str(report.errors[0])
+        assert not ServicePage.objects.exists()
+
+    def test_an_older_file_without_the_column_keeps_the_steps_transitions(self, example, admins):
+        import_approved(example, admins)
+        for row in example["prosedur"]:
+            del row[self.COLUMN]
+        example["prosedur"][0]["uraian"] = "Berkas diterima petugas."
+        book = catalog_workbook_read(content=workbook(example))
+        book["prosedur"] = book["prosedur"].subset(
+            cols=[h for h in book["prosedur"].headers if h != self.COLUMN]
+        )
+        report = import_approved_datasets(book, admins)
+        assert report.errors == [] and report.submitted == ["skd"]
+        steps = ServicePage.objects.get(code="skd").procedure_steps.all()
+        assert [s.recorded_by for s in steps] == ["pendaftaran", "tanda_tangan"]
+        assert steps[0].description == "Berkas diterima petugas."
+
+
+def import_approved_datasets(datasets, admins):
+    report = catalog_import(datasets=datasets, user=admins[0])
+    approve_all(admins[1])
+    return report
