@@ -73,8 +73,6 @@ class _Scan:
 
     def run(self, kecamatan: str) -> None:
         queryset = self.spec.scope(kecamatan)
-        if self.spec.rows is not None:
-            queryset = queryset.filter(self.spec.rows)
         file_index = (
             self.encoder.attnames.index(
                 self.spec.model._meta.get_field(self.spec.file_field).attname
@@ -129,8 +127,6 @@ class _Scan:
         alive = OutboxRecord.objects.filter(peer=self.peer, model=self.spec.name, deleted=False)
         if alive.count() > self.seen:
             queryset = self.spec.scope(kecamatan)
-            if self.spec.rows is not None:
-                queryset = queryset.filter(self.spec.rows)
             for chunk in _key_chunks(alive):
                 local = self._local_pks(chunk)
                 present = {

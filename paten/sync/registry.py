@@ -29,12 +29,13 @@ MAPPED = "mapped"
 class Spec:
     label: str
     group: str
-    # The rows in scope for one kecamatan (its Kemendagri code).
-    scope: Callable[[str], QuerySet]
+    # The lookup from a record to its kecamatan (the Kemendagri code): the rows in scope
+    # for one kecamatan are those of that kecamatan, or every row without this lookup.
+    kecamatan: str = ""
+    # Rows in scope chosen otherwise, for one kecamatan code (replaces ``kecamatan``).
+    select: Callable[[str], QuerySet] | None = None
     key: str = PK
     natural: tuple[str, ...] = ()
-    # Partition models: the lookup from the record to its kecamatan code.
-    kecamatan_path: str = ""
     # The field holding the time the record claims for itself.
     claimed: str = ""
     # A file field whose content travels with the record.
@@ -59,6 +60,21 @@ class Spec:
     def model(self) -> type[Model]:
         return apps.get_model(self.label)
 
+    @property
+    def kecamatan_path(self) -> str:
+        """The attribute path from a record to its kecamatan code (for the write guards)."""
+        return f"{self.kecamatan}_id" if self.kecamatan else ""
+
+    def scope(self, code: str) -> QuerySet:
+        """The rows of this spec in scope for one kecamatan (its Kemendagri code)."""
+        if self.select is not None:
+            queryset = self.select(code)
+        elif self.kecamatan:
+            queryset = self.model._base_manager.filter(**{self.kecamatan: code})
+        else:
+            queryset = self.model._base_manager.all()
+        return queryset if self.rows is None else queryset.filter(self.rows)
+
 
 def _kabupaten(code: str) -> str:
     return code.rsplit(".", 1)[0]
@@ -66,10 +82,6 @@ def _kabupaten(code: str) -> str:
 
 def _provinsi(code: str) -> str:
     return code.split(".", 1)[0]
-
-
-def _all(label: str) -> Callable[[str], QuerySet]:
-    return lambda code: apps.get_model(label)._base_manager.all()
 
 
 def _regions(code: str) -> QuerySet:
@@ -120,41 +132,39 @@ def _calendar(code: str) -> QuerySet:
     )
 
 
-def _filtered(label: str, **lookups) -> Callable[[str], QuerySet]:
-    def scope(code: str) -> QuerySet:
-        return apps.get_model(label)._base_manager.filter(
-            **{k: code if v == "K" else v for k, v in lookups.items()}
-        )
-
-    return scope
+def _consequence_tests(code: str) -> QuerySet:
+    """Tests of the kecamatan and pemda-wide ones (no kecamatan), never another's."""
+    return apps.get_model("ppid.consequencetest")._base_manager.filter(
+        Q(kecamatan=code) | Q(kecamatan__isnull=True)
+    )
 
 
-def _own_or_pemda(label: str) -> Callable[[str], QuerySet]:
-    """Rows of the kecamatan and pemda-wide rows (no kecamatan), never another's."""
+def _configuration(*labels: str) -> list[Spec]:
+    """Configuration models that come down whole (every row, every field)."""
+    return [Spec(label, CONFIGURATION) for label in labels]
 
-    def scope(code: str) -> QuerySet:
-        return apps.get_model(label)._base_manager.filter(
-            Q(kecamatan=code) | Q(kecamatan__isnull=True)
-        )
 
-    return scope
+def _partition(label: str, claimed: str = "", *, kecamatan: str = "kecamatan", **options) -> Spec:
+    return Spec(label, PARTITION, kecamatan=kecamatan, claimed=claimed, **options)
 
 
 _PAGE_EXCLUDE = ("live_revision", "latest_revision", "locked_by", "locked_at", "locked")
 
 CONFIG_SPECS: list[Spec] = [
-    Spec("regions.region", CONFIGURATION, _regions),
-    Spec("wagtailcore.locale", CONFIGURATION, _all("wagtailcore.locale")),
-    Spec("wagtailcore.page", CONFIGURATION, _all("wagtailcore.page"), exclude=_PAGE_EXCLUDE),
-    Spec("wagtailcore.site", CONFIGURATION, _all("wagtailcore.site")),
-    Spec("paten_site.homepage", CONFIGURATION, _all("paten_site.homepage")),
-    Spec("paten_site.standardpage", CONFIGURATION, _all("paten_site.standardpage")),
-    Spec("paten_site.sitesettings", CONFIGURATION, _all("paten_site.sitesettings")),
-    Spec("auth.user", CONFIGURATION, _staff, exclude=("user_permissions", "last_login")),
+    Spec("regions.region", CONFIGURATION, select=_regions),
+    *_configuration("wagtailcore.locale"),
+    Spec("wagtailcore.page", CONFIGURATION, exclude=_PAGE_EXCLUDE),
+    *_configuration(
+        "wagtailcore.site",
+        "paten_site.homepage",
+        "paten_site.standardpage",
+        "paten_site.sitesettings",
+    ),
+    Spec("auth.user", CONFIGURATION, select=_staff, exclude=("user_permissions", "last_login")),
     Spec(
         "auth.user",
         CONFIGURATION,
-        _referenced_users,
+        select=_referenced_users,
         exclude=(
             "password",
             "groups",
@@ -167,156 +177,94 @@ CONFIG_SPECS: list[Spec] = [
         stub=True,
         variant="stub",
     ),
-    Spec("accounts.staffprofile", CONFIGURATION, _filtered("accounts.staffprofile", kecamatan="K")),
-    Spec("workdays.calendarsettings", CONFIGURATION, _all("workdays.calendarsettings")),
-    Spec("workdays.calendaroverride", CONFIGURATION, _calendar),
-    Spec("service_catalog.legalinstrument", CONFIGURATION, _all("service_catalog.legalinstrument")),
-    Spec(
+    Spec("accounts.staffprofile", CONFIGURATION, kecamatan="kecamatan"),
+    *_configuration("workdays.calendarsettings"),
+    Spec("workdays.calendaroverride", CONFIGURATION, select=_calendar),
+    *_configuration(
+        "service_catalog.legalinstrument",
         "service_catalog.delegatedauthority",
-        CONFIGURATION,
-        _all("service_catalog.delegatedauthority"),
-    ),
-    Spec("service_catalog.servicecategory", CONFIGURATION, _all("service_catalog.servicecategory")),
-    Spec(
-        "service_catalog.serviceindexpage", CONFIGURATION, _all("service_catalog.serviceindexpage")
-    ),
-    Spec("service_catalog.servicepage", CONFIGURATION, _all("service_catalog.servicepage")),
-    Spec(
-        "service_catalog.requireddocument", CONFIGURATION, _all("service_catalog.requireddocument")
-    ),
-    Spec("service_catalog.procedurestep", CONFIGURATION, _all("service_catalog.procedurestep")),
-    Spec(
+        "service_catalog.servicecategory",
+        "service_catalog.serviceindexpage",
+        "service_catalog.servicepage",
+        "service_catalog.requireddocument",
+        "service_catalog.procedurestep",
         "service_catalog.servicelegalbasis",
-        CONFIGURATION,
-        _all("service_catalog.servicelegalbasis"),
     ),
-    Spec(
-        "service_catalog.kecamatanoverride",
-        CONFIGURATION,
-        _filtered("service_catalog.kecamatanoverride", kecamatan="K"),
+    Spec("service_catalog.kecamatanoverride", CONFIGURATION, kecamatan="kecamatan"),
+    *_configuration(
+        "forms_builder.formversion",
+        "forms_builder.issuancesettings",
+        "reporting.surveyquestion",
+        "reporting.surveysettings",
+        "reporting.surveyversion",
+        "reporting.surveyperiod",
     ),
-    Spec("forms_builder.formversion", CONFIGURATION, _all("forms_builder.formversion")),
-    Spec("forms_builder.issuancesettings", CONFIGURATION, _all("forms_builder.issuancesettings")),
-    Spec("reporting.surveyquestion", CONFIGURATION, _all("reporting.surveyquestion")),
-    Spec("reporting.surveysettings", CONFIGURATION, _all("reporting.surveysettings")),
-    Spec("reporting.surveyversion", CONFIGURATION, _all("reporting.surveyversion")),
-    Spec("reporting.surveyperiod", CONFIGURATION, _all("reporting.surveyperiod")),
     Spec(
         "reporting.followupplan",
         CONFIGURATION,
-        _filtered("reporting.followupplan", kecamatan__isnull=True),
         rows=Q(kecamatan__isnull=True),
         row_test=lambda obj: obj.kecamatan_id is None,
     ),
-    Spec("reporting.reportsettings", CONFIGURATION, _all("reporting.reportsettings")),
-    Spec("reporting.evaluationinstrument", CONFIGURATION, _all("reporting.evaluationinstrument")),
-    Spec("reporting.evaluationaspect", CONFIGURATION, _all("reporting.evaluationaspect")),
-    Spec("reporting.evaluationindicator", CONFIGURATION, _all("reporting.evaluationindicator")),
-    Spec("reporting.evaluationperiod", CONFIGURATION, _all("reporting.evaluationperiod")),
+    *_configuration(
+        "reporting.reportsettings",
+        "reporting.evaluationinstrument",
+        "reporting.evaluationaspect",
+        "reporting.evaluationindicator",
+        "reporting.evaluationperiod",
+    ),
     # The public information list (DIP) of the kecamatan, shown read-only at the
     # instance: its entries (without Wagtail's revision and lock pointers, nor the
     # request they were published from, which stays at the central), their categories,
     # the consequence tests they may name and their documents' links to pages (the
     # Wagtail documents themselves do not travel).
-    Spec("ppid.ppidsettings", CONFIGURATION, _all("ppid.ppidsettings")),
-    Spec("ppid.exceptionground", CONFIGURATION, _all("ppid.exceptionground")),
-    Spec("ppid.dipcategory", CONFIGURATION, _all("ppid.dipcategory")),
-    Spec("ppid.consequencetest", CONFIGURATION, _own_or_pemda("ppid.consequencetest")),
+    *_configuration("ppid.ppidsettings", "ppid.exceptionground", "ppid.dipcategory"),
+    Spec("ppid.consequencetest", CONFIGURATION, select=_consequence_tests),
     Spec(
         "ppid.dipentry",
         CONFIGURATION,
-        _filtered("ppid.dipentry", kecamatan="K"),
+        kecamatan="kecamatan",
         exclude=(*_PAGE_EXCLUDE, "source_request"),
     ),
-    Spec(
-        "ppid.dipdocument",
-        CONFIGURATION,
-        _filtered("ppid.dipdocument", entry__kecamatan="K"),
-        exclude=("document",),
-    ),
+    Spec("ppid.dipdocument", CONFIGURATION, kecamatan="entry__kecamatan", exclude=("document",)),
 ]
 
+# Each partition model: its kecamatan lookup (``kecamatan`` unless given) and the field of
+# the time a record claims.
 PARTITION_SPECS: list[Spec] = [
-    Spec(
-        "service_catalog.maklumat",
-        PARTITION,
-        _filtered("service_catalog.maklumat", kecamatan="K"),
-        kecamatan_path="kecamatan_id",
+    _partition("service_catalog.maklumat"),
+    _partition(
+        "forms_builder.numbersequence", key=NATURAL, natural=("kecamatan", "service", "year")
     ),
-    Spec(
-        "forms_builder.numbersequence",
-        PARTITION,
-        _filtered("forms_builder.numbersequence", kecamatan="K"),
-        key=NATURAL,
-        natural=("kecamatan", "service", "year"),
-        kecamatan_path="kecamatan_id",
-    ),
-    Spec(
-        "forms_builder.application",
-        PARTITION,
-        _filtered("forms_builder.application", kecamatan="K"),
-        kecamatan_path="kecamatan_id",
-        claimed="submitted_at",
-    ),
-    Spec(
+    _partition("forms_builder.application", "submitted_at"),
+    _partition(
         "forms_builder.attachment",
-        PARTITION,
-        _filtered("forms_builder.attachment", application__kecamatan="K"),
-        kecamatan_path="application__kecamatan_id",
-        claimed="uploaded_at",
+        "uploaded_at",
+        kecamatan="application__kecamatan",
         file_field="file",
     ),
-    Spec(
-        "forms_builder.applicationevent",
-        PARTITION,
-        _filtered("forms_builder.applicationevent", application__kecamatan="K"),
-        kecamatan_path="application__kecamatan_id",
-        claimed="at",
-    ),
-    Spec(
-        "reporting.surveykiosk",
-        PARTITION,
-        _filtered("reporting.surveykiosk", kecamatan="K"),
-        key=MAPPED,
-        kecamatan_path="kecamatan_id",
-        claimed="created_at",
-    ),
-    Spec(
-        "reporting.surveyresponse",
-        PARTITION,
-        _filtered("reporting.surveyresponse", kecamatan="K"),
-        key=MAPPED,
-        kecamatan_path="kecamatan_id",
-        claimed="submitted_at",
-    ),
-    Spec(
+    _partition("forms_builder.applicationevent", "at", kecamatan="application__kecamatan"),
+    _partition("reporting.surveykiosk", "created_at", key=MAPPED),
+    _partition("reporting.surveyresponse", "submitted_at", key=MAPPED),
+    _partition(
         "reporting.followupplan",
-        PARTITION,
-        _filtered("reporting.followupplan", kecamatan="K"),
+        "updated_at",
         key=MAPPED,
-        kecamatan_path="kecamatan_id",
-        claimed="updated_at",
         rows=Q(kecamatan__isnull=False),
         row_test=lambda obj: obj.kecamatan_id is not None,
         variant="kecamatan",
     ),
-    Spec(
+    _partition(
         "reporting.indicatorvalue",
-        PARTITION,
-        _filtered("reporting.indicatorvalue", kecamatan="K"),
+        "submitted_at",
         key=NATURAL,
         natural=("period", "kecamatan", "indicator"),
-        kecamatan_path="kecamatan_id",
-        claimed="submitted_at",
         merge="indicator_value",
     ),
-    Spec(
+    _partition(
         "reporting.evidence",
-        PARTITION,
-        _filtered("reporting.evidence", value__kecamatan="K"),
+        "uploaded_at",
+        kecamatan="value__kecamatan",
         key=MAPPED,
-        kecamatan_path="value__kecamatan_id",
-        claimed="uploaded_at",
         file_field="file",
     ),
 ]
