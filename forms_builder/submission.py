@@ -3,10 +3,12 @@ and handed to ``application_submit``. Online apply (``views``) and counter intak
 (``admin_views``) differ only in the applicant form and what they pass on."""
 
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,7 @@ from .services.uploads import (
     pending_upload_find,
     pending_upload_keep,
     pending_upload_open,
+    pending_uploads_claim,
     pending_uploads_consume,
 )
 
@@ -210,6 +213,14 @@ def _keep_valid_files(
         form.fields[key].widget.attrs["aria-describedby"] = f"{form[key].auto_id}_kept"
 
 
+class _KeptFilesTaken(Exception):
+    """Another post has just used kept files of this one (their field keys)."""
+
+    def __init__(self, keys: set[str]):
+        super().__init__(keys)
+        self.keys = keys
+
+
 def application_form_submit(
     request: HttpRequest,
     *,
@@ -266,20 +277,34 @@ def application_form_submit(
             )
         if applicant_valid and form.is_valid():
             try:
-                submission.application = application_submit(
-                    service=service,
-                    kecamatan=kecamatan,
-                    form=form,
-                    form_version=form_version,
-                    offering=offering,
-                    **applicant_form.submit_kwargs(form),
-                    **submit_kwargs,
-                )
+                # Kept files are claimed and used in one savepoint (none without them).
+                with transaction.atomic() if kept else nullcontext():
+                    taken = pending_uploads_claim(uploads=kept)
+                    if taken:
+                        raise _KeptFilesTaken(taken)
+                    submission.application = application_submit(
+                        service=service,
+                        kecamatan=kecamatan,
+                        form=form,
+                        form_version=form_version,
+                        offering=offering,
+                        **applicant_form.submit_kwargs(form),
+                        **submit_kwargs,
+                    )
+                    pending_uploads_consume(uploads=kept.values())
             except ValidationError as error:
                 submission.error = error
-        if submission.application is not None:
-            pending_uploads_consume(uploads=kept.values())
-        else:
+            except _KeptFilesTaken as taken:
+                for key in sorted(taken.keys):
+                    form.add_error(
+                        key,
+                        _(
+                            "This file has just been sent with another submission of this "
+                            "form (it may have been sent twice). Check the status of your "
+                            "application before sending it again."
+                        ),
+                    )
+        if submission.application is None:
             _keep_valid_files(
                 request, submission, form_version=form_version, kept=kept, tokens=tokens
             )

@@ -113,6 +113,27 @@ def pending_upload_open(upload: PendingUpload) -> UploadedFile:
     )
 
 
+def pending_uploads_claim(*, uploads: dict) -> set:
+    """Lock the kept files of ``uploads`` (``{key: PendingUpload}``) for the submission
+    being saved in the current transaction; the keys whose file is gone.
+
+    Two posts of one form with the same token (a double click, two tabs) both find its
+    file, but only one may use it: the row lock makes the other wait until the first
+    has committed, and then its file is gone (consumed) and its key is returned. Call
+    it inside ``transaction.atomic`` before saving anything, and consume the files in
+    the same transaction (``pending_uploads_consume``).
+    """
+    wanted = {key: upload.pk for key, upload in uploads.items()}
+    if not wanted:
+        return set()
+    locked = set(
+        PendingUpload.objects.select_for_update()
+        .filter(pk__in=wanted.values())
+        .values_list("pk", flat=True)
+    )
+    return {key for key, pk in wanted.items() if pk not in locked}
+
+
 def pending_uploads_consume(*, uploads) -> int:
     """Remove kept files that a successful submission has used (a token works once)."""
     return _delete(uploads)

@@ -2,14 +2,18 @@
 token bound to the session, shown instead of asked again, used once, and purged when
 it expires."""
 
+import os
+import threading
 from datetime import timedelta
 
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 import pytest
 
+from forms_builder import submission as submission_module
 from forms_builder.models import Application, PendingUpload
 from forms_builder.models.application import private_storage
 from forms_builder.services.uploads import pending_uploads_purge
@@ -177,3 +181,58 @@ class TestPurge:
         PendingUpload.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
         assert purge_task.run() == 1
         assert not PendingUpload.objects.exists()
+
+
+# Transactional only where it runs: on SQLite the test is skipped, and a skipped
+# transactional test breaks the session's serialized-rollback restore (tests/conftest.py).
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=ON_POSTGRES)
+def test_two_posts_with_one_token_use_the_file_once(request, monkeypatch):
+    """A double click: two posts of the corrected form, each on its own connection, both
+    find the kept file; exactly one application is made with it, and the other post is
+    told so in Indonesian and changes nothing."""
+    # Fixtures fetched in the body: a skipped transactional test must not set them up.
+    service, utara = (request.getfixturevalue(n) for n in ("service", "utara"))
+    browser = Client()
+    _, kept = refused_post(browser, service, utara)
+    # Both posts have found the kept file before either claims it.
+    together = threading.Barrier(2, timeout=60)
+    claim = submission_module.pending_uploads_claim
+
+    def claim_together(**kwargs):
+        together.wait()
+        return claim(**kwargs)
+
+    monkeypatch.setattr(submission_module, "pending_uploads_claim", claim_together)
+    responses, errors = [], []
+
+    def post():
+        tab = Client()
+        tab.cookies = browser.cookies  # the same session, as two tabs or a double click
+        try:
+            responses.append(
+                tab.post(apply_url(service, utara), post_data(**{TOKEN_FIELD: kept.token}))
+            )
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=post) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert errors == []
+    assert sorted(r.status_code for r in responses) == [302, 400]
+    refused = next(r for r in responses if r.status_code == 400)
+    assert "Berkas ini baru saja terkirim bersama pengiriman lain formulir ini" in (
+        refused.content.decode()
+    )
+    application = Application.objects.get()
+    assert application.attachments.get().original_name == "pengantar-rt.pdf"
+    assert not PendingUpload.objects.exists()
