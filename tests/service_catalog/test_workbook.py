@@ -255,22 +255,26 @@ def test_export_round_trips(example, admins):
     assert report.submitted == []
 
 
-def test_import_command(example, path_of):
+def test_import_command(example, path_of, admins):
     out = StringIO()
     call_command("import_catalog", path_of(example), "--dry-run", stdout=out)
     assert "tidak ada yang disimpan" in out.getvalue()
     assert not ServicePage.objects.exists()
-    call_command("import_catalog", path_of(example), stdout=out)
+    with pytest.raises(CommandError, match="--user wajib"):
+        call_command("import_catalog", path_of(example), stdout=out)
+    assert not ServicePage.objects.exists()
+    call_command("import_catalog", path_of(example), "--user", "admin1", stdout=out)
     assert "1 layanan dikirim untuk persetujuan" in out.getvalue()
     service = ServicePage.objects.get(code="skd")
-    assert not service.live and service.workflow_in_progress
+    assert not service.live
+    assert service.current_workflow_state.requested_by == admins[0]
 
 
-def test_import_command_lists_bad_rows(example, path_of):
+def test_import_command_lists_bad_rows(example, path_of, admins):
     example["layanan"][0]["biaya"] = "fixed"  # a fixed fee without an amount
     err = StringIO()
     with pytest.raises(CommandError, match="baris bermasalah"):
-        call_command("import_catalog", path_of(example), stderr=err)
+        call_command("import_catalog", path_of(example), "--user", "admin1", stderr=err)
     assert "layanan baris 2" in err.getvalue()
     assert not ServicePage.objects.exists()
 

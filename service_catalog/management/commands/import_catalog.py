@@ -19,12 +19,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and report; write nothing."
         )
-        parser.add_argument("--user", help="Username recorded on the page revisions.")
+        parser.add_argument(
+            "--user",
+            help=(
+                "Username that submits the imported services for approval (required "
+                "unless --dry-run): another administrator approves them."
+            ),
+        )
 
     def handle(self, *args, path: Path, dry_run: bool, user: str | None, **options):
         translation.activate(settings.LANGUAGE_CODE)
         if not path.is_file():
             raise CommandError(f"{path}: berkas tidak ditemukan")
+        if not user and not dry_run:
+            raise CommandError(
+                "--user wajib diisi: layanan yang diimpor dikirim untuk persetujuan atas "
+                "nama pengguna itu, lalu disetujui administrator lain."
+            )
         actor = None
         if user:
             from django.contrib.auth import get_user_model
