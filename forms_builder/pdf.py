@@ -16,9 +16,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 import segno
-import weasyprint
 
 from paten.dates import long_date
+from paten.pdf import html_to_pdf
 from paten.site.selectors import letterhead_for
 
 from .constants import FieldType
@@ -105,8 +105,7 @@ def result_pdf(*, application: Application, verify_url: str, preview: bool = Fal
             "preview": preview,
         },
     )
-    # No base_url: the document references nothing outside itself (no fetches).
-    return weasyprint.HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def receipt_pdf(*, application: Application, tracker_url: str) -> bytes:
@@ -120,4 +119,4 @@ def receipt_pdf(*, application: Application, tracker_url: str) -> bytes:
             "submitted_on": long_date(application.submitted_at),
         },
     )
-    return weasyprint.HTML(string=html).write_pdf()
+    return html_to_pdf(html)

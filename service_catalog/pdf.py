@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from wagtail.models import Site
 
 import segno
-import weasyprint
 
+from paten.pdf import html_to_pdf
 from paten.regions.models import Region
 
 from .models import ServicePage
@@ -60,5 +60,4 @@ def standard_pdf(
         },
         request=request,
     )
-    # No base_url: the document references nothing outside itself (no fetches).
-    return weasyprint.HTML(string=html).write_pdf()
+    return html_to_pdf(html)

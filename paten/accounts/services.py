@@ -87,18 +87,30 @@ def staff_assign(*, user, roles: Iterable[str], kecamatan: Iterable[Region | str
 def staff_create(
     *,
     username: str,
-    password: str,
+    password: str = "",
     roles: Iterable[str],
     kecamatan: Iterable[Region | str] = (),
     first_name: str = "",
     last_name: str = "",
     email: str = "",
     actor=None,
+    encoded_password: str = "",
 ):
+    """A staff account with ``roles`` in ``kecamatan``.
+
+    ``encoded_password`` (from ``make_password``) stands in for ``password`` when many
+    accounts share one password, as the demo's do: hashing is slow on purpose, so it
+    is done once for all of them.
+    """
+    if not (password or encoded_password):
+        raise ValueError("staff_create needs a password or an encoded password")
     User = get_user_model()
     with transaction.atomic():
         user = User(username=username, first_name=first_name, last_name=last_name, email=email)
-        user.set_password(password)
+        if encoded_password:
+            user.password = encoded_password
+        else:
+            user.set_password(password)
         user.full_clean()
         user.save()
         staff_assign(user=user, roles=roles, kecamatan=kecamatan, actor=actor)

@@ -14,10 +14,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape, linebreaks
 from django.utils.safestring import mark_safe
 
-import weasyprint
-
 from forms_builder.pdf import qr_data_uri, render_placeholders
 from paten import dates
+from paten.pdf import html_to_pdf
 
 from .constants import RequestState, TemplateKind
 from .models import InformationRequest, Objection, PpidSettings, ResponseTemplate
@@ -128,8 +127,7 @@ def letter_pdf(
                 "site_name": _pemda_name(),
             },
         )
-    # No base_url: the letter references nothing outside itself (no fetches).
-    return weasyprint.HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def receipt_pdf(*, request: InformationRequest, tracker_url: str) -> bytes:
@@ -148,7 +146,7 @@ def receipt_pdf(*, request: InformationRequest, tracker_url: str) -> bytes:
                 "site_name": _pemda_name(),
             },
         )
-    return weasyprint.HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def _pemda_name() -> str:

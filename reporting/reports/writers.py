@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from paten.pdf import html_to_pdf
 from paten.tabular import cell_safe
 from reporting.models import ReportFormat, ReportRun
 from reporting.reports.registry import ProgressFn, ReportData, Sheet
@@ -96,13 +97,11 @@ def write_csv(data: ReportData, path: str, progress: ProgressFn, span: tuple[int
 
 
 def write_pdf(data: ReportData, path: str, progress: ProgressFn, span: tuple[int, int]) -> int:
-    from weasyprint import HTML
-
     html = render_to_string(
         data.pdf_template or "reporting/reports/generic_pdf.html",
         {"data": data, "generated_at": timezone.localtime(), **data.context},
     )
-    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path)
+    html_to_pdf(html, base_url=str(settings.BASE_DIR), target=path)
     return sum(sheet.row_count or 0 for sheet in data.sheets)
 
 

@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
@@ -46,6 +47,22 @@ def test_staff_create_assigns_roles_and_kecamatan(bontang):
     assert set(user.groups.values_list("name", flat=True)) == {Role.PETUGAS_LOKET}
     assert list(user.staff_profile.kecamatan.values_list("code", flat=True)) == ["64.74.01"]
     assert user.check_password("x")
+
+
+def test_accounts_sharing_a_password_take_it_hashed_once(bontang):
+    encoded = make_password("bersama")
+    users = [
+        staff_create(username=name, encoded_password=encoded, roles=[Role.EVALUATOR])
+        for name in ("penilai.satu", "penilai.dua")
+    ]
+    assert all(user.check_password("bersama") for user in users)
+    assert not users[0].check_password("lain")
+
+
+def test_an_account_without_any_password_is_refused(bontang, django_user_model):
+    with pytest.raises(ValueError, match="password"):
+        staff_create(username="tanpa.sandi", roles=[Role.EVALUATOR])
+    assert not django_user_model.objects.filter(username="tanpa.sandi").exists()
 
 
 def test_kecamatan_role_without_kecamatan_is_refused(bontang, django_user_model):

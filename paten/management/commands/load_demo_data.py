@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -50,12 +51,13 @@ class Command(BaseCommand):
     def _users(self) -> int:
         User = get_user_model()
         created = 0
+        encoded_password = make_password(DEMO_PASSWORD)
         for demo in demo_users():
             user = User.objects.filter(username=demo.username).first()
             if user is None:
                 user = staff_create(
                     username=demo.username,
-                    password=DEMO_PASSWORD,
+                    encoded_password=encoded_password,
                     roles=demo.roles,
                     kecamatan=demo.kecamatan,
                     first_name=demo.first_name,
