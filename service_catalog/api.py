@@ -90,6 +90,10 @@ class QueryTextField(serializers.CharField):
     as the public index does (``selectors.catalog_filters_from``)."""
 
     def to_internal_value(self, data):
+        # The length limit is the schema's: it counts what was sent, before the control
+        # characters and surrounding spaces are dropped.
+        if self.max_length is not None and len(str(data)) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         text = super().to_internal_value(data)
         return "".join(ch for ch in text if ch.isprintable())
 

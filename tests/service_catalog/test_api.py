@@ -74,6 +74,15 @@ class TestServiceApi:
         assert response.status_code == 400
         assert list(response.json()) == [parameter]
 
+    def test_search_text_is_limited_as_sent_not_after_cleaning(self, client, catalog):
+        # 101 characters as sent; dropping the control characters would leave 98.
+        too_long = "domisili" + "%01%02%03" + "a" * 90
+        response = client.get(f"/api/layanan/?q={too_long}")
+        assert response.status_code == 400
+        assert list(response.json()) == ["q"]
+        assert client.get(f"/api/layanan/?q={'a' * 100}").status_code == 200
+        assert client.get("/api/layanan/?q=domi%01sili").json()["count"] == 1
+
     def test_a_page_past_the_end_is_404(self, client, catalog):
         response = client.get("/api/layanan/?halaman=99")
         assert response.status_code == 404
