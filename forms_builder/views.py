@@ -35,15 +35,7 @@ from .workflow import ApplicationState, back_office_step_at, next_state_hint
 S = ApplicationState
 
 
-TRACKER = CodeTracker(
-    template="forms_builder/track.html",
-    scope="forms_builder:lookup",
-    rate_setting="FORMS_BUILDER_LOOKUP_RATE",
-    parse=tracking.parse,
-    display=tracking.display,
-    error=tracking.TrackingCodeError,
-    path=tracker_path,
-)
+TRACKER = CodeTracker(app="forms_builder", codes=tracking, path=tracker_path)
 
 
 # -- apply ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ against a per-client rate limit (paten/network.py), so codes cannot be guessed t
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from django import forms
@@ -37,23 +38,41 @@ class TrackForm(forms.Form):
 
 @dataclass(frozen=True)
 class CodeTracker:
-    """One public tracker: its template, its rate limit and how its codes read.
+    """The public tracker of one app: its page is ``<app>/track.html``, its rate limit
+    the setting ``<APP>_LOOKUP_RATE`` (lookups, window in seconds) counted in the scope
+    ``<app>:lookup``.
 
-    ``parse`` normalises a typed code or raises ``error`` (whose ``message`` a citizen
-    reads); ``display`` writes a normalised code as the tracker's path shows it, and
-    ``path`` gives that path.
+    ``codes`` reads the codes: ``parse`` normalises a typed code or raises
+    ``TrackingCodeError`` (whose ``message`` a citizen reads), ``display`` writes a
+    normalised code as the tracker's path shows it; ``path`` gives that path.
     """
 
-    template: str
-    scope: str
-    rate_setting: str
-    parse: Callable[[str], str]
-    display: Callable[[str], str]
-    error: type[Exception]
+    app: str
+    codes: ModuleType
     path: Callable[[str], str]
 
+    @property
+    def template(self) -> str:
+        return f"{self.app}/track.html"
+
+    @property
+    def scope(self) -> str:
+        return f"{self.app}:lookup"
+
+    @property
+    def parse(self) -> Callable[[str], str]:
+        return self.codes.parse
+
+    @property
+    def display(self) -> Callable[[str], str]:
+        return self.codes.display
+
+    @property
+    def error(self) -> type[Exception]:
+        return self.codes.TrackingCodeError
+
     def rate(self) -> tuple[int, int]:
-        return getattr(settings, self.rate_setting, DEFAULT_LOOKUP_RATE)
+        return getattr(settings, f"{self.app.upper()}_LOOKUP_RATE", DEFAULT_LOOKUP_RATE)
 
     def lookup_allowed(self, request: HttpRequest) -> bool:
         """Count one lookup for the client; False once over the limit in the window."""

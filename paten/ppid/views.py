@@ -60,15 +60,7 @@ CACHED_PARAMS = ("unit", "kelas", "kategori", "tahun", "halaman")
 
 # -- the tracker (as forms_builder's) ---------------------------------------------------
 
-TRACKER = CodeTracker(
-    template="ppid/track.html",
-    scope="ppid:lookup",
-    rate_setting="PPID_LOOKUP_RATE",
-    parse=tracking.parse,
-    display=tracking.display,
-    error=tracking.TrackingCodeError,
-    path=tracker_path,
-)
+TRACKER = CodeTracker(app="ppid", codes=tracking, path=tracker_path)
 
 
 # -- the public information list -------------------------------------------------------
