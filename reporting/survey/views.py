@@ -12,6 +12,7 @@ The published IKM results of a period, as a page and as CSV: both read
 
 import csv
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -409,71 +410,67 @@ def _csv_number(value: Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
+def _nrr(key: str) -> Callable:
+    return lambda period, figure: _csv_number(
+        next((row.nrr for row in figure.unsur if row.key == key), None)
+    )
+
+
+def _service(attribute: str) -> Callable:
+    return lambda period, figure: csv_text(
+        getattr(figure, attribute) if figure.level == Level.SERVICE else ""
+    )
+
+
+#: The CSV's columns: a header and the cell of one slice (its period and figure). Decimals
+#: use a point (machine-readable); text cells are protected against spreadsheet formulas.
+CSV_COLUMNS: tuple[tuple[str, Callable], ...] = (
+    ("period", lambda period, figure: csv_text(period.name or period.slug)),
+    ("period_start", lambda period, figure: period.start_date.isoformat()),
+    ("period_end", lambda period, figure: period.end_date.isoformat()),
+    ("level", lambda period, figure: str(figure.level)),
+    ("kecamatan_code", lambda period, figure: csv_text(figure.kecamatan_code)),
+    ("kecamatan", lambda period, figure: csv_text(figure.kecamatan_name)),
+    ("service_code", _service("code")),
+    ("service", _service("name")),
+    ("respondents", lambda period, figure: str(figure.respondents)),
+    ("population", lambda period, figure: str(figure.population)),
+    ("min_sample", lambda period, figure: str(figure.min_sample)),
+    ("adequate", lambda period, figure: "true" if figure.adequate else "false"),
+    *((f"U{UNSUR[key].questionnaire_number} {key}", _nrr(key)) for key in UNSUR_KEYS),
+    ("ikm", lambda period, figure: _csv_number(figure.ikm)),
+    ("ikm_konversi", lambda period, figure: _csv_number(figure.ikm_konversi)),
+    ("mutu", lambda period, figure: figure.mutu),
+    ("kinerja", lambda period, figure: csv_text(figure.kinerja)),
+)
+#: The columns of the earlier template's figures, when the settings show them.
+CSV_TEMPLATE_COLUMNS: tuple[tuple[str, Callable], ...] = (
+    ("ikm_template_0111", lambda period, figure: _csv_number(figure.template_ikm)),
+    (
+        "ikm_konversi_template_0111",
+        lambda period, figure: _csv_number(figure.template_ikm_konversi),
+    ),
+    ("mutu_template_0111", lambda period, figure: figure.template_mutu),
+)
+
+
+def _csv_columns(*, show_template: bool) -> tuple[tuple[str, Callable], ...]:
+    return CSV_COLUMNS + CSV_TEMPLATE_COLUMNS if show_template else CSV_COLUMNS
+
+
 def csv_header(*, show_template: bool) -> list[str]:
-    header = [
-        "period",
-        "period_start",
-        "period_end",
-        "level",
-        "kecamatan_code",
-        "kecamatan",
-        "service_code",
-        "service",
-        "respondents",
-        "population",
-        "min_sample",
-        "adequate",
-        *(f"U{UNSUR[key].questionnaire_number} {key}" for key in UNSUR_KEYS),
-        "ikm",
-        "ikm_konversi",
-        "mutu",
-        "kinerja",
-    ]
-    if show_template:
-        header += ["ikm_template_0111", "ikm_konversi_template_0111", "mutu_template_0111"]
-    return header
+    return [name for name, _cell in _csv_columns(show_template=show_template)]
 
 
 def csv_rows(publication: IkmPublication) -> list[list[str]]:
     """One row per slice: the kabupaten/kota (or the chosen kecamatan), every kecamatan,
-    and the services whose figure is published. Decimals use a point (machine-readable);
-    text cells are protected against spreadsheet formulas."""
+    and the services whose figure is published."""
     if publication.kecamatan is None:
         figures = [publication.area, *publication.by_kecamatan, *publication.services]
     else:
         figures = [publication.figure, *publication.services]
-    period = publication.period
-    rows = []
-    for figure in figures:
-        nrr = {row.key: row.nrr for row in figure.unsur}
-        is_service = figure.level == Level.SERVICE
-        row = [
-            csv_text(period.name or period.slug),
-            period.start_date.isoformat(),
-            period.end_date.isoformat(),
-            str(figure.level),
-            csv_text(figure.kecamatan_code),
-            csv_text(figure.kecamatan_name),
-            csv_text(figure.code if is_service else ""),
-            csv_text(figure.name if is_service else ""),
-            str(figure.respondents),
-            str(figure.population),
-            str(figure.min_sample),
-            "true" if figure.adequate else "false",
-            *(_csv_number(nrr.get(key)) for key in UNSUR_KEYS),
-            _csv_number(figure.ikm),
-            _csv_number(figure.ikm_konversi),
-            figure.mutu,
-            csv_text(figure.kinerja),
-        ]
-        if publication.show_template:
-            row += [
-                _csv_number(figure.template_ikm),
-                _csv_number(figure.template_ikm_konversi),
-                figure.template_mutu,
-            ]
-        rows.append(row)
-    return rows
+    columns = _csv_columns(show_template=publication.show_template)
+    return [[cell(publication.period, figure) for _name, cell in columns] for figure in figures]
 
 
 @require_safe
