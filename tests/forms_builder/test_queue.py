@@ -28,6 +28,20 @@ def login(user) -> Client:
     return client
 
 
+def post_transition(
+    client: Client, application: Application, to_state=S.VERIFYING, *, follow=False, **fields
+):
+    """POST a move from the detail page (with any other form ``fields``); the application
+    is reloaded."""
+    response = client.post(
+        reverse("forms_builder_admin:transition", args=[application.pk]),
+        {"to_state": to_state, **fields},
+        follow=follow,
+    )
+    application.refresh_from_db()
+    return response
+
+
 class TestQueue:
     def test_lists_only_own_kecamatan(self, service, utara, selatan, loket, loket_selatan):
         mine = submit(service, utara)
@@ -145,36 +159,19 @@ class TestDetail:
 
     def test_transition_by_post(self, service, utara, loket):
         application = submit(service, utara)
-        client = login(loket)
-        response = client.post(
-            reverse("forms_builder_admin:transition", args=[application.pk]),
-            {"to_state": S.VERIFYING},
-        )
-        assert response.status_code == 302
-        application.refresh_from_db()
+        assert post_transition(login(loket), application).status_code == 302
         assert application.state == S.VERIFYING
 
     def test_refused_transition_shows_message(self, service, utara, camat):
         application = submit(service, utara)
-        response = login(camat).post(
-            reverse("forms_builder_admin:transition", args=[application.pk]),
-            {"to_state": S.VERIFYING},
-            follow=True,
-        )
-        assert response.status_code == 200
-        application.refresh_from_db()
+        assert post_transition(login(camat), application, follow=True).status_code == 200
         assert application.state == S.SUBMITTED
 
     def test_transition_needs_csrf(self, service, utara, loket):
         application = submit(service, utara)
         client = Client(enforce_csrf_checks=True)
         client.force_login(loket)
-        response = client.post(
-            reverse("forms_builder_admin:transition", args=[application.pk]),
-            {"to_state": S.VERIFYING},
-        )
-        assert response.status_code == 403
-        application.refresh_from_db()
+        assert post_transition(client, application).status_code == 403
         assert application.state == S.SUBMITTED
 
     def test_result_pdf_for_staff(self, service, utara, staff):
@@ -546,12 +543,9 @@ class TestDetailReadable:
     def test_cancel_needs_its_confirmation(self, service, utara, loket):
         application = submit(service, utara)
         client = login(loket)
-        url = reverse("forms_builder_admin:transition", args=[application.pk])
-        client.post(url, {"to_state": S.CANCELLED})
-        application.refresh_from_db()
+        post_transition(client, application, S.CANCELLED)
         assert application.state == S.SUBMITTED
-        client.post(url, {"to_state": S.CANCELLED, "confirm": "1"})
-        application.refresh_from_db()
+        post_transition(client, application, S.CANCELLED, confirm="1")
         assert application.state == S.CANCELLED
 
     def test_cancel_sits_apart_from_the_next_step(self, service, utara, loket):
@@ -577,12 +571,9 @@ class TestSigningPreview:
         assert preview["Content-Type"] == "application/pdf" and preview.content.startswith(b"%PDF")
         application.refresh_from_db()
         assert application.result_number is None  # a preview draws no number
-        url = reverse("forms_builder_admin:transition", args=[application.pk])
-        client.post(url, {"to_state": S.FINISHED})
-        application.refresh_from_db()
+        post_transition(client, application, S.FINISHED)
         assert application.state == S.AWAITING_SIGNATURE
-        client.post(url, {"to_state": S.FINISHED, "previewed": "1"})
-        application.refresh_from_db()
+        post_transition(client, application, S.FINISHED, previewed="1")
         assert application.state == S.FINISHED and application.result_number
 
     def test_no_preview_outside_the_signature_step(self, service, utara, staff):

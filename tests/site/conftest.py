@@ -24,3 +24,15 @@ def site_settings(home_page) -> SiteSettings:
     settings.footer_text = "Layanan PATEN di 3 kecamatan."
     settings.save()
     return settings
+
+
+@pytest.fixture
+def page_html(client):
+    """The text of the page at a URL, once its status is the expected one."""
+
+    def get(url: str, status: int = 200, **extra) -> str:
+        response = client.get(url, **extra)
+        assert response.status_code == status, url
+        return response.content.decode()
+
+    return get

@@ -27,10 +27,8 @@ def _signed_in(client) -> bool:
 
 
 class TestAdminLanguage:
-    def test_login_page_is_indonesian_for_anonymous_user(self, client, home_page):
-        response = client.get("/admin/login/")
-        html = response.content.decode()
-        assert response.status_code == 200
+    def test_login_page_is_indonesian_for_anonymous_user(self, page_html, home_page):
+        html = page_html("/admin/login/")
         assert "Masuk" in html
         assert "Sign in" not in html
 

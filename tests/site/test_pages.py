@@ -42,13 +42,21 @@ class TestHomePage:
         assert home_page.depth == 2
         assert home_page.live
 
-    def test_renders_in_indonesian_by_default(self, client, site_settings):
-        response = client.get("/")
-        html = response.content.decode()
-        assert response.status_code == 200
-        assert '<html lang="id"' in html
-        assert "Pelayanan Administrasi Terpadu Kecamatan" in html
-        assert "Langsung ke isi utama" in html
+    @pytest.mark.parametrize(
+        "url, lang, tagline, skip_link",
+        [
+            ("/", "id", "Pelayanan Administrasi Terpadu Kecamatan", "Langsung ke isi utama"),
+            ("/en/", "en", "Integrated kecamatan administrative services", "Skip to main content"),
+        ],
+        ids=["indonesian-by-default", "english-under-en-prefix"],
+    )
+    def test_renders_in_the_language_of_its_prefix(
+        self, page_html, site_settings, url, lang, tagline, skip_link
+    ):
+        html = page_html(url)
+        assert f'<html lang="{lang}"' in html
+        assert tagline in html
+        assert skip_link in html
 
     def test_shows_site_settings(self, client, site_settings):
         html = client.get("/").content.decode()
@@ -58,10 +66,8 @@ class TestHomePage:
         assert 'href="mailto:paten@bontangkota.go.id"' in html
         assert "Layanan PATEN di 3 kecamatan." in html
 
-    def test_renders_without_site_settings(self, client, home_page):
-        response = client.get("/")
-        assert response.status_code == 200
-        assert "PATEN" in response.content.decode()
+    def test_renders_without_site_settings(self, page_html, home_page):
+        assert "PATEN" in page_html("/")
 
     def test_loads_nothing_from_other_hosts(self, client, site_settings):
         urls = _resources(client.get("/").content.decode())
@@ -81,14 +87,6 @@ class TestHomePage:
         with django_assert_max_num_queries(10):
             assert client.get("/").status_code == 200
 
-    def test_english_under_en_prefix(self, client, site_settings):
-        response = client.get("/en/")
-        html = response.content.decode()
-        assert response.status_code == 200
-        assert '<html lang="en"' in html
-        assert "Integrated kecamatan administrative services" in html
-        assert "Skip to main content" in html
-
     def test_language_switch_is_a_plain_link_and_sets_no_cookie(self, client, site_settings):
         response = client.get("/")
         html = response.content.decode()
@@ -96,17 +94,17 @@ class TestHomePage:
         assert "csrfmiddlewaretoken" not in html
         assert not response.cookies
 
-    def test_switch_back_to_indonesian_keeps_the_page(self, client, home_page, site_settings):
+    @pytest.mark.parametrize(
+        "here, there, lang",
+        [("/en/tentang/", "/tentang/", "id"), ("/tentang/", "/en/tentang/", "en")],
+        ids=["back-to-indonesian", "to-english"],
+    )
+    def test_language_switch_keeps_the_page(
+        self, page_html, home_page, site_settings, here, there, lang
+    ):
         home_page.add_child(instance=StandardPage(title="Tentang", show_in_menus=True))
-        html = client.get("/en/tentang/").content.decode()
-        assert 'href="/tentang/" hreflang="id"' in html
-        assert '<html lang="id"' in client.get("/tentang/").content.decode()
-
-    def test_switch_to_english_keeps_the_page(self, client, home_page, site_settings):
-        home_page.add_child(instance=StandardPage(title="Tentang", show_in_menus=True))
-        html = client.get("/tentang/").content.decode()
-        assert 'href="/en/tentang/" hreflang="en"' in html
-        assert '<html lang="en"' in client.get("/en/tentang/").content.decode()
+        assert f'href="{there}" hreflang="{lang}"' in page_html(here)
+        assert f'<html lang="{lang}"' in page_html(there)
 
 
 class TestMainMenu:
@@ -118,29 +116,23 @@ class TestMainMenu:
         assert "Halaman tersembunyi" not in html
         assert 'href="/" aria-current="page"' in html
 
-    def test_marks_current_page(self, client, home_page, site_settings):
+    def test_marks_current_page(self, page_html, home_page, site_settings):
         home_page.add_child(
             instance=StandardPage(title="Tentang PATEN", show_in_menus=True, intro="Apa itu PATEN")
         )
-        response = client.get("/tentang-paten/")
-        html = response.content.decode()
-        assert response.status_code == 200
+        html = page_html("/tentang-paten/")
         assert '<h1 id="page-title">Tentang PATEN</h1>' in html
         assert 'href="/tentang-paten/" aria-current="page"' in html
 
 
 class TestErrorPages:
-    def test_404_is_indonesian(self, client, home_page):
-        response = client.get("/tidak-ada-halaman-ini/")
-        html = response.content.decode()
-        assert response.status_code == 404
+    def test_404_is_indonesian(self, page_html, home_page):
+        html = page_html("/tidak-ada-halaman-ini/", status=404)
         assert '<html lang="id"' in html
         assert "Halaman tidak ditemukan" in html
 
-    def test_404_in_english_under_prefix(self, client, home_page):
-        response = client.get("/en/no-such-page/")
-        assert response.status_code == 404
-        assert "Page not found" in response.content.decode()
+    def test_404_in_english_under_prefix(self, page_html, home_page):
+        assert "Page not found" in page_html("/en/no-such-page/", status=404)
 
     def test_500_needs_no_database(self, django_assert_num_queries):
         with translation.override("id"), django_assert_num_queries(0):

@@ -22,7 +22,6 @@ from reporting.models import (
     ReportRun,
     ReportStatus,
 )
-from reporting.reports.services import report_run_request
 from tests.services import need
 
 FEBRUARY = {"start": "2025-02-01", "end": "2025-02-28"}
@@ -78,15 +77,6 @@ def as_dicts(data, title) -> list[dict]:
 
 def period_of(quarter) -> dict:
     return {"start": quarter.start_date.isoformat(), "end": quarter.end_date.isoformat()}
-
-
-def request_run(capture, *, user, kind, start, end, **kwargs) -> ReportRun:
-    """Request a run as ``user`` and let the eager Celery task generate it on commit."""
-    with capture(execute=True):
-        run = report_run_request(user=user, kind=kind, start=start, end=end, **kwargs)
-    run.refresh_from_db()
-    assert run.status == ReportStatus.DONE, run.error
-    return run
 
 
 def xlsx_sheets(run) -> dict[str, list[tuple]]:

@@ -26,7 +26,6 @@ from tests.reporting.reports.factories import (
     pdf_html,
     pdf_text,
     period_of,
-    request_run,
     sheet_rows,
     with_report_permission,
     xlsx_sheets,
@@ -136,16 +135,8 @@ class TestComparison:
             assert other not in html
         assert data.context["own"]["rank"] == 2
 
-    def test_end_to_end_as_camat(
-        self, comparison_data, camat_selatan, quarter, django_capture_on_commit_callbacks
-    ):
-        run = request_run(
-            django_capture_on_commit_callbacks,
-            user=with_report_permission(camat_selatan),
-            kind=ReportKind.COMPARISON,
-            start=quarter.start_date,
-            end=quarter.end_date,
-        )
+    def test_end_to_end_as_camat(self, comparison_data, camat_selatan, quarter, requested_run):
+        run = requested_run(with_report_permission(camat_selatan), ReportKind.COMPARISON, quarter)
         assert run.kecamatan_id == SELATAN  # never wider than the camat's own kecamatan
         assert sorted(run.outputs.values_list("format", flat=True)) == ["csv", "pdf", "xlsx"]
         sheet = xlsx_sheets(run)["Perbandingan"]
@@ -162,18 +153,9 @@ class TestComparison:
         for other in ("Bontang Utara", "Bontang Barat"):
             assert other not in pdf
 
-    def test_csv_escapes_formulas(
-        self, admin_pemda, bontang, quarter, django_capture_on_commit_callbacks
-    ):
+    def test_csv_escapes_formulas(self, admin_pemda, bontang, quarter, requested_run):
         Region(code="64.74.04", name="@SUM(1+1)").save()
-        run = request_run(
-            django_capture_on_commit_callbacks,
-            user=admin_pemda,
-            kind=ReportKind.COMPARISON,
-            start=quarter.start_date,
-            end=quarter.end_date,
-            formats=[ReportFormat.CSV],
-        )
+        run = requested_run(admin_pemda, ReportKind.COMPARISON, quarter, formats=[ReportFormat.CSV])
         names = [row[3] for row in csv_rows(run)[1:]]
         assert "'@SUM(1+1)" in names
         assert "@SUM(1+1)" not in names

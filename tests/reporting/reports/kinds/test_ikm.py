@@ -24,7 +24,6 @@ from tests.reporting.reports.factories import (
     pdf_html,
     pdf_text,
     period_of,
-    request_run,
     sheet_rows,
     xlsx_sheets,
     xlsx_text,
@@ -260,15 +259,11 @@ class TestIkm:
         assert sheet_rows(data, "Nilai per unsur") == []
         assert "PermenPAN-RB" in pdf_html(data)
 
-    def test_end_to_end(
-        self, admin_pemda, responses, utara, quarter, django_capture_on_commit_callbacks
-    ):
-        run = request_run(
-            django_capture_on_commit_callbacks,
-            user=admin_pemda,
-            kind=ReportKind.IKM,
-            start=quarter.start_date,
-            end=quarter.end_date,
+    def test_end_to_end(self, admin_pemda, responses, utara, quarter, requested_run):
+        run = requested_run(
+            admin_pemda,
+            ReportKind.IKM,
+            quarter,
             kecamatan=UTARA,
             options={"include_suggestions": True},
         )
@@ -295,16 +290,9 @@ class TestIkm:
         assert "75,93" in pdf
 
     def test_default_pdf_has_no_suggestions(
-        self, admin_pemda, responses, utara, quarter, django_capture_on_commit_callbacks
+        self, admin_pemda, responses, utara, quarter, requested_run
     ):
-        run = request_run(
-            django_capture_on_commit_callbacks,
-            user=admin_pemda,
-            kind=ReportKind.IKM,
-            start=quarter.start_date,
-            end=quarter.end_date,
-            kecamatan=UTARA,
-        )
+        run = requested_run(admin_pemda, ReportKind.IKM, quarter, kecamatan=UTARA)
         assert "Saran" not in xlsx_sheets(run)
         assert SECRET_SUGGESTION not in xlsx_text(run)
         pdf = pdf_text(run)

@@ -27,7 +27,6 @@ from tests.reporting.reports.factories import (
     pdf_text,
     ppid_request,
     ppid_staff,
-    request_run,
     xlsx_sheets,
     xlsx_text,
 )
@@ -111,12 +110,11 @@ def test_someone_outside_the_ppid_may_not_request_them(admin_pemda):
 
 
 def test_request_register_of_a_kecamatan_ppid_is_its_own_and_masked(
-    year, ppid_utara, django_capture_on_commit_callbacks
+    year, ppid_utara, requested_run
 ):
-    run = request_run(
-        django_capture_on_commit_callbacks,
-        user=ppid_utara,
-        kind=ReportKind.PPID_REQUEST_REGISTER,
+    run = requested_run(
+        ppid_utara,
+        ReportKind.PPID_REQUEST_REGISTER,
         formats=[ReportFormat.XLSX, ReportFormat.PDF],
         **YEAR,
     )
@@ -132,13 +130,9 @@ def test_request_register_of_a_kecamatan_ppid_is_its_own_and_masked(
     assert "Buku register permohonan informasi publik" in pdf_text(run)
 
 
-def test_personal_data_only_when_asked_for(year, ppid_utama, django_capture_on_commit_callbacks):
-    run = request_run(
-        django_capture_on_commit_callbacks,
-        user=ppid_utama,
-        kind=ReportKind.PPID_REQUEST_REGISTER,
-        options={"personal_data": True},
-        **YEAR,
+def test_personal_data_only_when_asked_for(year, ppid_utama, requested_run):
+    run = requested_run(
+        ppid_utama, ReportKind.PPID_REQUEST_REGISTER, options={"personal_data": True}, **YEAR
     )
     text = xlsx_text(run)
     assert run.kecamatan_id is None
@@ -147,27 +141,13 @@ def test_personal_data_only_when_asked_for(year, ppid_utama, django_capture_on_c
     assert read.actor_id == ppid_utama.pk and read.payload["laporan"] == run.kind
 
 
-def test_a_masked_register_records_no_personal_data_read(
-    year, ppid_utama, django_capture_on_commit_callbacks
-):
-    request_run(
-        django_capture_on_commit_callbacks,
-        user=ppid_utama,
-        kind=ReportKind.PPID_OBJECTION_REGISTER,
-        **YEAR,
-    )
+def test_a_masked_register_records_no_personal_data_read(year, ppid_utama, requested_run):
+    requested_run(ppid_utama, ReportKind.PPID_OBJECTION_REGISTER, **YEAR)
     assert not AuditEvent.objects.filter(action="ppid.personal_data_read").exists()
 
 
-def test_objection_register_has_the_register_columns(
-    year, atasan, django_capture_on_commit_callbacks
-):
-    run = request_run(
-        django_capture_on_commit_callbacks,
-        user=atasan,
-        kind=ReportKind.PPID_OBJECTION_REGISTER,
-        **YEAR,
-    )
+def test_objection_register_has_the_register_columns(year, atasan, requested_run):
+    run = requested_run(atasan, ReportKind.PPID_OBJECTION_REGISTER, **YEAR)
     rows = xlsx_sheets(run)["Register keberatan"]
     header, (row,) = rows[0], rows[1:]
     assert "Alasan keberatan (UU 14/2008 Pasal 35)" in header
@@ -177,21 +157,15 @@ def test_objection_register_has_the_register_columns(
     assert row[header.index("Nama pemohon")] == "S. R."
 
 
-def test_annual_report_has_the_computed_and_the_written_parts(
-    year, ppid_utama, django_capture_on_commit_callbacks
-):
+def test_annual_report_has_the_computed_and_the_written_parts(year, ppid_utama, requested_run):
     ReportNarrative.objects.create(
         year=2026,
         period=ReportPeriod.YEAR,
         policy="Perwali tentang PPID diterapkan sejak Januari.",
         recommendations="Menambah petugas meja layanan informasi.",
     )
-    run = request_run(
-        django_capture_on_commit_callbacks,
-        user=ppid_utama,
-        kind=ReportKind.PPID_ANNUAL,
-        formats=[ReportFormat.XLSX, ReportFormat.PDF],
-        **YEAR,
+    run = requested_run(
+        ppid_utama, ReportKind.PPID_ANNUAL, formats=[ReportFormat.XLSX, ReportFormat.PDF], **YEAR
     )
     sheets = xlsx_sheets(run)
     summary = dict(sheets["Ringkasan"][1:])
@@ -208,14 +182,13 @@ def test_annual_report_has_the_computed_and_the_written_parts(
         assert value not in text + xlsx_text(run), value
 
 
-def test_semester_variant(year, ppid_utara, django_capture_on_commit_callbacks):
+def test_semester_variant(year, ppid_utara, requested_run):
     ReportNarrative.objects.create(
         year=2026, period=ReportPeriod.SEMESTER_1, kecamatan_id=UTARA, budget="Rp 5 juta"
     )
-    run = request_run(
-        django_capture_on_commit_callbacks,
-        user=ppid_utara,
-        kind=ReportKind.PPID_ANNUAL,
+    run = requested_run(
+        ppid_utara,
+        ReportKind.PPID_ANNUAL,
         formats=[ReportFormat.PDF],
         start=date(2026, 1, 1),
         end=date(2026, 6, 30),

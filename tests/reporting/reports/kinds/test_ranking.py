@@ -25,7 +25,6 @@ from tests.reporting.reports.factories import (
     csv_rows,
     make_run,
     pdf_html,
-    request_run,
     sheet_rows,
     with_report_permission,
     xlsx_sheets,
@@ -129,14 +128,12 @@ class TestRankingSheet:
             assert other not in html
 
 
-def test_end_to_end_as_camat(periods, camat_selatan, django_capture_on_commit_callbacks):
+def test_end_to_end_as_camat(periods, camat_selatan, requested_run):
     _previous, period = periods
-    run = request_run(
-        django_capture_on_commit_callbacks,
-        user=with_report_permission(camat_selatan),
-        kind=ReportKind.EVALUATION_RANKING,
-        start=period.start_date,
-        end=period.end_date,
+    run = requested_run(
+        with_report_permission(camat_selatan),
+        ReportKind.EVALUATION_RANKING,
+        period,
         options={"period_id": period.pk},
     )
     assert run.kecamatan_id == SELATAN

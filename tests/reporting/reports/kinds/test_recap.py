@@ -6,7 +6,7 @@ the fingers; one application verified in January crosses Isra Mi'raj (27 Jan), t
 cuti bersama of Imlek (28 Jan) and Imlek (29 Jan).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -17,7 +17,6 @@ from forms_builder.workflow import ApplicationState
 from reporting.models import ReportFormat, ReportKind, ReportRun
 from reporting.reports import definition_for
 from reporting.reports.kinds.recap import build_monthly_recap, recap_rows
-from tests.forms_builder.factories import advance, submit
 from tests.reporting.reports.factories import FEBRUARY
 
 pytestmark = pytest.mark.django_db
@@ -79,14 +78,10 @@ class TestRecapFigures:
         assert total["Melewati batas waktu"] == 2
         assert calls and max(calls) <= 30
 
-    def test_not_yet_overdue_in_a_period_ending_today(self, service, utara, staff):
+    def test_not_yet_overdue_in_a_period_ending_today(self, due_later_today):
         """An application due later today is open, not overdue, in a report run today."""
-        application = advance(submit(service, utara), **staff, until=S.PROCESSING)
+        application = due_later_today
         today = timezone.localdate()
-        midnight = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-        now = timezone.now()
-        # Due between now and midnight: inside the period, but not past yet.
-        Application.objects.filter(pk=application.pk).update(due_at=now + (midnight - now) / 2)
         run = ReportRun.objects.create(
             kind=ReportKind.MONTHLY_RECAP,
             parameters={"start": today.replace(day=1).isoformat(), "end": today.isoformat()},

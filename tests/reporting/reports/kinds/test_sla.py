@@ -5,7 +5,7 @@ is also run end to end through ``report_run_request`` and the (eager) Celery tas
 its files are opened: XLSX with openpyxl, CSV as text, PDF through ``pdftotext``.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -33,7 +33,6 @@ from tests.reporting.reports.factories import (
     make_run,
     pdf_text,
     place,
-    request_run,
     sheet_rows,
     xlsx_sheets,
     xlsx_text,
@@ -151,16 +150,15 @@ class TestSla:
         ]
         assert sheet_rows(data, "Terlambat") == []
 
-    def test_not_overdue_before_the_deadline_in_a_period_ending_today(self, service, utara, staff):
-        application = advance(submit(service, utara), **staff, until=S.PROCESSING)
+    def test_not_overdue_before_the_deadline_in_a_period_ending_today(self, due_later_today):
+        application = due_later_today
         today = timezone.localdate()
-        midnight = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
-        now = timezone.now()
-        Application.objects.filter(pk=application.pk).update(due_at=now + (midnight - now) / 2)
         parameters = {"start": today.isoformat(), "end": today.isoformat()}
         data = build_sla(run=make_run(ReportKind.SLA, parameters), progress=Progress())
         assert sheet_rows(data, "Terlambat") == []
-        Application.objects.filter(pk=application.pk).update(due_at=now - timedelta(minutes=1))
+        Application.objects.filter(pk=application.pk).update(
+            due_at=timezone.now() - timedelta(minutes=1)
+        )
         data = build_sla(run=make_run(ReportKind.SLA, parameters), progress=Progress())
         [row] = sheet_rows(data, "Terlambat")
         assert row[0] == display(application.tracking_code)
@@ -181,7 +179,7 @@ class TestSla:
         assert queries() == before
 
     def test_end_to_end_without_personal_data_and_with_escaped_formulas(
-        self, admin_pemda, bontang, utara, staff, django_capture_on_commit_callbacks
+        self, admin_pemda, bontang, utara, staff, requested_run
     ):
         evil = make_service(title=EVIL_TITLE, code="jahat")
         form_version_for(evil)
@@ -200,10 +198,9 @@ class TestSla:
             due_at=application.finished_at - timedelta(days=3),
         )
         today = timezone.localdate()
-        run = request_run(
-            django_capture_on_commit_callbacks,
-            user=admin_pemda,
-            kind=ReportKind.SLA,
+        run = requested_run(
+            admin_pemda,
+            ReportKind.SLA,
             start=today.replace(day=1),
             end=today,
             formats=[ReportFormat.XLSX, ReportFormat.PDF],
