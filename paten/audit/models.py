@@ -102,6 +102,23 @@ class AuditEventQuerySet(models.QuerySet):
     bulk_update.alters_data = True
 
 
+class AppendOnly(models.Model):
+    """A row is inserted once: saving it again or deleting it raises
+    ``AuditEventImmutable``."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditEventImmutable()
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEventImmutable()
+
+
 class AuditChain(models.Model):
     """One chain: the lock its sealer takes and the summary the admin shows.
 
@@ -130,7 +147,7 @@ class AuditChain(models.Model):
         return value if kind == CHAIN_KECAMATAN else None
 
 
-class AuditCheckpoint(models.Model):
+class AuditCheckpoint(AppendOnly):
     """A signed checkpoint of one chain (the C2SP tlog-checkpoint note in ``note``)."""
 
     chain = models.ForeignKey(
@@ -152,17 +169,8 @@ class AuditCheckpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.chain_id} @{self.size}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditEventImmutable()
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AuditEventImmutable()
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """One audited change. Written unsealed (``sequence``, ``prev_hash``, ``hash`` NULL)
     by the request that makes the change; the chain's sealer fills those three once."""
 
@@ -233,15 +241,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} #{self.sequence or '-'} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditEventImmutable()
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditEventImmutable()
 
     @property
     def is_sealed(self) -> bool:

@@ -47,6 +47,7 @@ from .models import (
     chain_key_for,
     event_document,
 )
+from .triggers import FIXED_COLUMNS
 from .verify_export import (
     ChainCheck,
     Checkpoint,
@@ -227,17 +228,8 @@ def audit_record(
 
 # -- sealing ----------------------------------------------------------------------------
 
-_VALUE_FIELDS = (
-    "id",
-    "chain",
-    "timestamp",
-    "actor_username",
-    "action",
-    "target_content_type_id",
-    "target_object_id",
-    "kecamatan_id",
-    "payload",
-)
+# The values a seal hashes are the columns the triggers keep fixed.
+_VALUE_FIELDS = FIXED_COLUMNS
 
 
 class _ContentTypeLabels(dict):

@@ -17,8 +17,9 @@ staying the same:
 TABLE = "audit_auditevent"
 MESSAGE = "audit_auditevent is append-only"
 
-# The columns nobody may ever change.
-_FIXED = (
+# The columns nobody may ever change: exactly those a seal's hash covers
+# (``paten.audit.services`` reads them to seal and verify).
+FIXED_COLUMNS = (
     "id",
     "chain",
     "timestamp",
@@ -40,7 +41,7 @@ _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION audit_auditevent_refuse_change() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'UPDATE'
-        AND {_row("NEW", _FIXED)} IS NOT DISTINCT FROM {_row("OLD", _FIXED)}
+        AND {_row("NEW", FIXED_COLUMNS)} IS NOT DISTINCT FROM {_row("OLD", FIXED_COLUMNS)}
         AND (
             (NEW.actor_id IS NULL
                 AND {_row("NEW", _SEAL)} IS NOT DISTINCT FROM {_row("OLD", _SEAL)})
@@ -66,7 +67,7 @@ _PG_REMOVE = [
     "DROP FUNCTION IF EXISTS audit_auditevent_refuse_change();",
 ]
 
-_SQLITE_FIXED = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _FIXED)
+_SQLITE_FIXED = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in FIXED_COLUMNS)
 _SQLITE_SEAL_SAME = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in _SEAL)
 _SQLITE_SEAL_FILL = " AND ".join(
     [f"OLD.{c} IS NULL" for c in _SEAL] + [f"NEW.{c} IS NOT NULL" for c in _SEAL]
