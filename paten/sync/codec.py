@@ -214,8 +214,8 @@ def _target_kind(f: models.Field):
     return "pk"
 
 
-class Encoder:
-    """Turns rows of one spec into ``f`` objects, a chunk at a time."""
+class _Codec:
+    """The fields of one spec that travel, and how each relation's target is written."""
 
     def __init__(self, spec: registry.Spec, portable: Portable):
         self.spec = spec
@@ -223,6 +223,13 @@ class Encoder:
         self.fields = fields_of(spec)
         self.m2m = m2m_of(spec)
         self.kinds = {f.attname: _target_kind(f) for f in self.fields if f.is_relation}
+
+
+class Encoder(_Codec):
+    """Turns rows of one spec into ``f`` objects, a chunk at a time."""
+
+    def __init__(self, spec: registry.Spec, portable: Portable):
+        super().__init__(spec, portable)
         self.m2m_kinds = {f.name: _target_kind(f) for f in self.m2m}
         self.attnames = [f.attname for f in self.fields]
         self.converters = {f.attname: _converter(f) for f in self.fields}
@@ -279,15 +286,11 @@ class Encoder:
         return result
 
 
-class Decoder:
+class Decoder(_Codec):
     """Turns ``f`` objects of one spec back into local attribute values."""
 
     def __init__(self, spec: registry.Spec, portable: Portable):
-        self.spec = spec
-        self.portable = portable
-        self.fields = fields_of(spec)
-        self.m2m = m2m_of(spec)
-        self.kinds = {f.attname: _target_kind(f) for f in self.fields if f.is_relation}
+        super().__init__(spec, portable)
         self.by_attname = {f.attname: f for f in self.fields}
 
     def references(self, documents: list[dict]) -> dict[str, list]:
