@@ -12,18 +12,11 @@ from reporting.survey.constants import SurveyChannel
 from reporting.survey.services import survey_period_create, survey_response_submit
 from tests.reporting.factories import SELATAN, UTARA, all_answers, finished_application
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
-
-
-@pytest.fixture(autouse=True)
-def _no_respondent_floor(db):
-    """These tests exercise the Krejcie–Morgan rule on small samples: no floor of 30
-    (``TestRespondentFloor`` tests the default)."""
-    from reporting.models import SurveySettings
-
-    config = SurveySettings.load()
-    config.public_min_respondents = 0
-    config.save()
+# These tests exercise the Krejcie–Morgan rule on small samples: no floor of 30.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fresh_cache", "no_respondent_floor"),
+]
 
 
 API_MAX_QUERIES = 26

@@ -16,18 +16,11 @@ from service_catalog.models import ServicePage
 from tests.reporting.factories import SELATAN, UTARA, all_answers, finished_application
 from tests.service_catalog.factories import make_service
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
-
-
-@pytest.fixture(autouse=True)
-def _no_respondent_floor(db):
-    """These tests exercise the Krejcie–Morgan rule on small samples: no floor of 30
-    (``TestRespondentFloor`` tests the default)."""
-    from reporting.models import SurveySettings
-
-    config = SurveySettings.load()
-    config.public_min_respondents = 0
-    config.save()
+# These tests exercise the Krejcie–Morgan rule on small samples: no floor of 30.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fresh_cache", "no_respondent_floor"),
+]
 
 
 #: Queries for a full (uncached) render of the page with a one-period trend; pinned so it
@@ -287,7 +280,7 @@ class TestRespondentFloor:
     """The default floor of 30 respondents (docs/domain/skm-ikm.md)."""
 
     @pytest.fixture(autouse=True)
-    def _default_floor(self, _no_respondent_floor):
+    def _default_floor(self, no_respondent_floor):
         set_survey_settings(
             public_min_respondents=SurveySettings._meta.get_field("public_min_respondents").default
         )
