@@ -7,6 +7,7 @@ nothing is saved (files written to private storage are removed again).
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -236,6 +237,19 @@ def _record_event(
     return event
 
 
+@contextmanager
+def _files_removed_on_error():
+    """The names of the files stored in private storage inside the block: should the block
+    fail, they are deleted again (the database rolls back, the storage does not)."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            private_storage.delete(name)
+        raise
+
+
 def application_submit(
     *,
     service: ServicePage,
@@ -316,55 +330,47 @@ def application_submit(
 
     data = form.json_data()
     now = timezone.now()
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            application = Application(
-                tracking_code=_new_tracking_code(),
-                service=service,
-                form_version=form_version,
-                kecamatan=kecamatan,
-                channel=channel,
-                applicant_name=applicant.name,
-                applicant_phone=applicant.phone,
-                applicant_email=applicant.email,
-                data=data,
-                applicant_nik_digest=applicant_nik_digest_for(form_version.schema, data),
-                originals_checked=checked,
-                submitted_at=now,
-                created_by=actor if channel == Channel.COUNTER else None,
-            )
-            if not service.clock_starts_when_complete:
-                application.due_at = _due_at(service=service, kecamatan=kecamatan, start=now)
-            application.save()
-            for key, uploaded in files_by_document.items():
-                _store_attachment(
-                    application=application, key=key, uploaded=uploaded, written=written
-                )
-            _record_event(
+    with _files_removed_on_error() as written, transaction.atomic():
+        application = Application(
+            tracking_code=_new_tracking_code(),
+            service=service,
+            form_version=form_version,
+            kecamatan=kecamatan,
+            channel=channel,
+            applicant_name=applicant.name,
+            applicant_phone=applicant.phone,
+            applicant_email=applicant.email,
+            data=data,
+            applicant_nik_digest=applicant_nik_digest_for(form_version.schema, data),
+            originals_checked=checked,
+            submitted_at=now,
+            created_by=actor if channel == Channel.COUNTER else None,
+        )
+        if not service.clock_starts_when_complete:
+            application.due_at = _due_at(service=service, kecamatan=kecamatan, start=now)
+        application.save()
+        for key, uploaded in files_by_document.items():
+            _store_attachment(application=application, key=key, uploaded=uploaded, written=written)
+        _record_event(
+            application=application,
+            from_state="",
+            actor=actor,
+            # Registration records the service's "application handed in" step, if any.
+            step=step_recorded_by_edge(list(service.procedure_steps.all()), "", S.SUBMITTED),
+            notify=not verified_complete,
+        )
+        if verified_complete:
+            note = _("Checked complete at the counter when registered.")
+            application_transition(
                 application=application,
-                from_state="",
+                to_state=S.VERIFYING,
                 actor=actor,
-                # Registration records the service's "application handed in" step, if any.
-                step=step_recorded_by_edge(list(service.procedure_steps.all()), "", S.SUBMITTED),
-                notify=not verified_complete,
+                note=note,
+                notify=False,
             )
-            if verified_complete:
-                note = _("Checked complete at the counter when registered.")
-                application_transition(
-                    application=application,
-                    to_state=S.VERIFYING,
-                    actor=actor,
-                    note=note,
-                    notify=False,
-                )
-                application = application_transition(
-                    application=application, to_state=S.PROCESSING, actor=actor, note=note
-                )
-    except BaseException:
-        for name in written:
-            private_storage.delete(name)
-        raise
+            application = application_transition(
+                application=application, to_state=S.PROCESSING, actor=actor, note=note
+            )
     return application
 
 
@@ -491,52 +497,44 @@ def application_documents_replace(
     labels = {spec.required_document_key: spec.label for spec in form.field_specs.values()}
 
     staff = None if actor is APPLICANT else actor
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=application.pk)
-            if locked.state != S.RETURNED:  # changed since the caller read it
-                raise _not_returned()
-            documents = {}
-            for key, uploaded in files_by_document.items():
-                new = _store_attachment(
-                    application=locked, key=key, uploaded=uploaded, written=written
-                )
-                old_ids = list(
-                    locked.attachments.filter(required_document_key=key, replaced_by__isnull=True)
-                    .exclude(pk=new.pk)
-                    .values_list("pk", flat=True)
-                )
-                Attachment.objects.filter(pk__in=old_ids).update(replaced_by=new)
-                documents[key] = {
-                    "attachment": str(new.pk),
-                    "sha256": new.sha256,
-                    "size": new.size,
-                    "replaces": [str(pk) for pk in old_ids],
-                }
-            audit_record(
-                actor=staff,
-                action="application.documents_replace",
-                target=locked,
-                kecamatan=locked.kecamatan_id,
-                payload={
-                    "tracking_code": locked.tracking_code,
-                    "service": locked.service.code,
-                    "state": locked.state,
-                    "documents": documents,
-                    "by_applicant": actor is APPLICANT,
-                },
+    with _files_removed_on_error() as written, transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state != S.RETURNED:  # changed since the caller read it
+            raise _not_returned()
+        documents = {}
+        for key, uploaded in files_by_document.items():
+            new = _store_attachment(application=locked, key=key, uploaded=uploaded, written=written)
+            old_ids = list(
+                locked.attachments.filter(required_document_key=key, replaced_by__isnull=True)
+                .exclude(pk=new.pk)
+                .values_list("pk", flat=True)
             )
-            note = _("New documents: %(documents)s") % {
-                "documents": ", ".join(labels.get(key, key) for key in documents)
+            Attachment.objects.filter(pk__in=old_ids).update(replaced_by=new)
+            documents[key] = {
+                "attachment": str(new.pk),
+                "sha256": new.sha256,
+                "size": new.size,
+                "replaces": [str(pk) for pk in old_ids],
             }
-            locked = application_transition(
-                application=locked, to_state=S.SUBMITTED, actor=actor, note=note
-            )
-    except BaseException:
-        for name in written:
-            private_storage.delete(name)
-        raise
+        audit_record(
+            actor=staff,
+            action="application.documents_replace",
+            target=locked,
+            kecamatan=locked.kecamatan_id,
+            payload={
+                "tracking_code": locked.tracking_code,
+                "service": locked.service.code,
+                "state": locked.state,
+                "documents": documents,
+                "by_applicant": actor is APPLICANT,
+            },
+        )
+        note = _("New documents: %(documents)s") % {
+            "documents": ", ".join(labels.get(key, key) for key in documents)
+        }
+        locked = application_transition(
+            application=locked, to_state=S.SUBMITTED, actor=actor, note=note
+        )
     return locked
 
 
