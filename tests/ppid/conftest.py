@@ -11,7 +11,7 @@ import pytest
 from paten.accounts.constants import Role
 from paten.accounts.services import staff_create
 from paten.ppid.constants import RequestChannel
-from paten.ppid.services import RequestInput, request_submit
+from paten.ppid.services import RequestInput, request_decide, request_submit
 from paten.regions.models import Region
 
 UTARA, SELATAN, BARAT = "64.74.01", "64.74.02", "64.74.03"
@@ -125,6 +125,28 @@ def make_request(bontang):
             identity_file=upload(),
             actor=actor,
             received_at=received_at,
+        )
+
+    return make
+
+
+#: What ``request_decide`` takes besides the request, the outcome, the actor and the time.
+_NOTICE = {"answer", "withheld", "exception_ground", "exempt_entry", "not_held_where", "files"}
+
+
+@pytest.fixture
+def make_decided(make_request, ppid_utama):
+    """A request decided by the PPID utama at ``decided_at``: the notice's fields (answer,
+    exception ground, files, ...) go to the decision, the others to the request."""
+
+    def make(outcome, *, decided_at=None, **fields):
+        notice = {name: fields.pop(name) for name in _NOTICE & fields.keys()}
+        return request_decide(
+            request=make_request(**fields),
+            outcome=outcome,
+            actor=ppid_utama,
+            now=decided_at,
+            **notice,
         )
 
     return make

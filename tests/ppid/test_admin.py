@@ -149,16 +149,10 @@ def test_whole_flow_route_extend_grant_in_part_publish_object_answer(
         assert "Budi" not in str(event.payload) and NIK not in str(event.payload)
 
 
-def test_the_ppid_cannot_answer_an_objection(client, make_request, ppid_utama):
-    from paten.ppid.services import objection_file, request_decide
+def test_the_ppid_cannot_answer_an_objection(client, make_decided, ppid_utama):
+    from paten.ppid.services import objection_file
 
-    item = make_request()
-    request_decide(
-        request=item,
-        outcome=RequestState.REFUSED,
-        actor=ppid_utama,
-        exception_ground=ExceptionGround.objects.first(),
-    )
+    item = make_decided(RequestState.REFUSED, exception_ground=ExceptionGround.objects.first())
     objection = objection_file(request=item, ground="a", reasons="x")
     client.force_login(ppid_utama)
     response = client.post(

@@ -19,7 +19,6 @@ from paten.ppid.services import (
     calendar_for,
     deadlines_recompute,
     objection_file,
-    request_decide,
     request_extend,
 )
 from paten.workdays.calendar import WorkingCalendar
@@ -151,15 +150,13 @@ class TestServicesKeepTheRules:
         assert item.due_at == at(2026, 3, 3, 16, 0)
 
     def test_decided_requests_keep_their_deadline_when_the_calendar_changes(
-        self, make_request, bontang, ppid_utama
+        self, make_decided, bontang
     ):
-        item = make_request(received_at=at(2026, 2, 13, 10))
-        request_decide(
-            request=item,
-            outcome=RequestState.GRANTED,
-            actor=ppid_utama,
+        item = make_decided(
+            RequestState.GRANTED,
+            received_at=at(2026, 2, 13, 10),
+            decided_at=at(2026, 2, 20, 10),
             answer="Terlampir.",
-            now=at(2026, 2, 20, 10),
         )
         CalendarOverride.objects.create(
             kabupaten_kota=bontang, date=date(2026, 2, 25), name="Libur"
@@ -172,16 +169,14 @@ class TestServicesKeepTheRules:
 @pytest.mark.django_db
 class TestObjectionWindow:
     @pytest.fixture
-    def refused(self, make_request, ppid_utama):
+    def refused(self, make_decided):
         from paten.ppid.models import ExceptionGround
 
-        item = make_request(received_at=at(2026, 2, 13, 10))
-        return request_decide(
-            request=item,
-            outcome=RequestState.REFUSED,
-            actor=ppid_utama,
+        return make_decided(
+            RequestState.REFUSED,
+            received_at=at(2026, 2, 13, 10),
+            decided_at=at(2026, 3, 2, 10),
             exception_ground=ExceptionGround.objects.get(article__endswith="huruf h"),
-            now=at(2026, 3, 2, 10),
         )
 
     def test_objection_on_working_day_thirty_is_accepted(self, refused):

@@ -191,16 +191,14 @@ class TestTracker:
         assert "data-error" in response.content.decode()
 
     def test_requester_downloads_the_notice_and_answer_only_through_the_tracker(
-        self, client, make_request, ppid_utama
+        self, client, make_decided
     ):
-        item = make_request(received_at=at(2026, 2, 13, 10))
-        request_decide(
-            request=item,
-            outcome=RequestState.GRANTED,
-            actor=ppid_utama,
+        item = make_decided(
+            RequestState.GRANTED,
+            received_at=at(2026, 2, 13, 10),
+            decided_at=at(2026, 2, 20, 9),
             answer="Terlampir.",
             files=[upload("jawaban.pdf", b"%PDF-1.4\n" + b"1" * 80)],
-            now=at(2026, 2, 20, 9),
         )
         page = client.get(reverse("ppid:track_code", args=[item.display_code])).content.decode()
         assert 'data-download="pemberitahuan"' in page and 'data-download="jawaban"' in page
@@ -244,19 +242,11 @@ class TestTracker:
         item.refresh_from_db()
         assert item.state == RequestState.WITHDRAWN
 
-    def test_objection_from_the_tracker_and_the_answer_route(
-        self, client, make_request, ppid_utama, atasan
-    ):
+    def test_objection_from_the_tracker_and_the_answer_route(self, client, make_decided, atasan):
         from paten.ppid.models import ExceptionGround
         from paten.ppid.services import objection_answer
 
-        item = make_request()
-        request_decide(
-            request=item,
-            outcome=RequestState.REFUSED,
-            actor=ppid_utama,
-            exception_ground=ExceptionGround.objects.first(),
-        )
+        item = make_decided(RequestState.REFUSED, exception_ground=ExceptionGround.objects.first())
         response = client.post(
             reverse("ppid:track_objection"),
             {"kode": item.display_code, "ground": "a", "reasons": "Bukan informasi rahasia."},

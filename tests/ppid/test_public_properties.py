@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from paten.ppid.constants import RequestState
 from paten.ppid.models import ExceptionGround, InformationRequest, Objection
-from paten.ppid.services import request_decide
 
 from .conftest import NIK, PDF, PNG
 
@@ -100,14 +99,8 @@ def test_any_request_form_input_is_answered_cleanly(
 
 
 @pytest.fixture
-def refused(make_request, ppid_utama):
-    item = make_request()
-    return request_decide(
-        request=item,
-        outcome=RequestState.REFUSED,
-        actor=ppid_utama,
-        exception_ground=ExceptionGround.objects.first(),
-    )
+def refused(make_decided):
+    return make_decided(RequestState.REFUSED, exception_ground=ExceptionGround.objects.first())
 
 
 @settings(

@@ -14,7 +14,7 @@ from paten.ppid.reports import (
     objection_register_sheet,
     request_register_sheet,
 )
-from paten.ppid.services import objection_answer, objection_file, request_decide
+from paten.ppid.services import objection_answer, objection_file
 
 from .conftest import NIK, UTARA, at
 
@@ -22,14 +22,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def answered(make_request, utara, selatan, ppid_utama, atasan):
-    item = make_request(kecamatan=utara, received_at=at(2026, 2, 13, 10))
-    request_decide(
-        request=item,
-        outcome=RequestState.REFUSED,
-        actor=ppid_utama,
+def answered(make_request, make_decided, utara, selatan, atasan):
+    item = make_decided(
+        RequestState.REFUSED,
+        kecamatan=utara,
+        received_at=at(2026, 2, 13, 10),
+        decided_at=at(2026, 2, 20, 9),
         exception_ground=ExceptionGround.objects.get(article__endswith="huruf h"),
-        now=at(2026, 2, 20, 9),
     )
     objection = objection_file(
         request=item,

@@ -9,26 +9,24 @@ import pytest
 
 from paten.ppid.constants import InformationClass, ObjectionGround, RequestState
 from paten.ppid.models import ExceptionGround
-from paten.ppid.services import objection_file, request_decide
+from paten.ppid.services import objection_file
 
 from .conftest import at
 
 
 @pytest.fixture
-def world(make_request, make_entry, make_test, utara, selatan, ppid_utama):
+def world(make_request, make_decided, make_entry, make_test, utara, selatan):
     ground = ExceptionGround.objects.get(article__endswith="huruf h")
     a = make_request(
         kecamatan=utara, received_at=at(2026, 2, 13, 10), information_requested="Anggaran Utara"
     )
-    b = make_request(
-        kecamatan=selatan, received_at=at(2026, 2, 13, 10), information_requested="Anggaran Selatan"
-    )
-    request_decide(
-        request=b,
-        outcome=RequestState.REFUSED,
-        actor=ppid_utama,
+    b = make_decided(
+        RequestState.REFUSED,
+        kecamatan=selatan,
+        received_at=at(2026, 2, 13, 10),
+        decided_at=at(2026, 2, 20, 9),
+        information_requested="Anggaran Selatan",
         exception_ground=ground,
-        now=at(2026, 2, 20, 9),
     )
     objection_b = objection_file(
         request=b,

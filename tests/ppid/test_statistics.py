@@ -9,7 +9,7 @@ import pytest
 from paten.ppid.constants import ObjectionGround, RequestState
 from paten.ppid.models import ExceptionGround
 from paten.ppid.selectors import ppid_statistics, requests_on_time
-from paten.ppid.services import objection_answer, objection_file, request_decide
+from paten.ppid.services import objection_answer, objection_file
 
 from .conftest import UTARA, at
 
@@ -17,31 +17,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def year(make_request, utara, selatan, ppid_utama, atasan):
+def year(make_request, make_decided, utara, selatan, atasan):
     ground = ExceptionGround.objects.get(article__endswith="huruf h")
-    on_time = make_request(kecamatan=utara, received_at=at(2026, 2, 13, 10))
-    request_decide(
-        request=on_time,
-        outcome=RequestState.GRANTED,
-        actor=ppid_utama,
-        answer="Ya",
-        now=at(2026, 2, 20, 9),
+    received = {"kecamatan": utara, "received_at": at(2026, 2, 13, 10)}
+    on_time = make_decided(
+        RequestState.GRANTED, **received, decided_at=at(2026, 2, 20, 9), answer="Ya"
     )
-    late = make_request(kecamatan=utara, received_at=at(2026, 2, 13, 10))
-    request_decide(
-        request=late,
-        outcome=RequestState.REFUSED,
-        actor=ppid_utama,
-        exception_ground=ground,
-        now=at(2026, 3, 10, 9),
+    late = make_decided(
+        RequestState.REFUSED, **received, decided_at=at(2026, 3, 10, 9), exception_ground=ground
     )
-    other = make_request(kecamatan=selatan, received_at=at(2026, 4, 6, 9))
-    request_decide(
-        request=other,
-        outcome=RequestState.NOT_HELD,
-        actor=ppid_utama,
+    make_decided(
+        RequestState.NOT_HELD,
+        kecamatan=selatan,
+        received_at=at(2026, 4, 6, 9),
+        decided_at=at(2026, 4, 7, 9),
         not_held_where="Dinas",
-        now=at(2026, 4, 7, 9),
     )
     make_request(received_at=at(2026, 5, 4, 9))  # still open at the PPID utama
     objection = objection_file(
