@@ -26,9 +26,24 @@ def eager_retries():
     conf.task_eager_propagates = propagates
 
 
+@pytest.fixture
+def generated(utara, recap_builder):
+    """Generate a queued recap run of Bontang Utara with ``build`` as its builder: the run
+    as stored afterwards, and the task's result."""
+
+    def generate(build):
+        recap_builder(build)
+        run = make_queued_run(kecamatan=utara, formats=["xlsx"])
+        result = report_run_generate.apply(args=[str(run.pk)])
+        run.refresh_from_db()
+        return run, result
+
+    return generate
+
+
 @pytest.mark.usefixtures("eager_retries")
 class TestGenerateTask:
-    def test_a_transient_error_is_retried_and_the_run_completes(self, utara, recap_builder):
+    def test_a_transient_error_is_retried_and_the_run_completes(self, recap_builder, generated):
         calls = []
 
         def flaky(*, run, progress):
@@ -37,19 +52,15 @@ class TestGenerateTask:
                 raise OperationalError("server closed the connection unexpectedly")
             return recap_builder.original(run=run, progress=progress)
 
-        recap_builder(flaky)
-        run = make_queued_run(kecamatan=utara, formats=["xlsx"])
+        run, _result = generated(flaky)
 
-        report_run_generate.apply(args=[str(run.pk)])
-
-        run.refresh_from_db()
         assert calls == [1, 2]
         assert (run.status, run.attempts, run.error) == (ReportStatus.DONE, 2, "")
         assert run.outputs.count() == 1
 
     @pytest.mark.postgres
     @pytest.mark.django_db(transaction=True)
-    def test_a_dropped_database_connection_is_retried_on_a_new_one(self, utara, recap_builder):
+    def test_a_dropped_database_connection_is_retried_on_a_new_one(self, recap_builder, generated):
         """The database server closed the worker's connection (restart, failover): the
         retry must not reuse the dead connection."""
         calls = []
@@ -61,19 +72,13 @@ class TestGenerateTask:
                     cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
             return recap_builder.original(run=run, progress=progress)
 
-        recap_builder(dropped)
-        run = make_queued_run(kecamatan=utara, formats=["xlsx"])
-
-        result = report_run_generate.apply(args=[str(run.pk)])
+        run, result = generated(dropped)
 
         assert result.successful(), result.traceback
-        run.refresh_from_db()
         assert calls == [1, 2]
         assert (run.status, run.attempts) == (ReportStatus.DONE, 2)
 
-    def test_a_transient_error_after_a_takeover_leaves_the_other_workers_claim(
-        self, utara, recap_builder
-    ):
+    def test_a_transient_error_after_a_takeover_leaves_the_other_workers_claim(self, generated):
         """This attempt stalled past its lease, another worker took the run, then the
         database hiccuped here: the retry must neither requeue nor re-run the run."""
 
@@ -82,35 +87,25 @@ class TestGenerateTask:
             report_run_claim(run_id=run.pk, worker="another-worker")
             raise OperationalError("server closed the connection unexpectedly")
 
-        recap_builder(stalled)
-        run = make_queued_run(kecamatan=utara, formats=["xlsx"])
+        run, _result = generated(stalled)
 
-        report_run_generate.apply(args=[str(run.pk)])
-
-        run.refresh_from_db()
         assert (run.status, run.worker, run.attempts) == (
             ReportStatus.RUNNING,
             "another-worker",
             2,
         )
 
-    def test_a_transient_error_that_persists_fails_the_run_after_the_last_retry(
-        self, utara, recap_builder
-    ):
+    def test_a_transient_error_that_persists_fails_the_run_after_the_last_retry(self, generated):
         calls = []
 
         def down(*, run, progress):
             calls.append(run.attempts)
             raise OperationalError("could not connect to server")
 
-        recap_builder(down)
-        run = make_queued_run(kecamatan=utara, formats=["xlsx"])
-
-        result = report_run_generate.apply(args=[str(run.pk)])
+        run, result = generated(down)
 
         assert result.failed()
         assert isinstance(result.result, OperationalError)
-        run.refresh_from_db()
         assert len(calls) == MAX_RETRIES + 1
         assert run.status == ReportStatus.FAILED
         assert run.error == _("Temporary error: %(error)s") % {
@@ -118,38 +113,30 @@ class TestGenerateTask:
         }
         assert run.lease_until is None
 
-    def test_a_permanent_error_fails_the_run_without_retrying(self, utara, recap_builder):
+    def test_a_permanent_error_fails_the_run_without_retrying(self, generated):
         calls = []
 
         def broken(*, run, progress):
             calls.append(run.attempts)
             raise ValueError("service 12 has no form version")
 
-        recap_builder(broken)
-        run = make_queued_run(kecamatan=utara, formats=["xlsx"])
+        run, _result = generated(broken)
 
-        report_run_generate.apply(args=[str(run.pk)])
-
-        run.refresh_from_db()
         assert calls == [1]
         assert run.status == ReportStatus.FAILED
         assert run.error == "ValueError: service 12 has no form version"
         assert run.finished_at is not None
         assert run.outputs.count() == 0
 
-    def test_a_lost_lease_stops_quietly_without_failing_the_run(self, utara, recap_builder):
+    def test_a_lost_lease_stops_quietly_without_failing_the_run(self, generated):
         def taken_over(*, run, progress):
             expire_lease(run)
             report_run_claim(run_id=run.pk, worker="another-worker")
             progress(20, "still mine?")
             raise AssertionError("progress must raise LeaseLost")
 
-        recap_builder(taken_over)
-        run = make_queued_run(kecamatan=utara, formats=["xlsx"])
+        run, _result = generated(taken_over)
 
-        report_run_generate.apply(args=[str(run.pk)])
-
-        run.refresh_from_db()
         assert (run.status, run.worker, run.error) == (
             ReportStatus.RUNNING,
             "another-worker",

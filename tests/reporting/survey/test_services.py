@@ -499,23 +499,17 @@ def test_citizen_and_import_responses_are_not_audited(finished, staff, kiosk):
 # -- concurrency (PostgreSQL) -----------------------------------------------------------
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=ON_POSTGRES)
-def test_concurrent_submissions_for_one_application(request):
-    # Fixtures fetched in the body: a skipped transactional test must not set them up.
-    application = request.getfixturevalue("finished")
-    barrier = threading.Barrier(2)
+def race(submissions: list[dict]) -> list[str]:
+    """Submit every response at the same moment, each on its own thread and connection;
+    the outcome of each: "saved", or the refusal's message (in English)."""
+    barrier = threading.Barrier(len(submissions))
     outcomes = []
 
-    def answer(value: int) -> None:
+    def submit(submission: dict) -> None:
         try:
             with translation.override("en"):
                 barrier.wait()
-                survey_response_submit(
-                    answers=all_answers(value),
-                    channel=SurveyChannel.TRACKING,
-                    application=application,
-                )
+                survey_response_submit(**submission)
             outcomes.append("saved")
         except SurveyInputError as error:
             outcomes.append(error.messages[0])
@@ -524,11 +518,29 @@ def test_concurrent_submissions_for_one_application(request):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=answer, args=(value,)) for value in (4, 1)]
+    threads = [threading.Thread(target=submit, args=(each,)) for each in submissions]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=ON_POSTGRES)
+def test_concurrent_submissions_for_one_application(request):
+    # Fixtures fetched in the body: a skipped transactional test must not set them up.
+    application = request.getfixturevalue("finished")
+    outcomes = race(
+        [
+            {
+                "answers": all_answers(value),
+                "channel": SurveyChannel.TRACKING,
+                "application": application,
+            }
+            for value in (4, 1)
+        ]
+    )
     assert sorted(outcomes) == sorted(["saved", ALREADY_SURVEYED])
     assert SurveyResponse.objects.filter(application=application).count() == 1
     assert SurveyVersion.objects.count() == 1
@@ -554,29 +566,12 @@ def test_simultaneous_kiosk_posts_accept_exactly_the_limit(
     config.kiosk_min_interval_seconds = min_interval
     config.save()
     survey_version_current()  # the version exists before the posts race
-    barrier = threading.Barrier(POSTS)
-    outcomes = []
-
-    def post() -> None:
-        try:
-            with translation.override("en"):
-                barrier.wait()
-                survey_response_submit(
-                    answers=all_answers(4), channel=SurveyChannel.KIOSK, kiosk=kiosk
-                )
-            outcomes.append("saved")
-        except SurveyInputError as error:
-            outcomes.append(error.messages[0])
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post) for _ in range(POSTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(
+        [
+            {"answers": all_answers(4), "channel": SurveyChannel.KIOSK, "kiosk": kiosk}
+            for _ in range(POSTS)
+        ]
+    )
     refusal = HOURLY if min_interval == 0 else WAIT
     assert outcomes.count("saved") == accepted, outcomes
     assert all(o == "saved" or refusal in o for o in outcomes), outcomes

@@ -102,20 +102,13 @@ class TestInstrumentAdmin:
         assert sorted(instrument.aspects.values_list("weight", flat=True)) == [30, 60]
 
     def test_indicator_without_rule_and_bad_threshold_refused(self, client, admin_pemda):
-        instrument = EvaluationInstrument.objects.create(name="X", year=2027)
-        logged_in(client, admin_pemda)
-        response = client.post(
-            reverse("evaluation_aspects:add"),
-            aspect_data(
-                instrument,
-                [
-                    indicator_row("E1", weight="50"),
-                    indicator_row("E2", weight="50", thresholds="banyak=100"),
-                ],
-            ),
+        html = refused_aspect(
+            logged_in(client, admin_pemda),
+            [
+                indicator_row("E1", weight="50"),
+                indicator_row("E2", weight="50", thresholds="banyak=100"),
+            ],
         )
-        assert response.status_code == 200
-        html = response.content.decode()
         assert "Indikator E1: Aturan ambang belum punya satu pun ambang nilai." in html
         assert "Indikator E2: batas ambang harus berupa angka (sekarang &#x27;banyak&#x27;)." in (
             html
@@ -123,24 +116,15 @@ class TestInstrumentAdmin:
         assert not EvaluationAspect.objects.exists()
 
     def test_each_unscorable_indicator_refused_with_its_reason(self, client, admin_pemda):
-        instrument = EvaluationInstrument.objects.create(name="X", year=2027)
-        logged_in(client, admin_pemda)
-        response = client.post(
-            reverse("evaluation_aspects:add"),
-            aspect_data(
-                instrument,
-                [
-                    indicator_row("K1", weight="25", source=Source.COMPUTED, rule="linear"),
-                    indicator_row("E1", weight="25", thresholds="1=100", evidence_types="docx"),
-                    indicator_row(
-                        "E2", weight="25", thresholds="1=100", metric=Metric.IKM, target="5"
-                    ),
-                    indicator_row("E2", weight="25", rule="linear", target="0"),
-                ],
-            ),
+        html = refused_aspect(
+            logged_in(client, admin_pemda),
+            [
+                indicator_row("K1", weight="25", source=Source.COMPUTED, rule="linear"),
+                indicator_row("E1", weight="25", thresholds="1=100", evidence_types="docx"),
+                indicator_row("E2", weight="25", thresholds="1=100", metric=Metric.IKM, target="5"),
+                indicator_row("E2", weight="25", rule="linear", target="0"),
+            ],
         )
-        assert response.status_code == 200
-        html = response.content.decode()
         for message in [
             "Indikator K1: Aturan linear memerlukan target.",
             "Indikator K1 dihitung dari data tetapi belum memilih metrik.",
@@ -344,6 +328,14 @@ def indicator_row(code, **fields):
     }
     row.update(fields)
     return row
+
+
+def refused_aspect(client, rows) -> str:
+    """POST an aspect with ``rows`` to a new instrument; the page that refuses it (200)."""
+    instrument = EvaluationInstrument.objects.create(name="X", year=2027)
+    response = client.post(reverse("evaluation_aspects:add"), aspect_data(instrument, rows))
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def aspect_data(instrument, rows, name="Pelayanan", weight="100"):

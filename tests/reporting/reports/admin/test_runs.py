@@ -58,6 +58,14 @@ def run_for(user, kecamatan, *, callbacks, kind=RECAP, formats=("xlsx",), option
     return run, queued
 
 
+def generated_for(user, kecamatan, *, callbacks):
+    """A recap run requested by ``user`` and generated (its queued task run)."""
+    run, queued = run_for(user, kecamatan, callbacks=callbacks)
+    for callback in queued:
+        callback()
+    return run
+
+
 class TestRequest:
     def test_camat_requests_the_recap_and_downloads_the_xlsx(
         self, client, camat, finished, django_capture_on_commit_callbacks
@@ -233,11 +241,7 @@ class TestProgressAndScope:
     def test_camat_of_selatan_gets_404_for_a_run_of_utara(
         self, client, camat, camat_selatan, finished, django_capture_on_commit_callbacks
     ):
-        run, queued = run_for(
-            camat, finished.kecamatan, callbacks=django_capture_on_commit_callbacks
-        )
-        for callback in queued:
-            callback()
+        run = generated_for(camat, finished.kecamatan, callbacks=django_capture_on_commit_callbacks)
         output = run.outputs.get()
         logged_in(client, camat_selatan)
         for name, args in [
@@ -294,11 +298,7 @@ class TestProgressAndScope:
     def test_retrying_a_finished_run_is_refused_with_a_message(
         self, client, camat, finished, django_capture_on_commit_callbacks
     ):
-        run, queued = run_for(
-            camat, finished.kecamatan, callbacks=django_capture_on_commit_callbacks
-        )
-        for callback in queued:
-            callback()
+        run = generated_for(camat, finished.kecamatan, callbacks=django_capture_on_commit_callbacks)
         response = logged_in(client, camat).post(
             reverse("report_runs:retry", args=[run.pk]), follow=True
         )
@@ -309,11 +309,7 @@ class TestProgressAndScope:
     def test_download_needs_the_view_permission(
         self, client, camat, loket, finished, django_capture_on_commit_callbacks
     ):
-        run, queued = run_for(
-            camat, finished.kecamatan, callbacks=django_capture_on_commit_callbacks
-        )
-        for callback in queued:
-            callback()
+        run = generated_for(camat, finished.kecamatan, callbacks=django_capture_on_commit_callbacks)
         output = run.outputs.get()
         logged_in(client, loket)
         url = reverse("report_runs:download", args=[output.pk])
@@ -326,11 +322,7 @@ class TestProgressAndScope:
     ):
         from django.contrib.auth.models import Permission
 
-        run, queued = run_for(
-            camat, finished.kecamatan, callbacks=django_capture_on_commit_callbacks
-        )
-        for callback in queued:
-            callback()
+        run = generated_for(camat, finished.kecamatan, callbacks=django_capture_on_commit_callbacks)
         output = run.outputs.get()
         viewer = staff_create(username="pengamat.utara", password="x", roles=[], kecamatan=[UTARA])
         viewer.user_permissions.add(
