@@ -14,10 +14,12 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+from paten.tracker import tracker_path as code_tracker_path
+from paten.tracker import tracker_url as code_tracker_url
 
 from .models import Application, ApplicationEvent
 from .workflow import ApplicationState, next_state_hint
@@ -59,14 +61,11 @@ def channels() -> list[NotificationChannel]:
 
 
 def tracker_path(display_code: str) -> str:
-    """The tracker of one application: the code is a path segment the logs redact
-    (paten/log_redaction.py), never a query parameter."""
-    return reverse("forms_builder:track_code", args=[display_code])
+    return code_tracker_path("forms_builder", display_code)
 
 
 def tracker_url(application: Application) -> str:
-    base = getattr(settings, "FORMS_BUILDER_PUBLIC_BASE_URL", settings.WAGTAILADMIN_BASE_URL)
-    return f"{base.rstrip('/')}{tracker_path(application.display_code)}"
+    return code_tracker_url("forms_builder", application.display_code)
 
 
 def message_for(event: ApplicationEvent) -> Message:

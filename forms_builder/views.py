@@ -35,7 +35,7 @@ from .workflow import ApplicationState, back_office_step_at, next_state_hint
 S = ApplicationState
 
 
-TRACKER = CodeTracker(app="forms_builder", codes=tracking, path=tracker_path)
+TRACKER = CodeTracker(app="forms_builder", codes=tracking)
 
 
 # -- apply ------------------------------------------------------------------------

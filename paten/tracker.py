@@ -17,6 +17,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +25,19 @@ from paten.network import within_rate
 
 #: Lookups per client and window (seconds) when the setting is not given.
 DEFAULT_LOOKUP_RATE = (20, 600)
+
+
+def tracker_path(app: str, display_code: str) -> str:
+    """The tracker page of one code in ``app``: the code is a path segment the logs redact
+    (paten/log_redaction.py), never a query parameter."""
+    return reverse(f"{app}:track_code", args=[display_code])
+
+
+def tracker_url(app: str, display_code: str) -> str:
+    """The tracker page as an absolute URL, for messages and printed QR codes: on the
+    setting ``<APP>_PUBLIC_BASE_URL``, or the admin's base URL."""
+    base = getattr(settings, f"{app.upper()}_PUBLIC_BASE_URL", settings.WAGTAILADMIN_BASE_URL)
+    return f"{base.rstrip('/')}{tracker_path(app, display_code)}"
 
 
 class TrackForm(forms.Form):
@@ -44,12 +58,14 @@ class CodeTracker:
 
     ``codes`` reads the codes: ``parse`` normalises a typed code or raises
     ``TrackingCodeError`` (whose ``message`` a citizen reads), ``display`` writes a
-    normalised code as the tracker's path shows it; ``path`` gives that path.
+    normalised code as the tracker's path shows it.
     """
 
     app: str
     codes: ModuleType
-    path: Callable[[str], str]
+
+    def path(self, display_code: str) -> str:
+        return tracker_path(self.app, display_code)
 
     @property
     def template(self) -> str:

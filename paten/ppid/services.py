@@ -23,6 +23,8 @@ from forms_builder.validators import normalize_phone, validate_nik
 from paten.audit.services import audit_record
 from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan
+from paten.tracker import tracker_path as code_tracker_path
+from paten.tracker import tracker_url as code_tracker_url
 from paten.workdays.calendar import WorkingCalendar
 
 from . import deadlines
@@ -907,13 +909,8 @@ def notice_email_send(*, file_id: str) -> bool:
 
 
 def tracker_path(display_code: str) -> str:
-    """The tracker of one request: the code is a path segment the logs redact
-    (paten/log_redaction.py), never a query parameter."""
-    from django.urls import reverse
-
-    return reverse("ppid:track_code", args=[display_code])
+    return code_tracker_path("ppid", display_code)
 
 
 def tracker_url(request: InformationRequest) -> str:
-    base = getattr(settings, "PPID_PUBLIC_BASE_URL", settings.WAGTAILADMIN_BASE_URL)
-    return f"{base.rstrip('/')}{tracker_path(request.display_code)}"
+    return code_tracker_url("ppid", request.display_code)

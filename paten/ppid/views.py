@@ -60,7 +60,7 @@ CACHED_PARAMS = ("unit", "kelas", "kategori", "tahun", "halaman")
 
 # -- the tracker (as forms_builder's) ---------------------------------------------------
 
-TRACKER = CodeTracker(app="ppid", codes=tracking, path=tracker_path)
+TRACKER = CodeTracker(app="ppid", codes=tracking)
 
 
 # -- the public information list -------------------------------------------------------
