@@ -9,7 +9,6 @@ Every write goes through ``services.applications``.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -24,6 +23,7 @@ from wagtail.admin.widgets import AdminDateInput
 from paten.accounts.selectors import kecamatan_scope_for
 from paten.dates import long_date
 from paten.files import private_file_response, private_headers
+from paten.pagination import admin_page, query_without_page
 from paten.regions.models import Region
 from paten.regions.selectors import installation_kecamatan
 from service_catalog.models import ServicePage
@@ -138,7 +138,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         overdue=bool(filters.get("overdue")),
         submitted_on=timezone.localdate() if filters.get("today") else None,
     )
-    page = Paginator(queryset, PER_PAGE).get_page(None if posted else request.GET.get("p"))
+    page = admin_page(request, queryset, PER_PAGE, first=posted)
     now = timezone.now()
     rows = [
         {
@@ -165,15 +165,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "can_intake": user_may_register_at_counter(request.user),
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
         },
     )
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("p", None)
-    return query.urlencode()
 
 
 # -- detail and transitions ---------------------------------------------------------
@@ -528,7 +522,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         end=filters.get("end"),
         username=filters.get("username") or "",
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+    page = admin_page(request, queryset, PER_PAGE)
     response = TemplateResponse(
         request,
         "forms_builder/admin/access_log.html",
@@ -538,7 +532,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "header_icon": "view",
             "form": form,
             "page": page,
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
         },
     )
     return private_headers(response)

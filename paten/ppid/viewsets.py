@@ -12,7 +12,6 @@ import os
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -31,6 +30,7 @@ from forms_builder.resources import mask_email, mask_name, mask_number, mask_pho
 from paten.accounts.viewsets import ScopedSnippetViewSet
 from paten.audit.services import audit_record
 from paten.files import private_file_response
+from paten.pagination import admin_page, query_without_page
 
 from . import permissions, selectors, services
 from .constants import (
@@ -220,12 +220,6 @@ def _staff_page(
     )
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("p", None)
-    return query.urlencode()
-
-
 def request_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.may_view_requests(request.user):
         raise Http404
@@ -244,7 +238,7 @@ def request_queue(request: HttpRequest) -> HttpResponse:
         q=filters.get("q") or "",
         now=now,
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+    page = admin_page(request, queryset, PER_PAGE)
     soon = selectors._due_soon_until(now)  # noqa: SLF001 (one calendar for the page)
     rows = [
         {
@@ -264,7 +258,7 @@ def request_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "can_intake": permissions.may_register_request(request.user),
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
             "utama_unit": PpidSettings.load().utama_unit,
         },
     )
@@ -541,7 +535,7 @@ def objection_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.objection_list_for_user(
         user=request.user, open_only=show == "terbuka", overdue=show == "terlambat"
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("p"))
+    page = admin_page(request, queryset, PER_PAGE)
     now = timezone.now()
     return _staff_page(
         request,
@@ -552,7 +546,7 @@ def objection_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [{"objection": o, "overdue": o.is_overdue(now)} for o in page.object_list],
             "show": show,
-            "query_string": _query_without_page(request),
+            "query_string": query_without_page(request),
         },
     )
 

@@ -13,7 +13,6 @@ registered by ``reporting.wagtail_hooks``.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from paten.audit.services import audit_record
 from paten.files import private_file_response, private_headers
+from paten.pagination import admin_page, query_without_page
 from reporting.common.menu import rule_menu_item
 from reporting.models import ReportFormat, ReportKind, ReportOutput, ReportRun, ReportStatus
 from reporting.reports.admin.forms import ReportRequestForm, RunFilterForm
@@ -137,7 +137,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     may_download = user_may_download_reports(request.user)
     if may_download:
         runs = runs.prefetch_related("outputs")
-    page = Paginator(runs, PER_PAGE).get_page(request.GET.get("p"))
+    page = admin_page(request, runs, PER_PAGE)
     rows = [
         {
             "run": run,
@@ -147,8 +147,6 @@ def run_list(request: HttpRequest) -> HttpResponse:
         }
         for run in page.object_list
     ]
-    query = request.GET.copy()
-    query.pop("p", None)
     return TemplateResponse(
         request,
         "reporting/admin/reports/list.html",
@@ -160,7 +158,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "can_request": user_may_request_reports(request.user),
-            "query_string": query.urlencode(),
+            "query_string": query_without_page(request),
         },
     )
 
