@@ -123,28 +123,10 @@ class YesNoWidget(widgets.Widget):
         raise ValueError(_("Write “ya” or “tidak”, not “%(value)s”.") % {"value": text})
 
     def render(self, value, obj=None, **kwargs):
-        return "ya" if value else "tidak"
+        return "Ya" if value else "Tidak"
 
-
-class ChoiceWidget(widgets.Widget):
-    def __init__(self, choices, *, required: bool = True, **kwargs):
-        super().__init__(**kwargs)
-        self.values = [value for value, _label in choices]
-        self.required = required
-
-    def clean(self, value, row=None, **kwargs):
-        text = _text(value).lower()
-        if not text and not self.required:
-            return ""
-        if text not in self.values:
-            raise ValueError(
-                _("“%(value)s” is not allowed; use one of: %(allowed)s.")
-                % {"value": text or "-", "allowed": ", ".join(self.values)}
-            )
-        return text
-
-    def render(self, value, obj=None, **kwargs):
-        return value or ""
+    def labels(self) -> list[str]:
+        return ["Ya", "Tidak"]
 
 
 def _words(text: str) -> str:
@@ -153,10 +135,12 @@ def _words(text: str) -> str:
 
 class LabelChoiceWidget(widgets.Widget):
     """A choice written as its label, as people read it in the admin (“Camat
-    menandatangani dan menerbitkan dokumen”), never as the stored key.
+    menandatangani dan menerbitkan dokumen”, “Hari kerja”), never as the stored key.
 
     The label is read in the active language or the site's default one, whatever the
-    case and spacing; an export writes it in the active language.
+    case and spacing; the stored key (“working_days”) is still read, so files written
+    before the labels import as they did. An export writes the label in the active
+    language.
     """
 
     def __init__(self, choices, *, required: bool = True, **kwargs):
@@ -165,11 +149,15 @@ class LabelChoiceWidget(widgets.Widget):
         self.required = required
 
     def _by_label(self) -> dict[str, str]:
-        labels = {}
+        labels = {_words(value): value for value, _label in self.choices}
         for language in (translation.get_language(), settings.LANGUAGE_CODE):
             with translation.override(language):
                 labels.update({_words(str(label)): value for value, label in self.choices})
         return labels
+
+    def labels(self) -> list[str]:
+        """The labels in the active language, in the order of the choices."""
+        return [str(label) for _value, label in self.choices]
 
     def clean(self, value, row=None, **kwargs):
         text = _words(value)
@@ -238,6 +226,23 @@ class ListWidget(widgets.Widget):
         return LIST_SEPARATOR.join(value or [])
 
 
+class LabelListWidget(ListWidget):
+    """A ``;``-separated list of choices written as their labels (“PDF;JPEG”), keys
+    accepted as well, as ``LabelChoiceWidget`` reads one."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choice = LabelChoiceWidget(choices)
+
+    def clean(self, value, row=None, **kwargs):
+        return [
+            self.choice.clean(part) for part in _text(value).split(LIST_SEPARATOR) if part.strip()
+        ]
+
+    def render(self, value, obj=None, **kwargs):
+        return LIST_SEPARATOR.join(self.choice.render(v) or v for v in value or [])
+
+
 def instrument_by_key(key: str) -> LegalInstrument:
     """The instrument named ``kind/number/year``; the number may itself contain ``/``."""
     key = _text(key)
@@ -294,6 +299,18 @@ class CodeWidget(widgets.Widget):
         return getattr(value, self.field) if value else ""
 
 
+class Column(fields.Field):
+    """A workbook column: a value it refuses is reported with the column's name."""
+
+    def clean(self, row, **kwargs):
+        try:
+            return super().clean(row, **kwargs)
+        except ValueError as e:
+            raise ValueError(
+                _("Column “%(column)s”: %(message)s") % {"column": self.column_name, "message": e}
+            ) from e
+
+
 # -----------------------------------------------------------------------------
 # Resources
 # -----------------------------------------------------------------------------
@@ -334,19 +351,20 @@ class CatalogResource(CellSafeResourceMixin, resources.ModelResource):
 
 class LegalInstrumentResource(CatalogResource):
     sheet = "instrumen_hukum"
-    kind = fields.Field("kind", "jenis", widget=ChoiceWidget(InstrumentKind.choices))
-    number = fields.Field("number", "nomor", widget=TextWidget())
-    year = fields.Field("year", "tahun", widget=IntegerWidget())
-    title = fields.Field("title", "judul", widget=TextWidget())
-    signed_on = fields.Field("signed_on", "tanggal_ditetapkan", widget=DateWidget())
-    effective_from = fields.Field("effective_from", "berlaku_mulai", widget=DateWidget())
-    effective_until = fields.Field("effective_until", "berlaku_sampai", widget=DateWidget())
-    status = fields.Field(
-        "status", "status", widget=ChoiceWidget(InstrumentStatus.choices), default="berlaku"
+    kind = Column("kind", "jenis", widget=LabelChoiceWidget(InstrumentKind.choices))
+    number = Column("number", "nomor", widget=TextWidget())
+    year = Column("year", "tahun", widget=IntegerWidget())
+    title = Column("title", "judul", widget=TextWidget())
+    signed_on = Column("signed_on", "tanggal_ditetapkan", widget=DateWidget())
+    effective_from = Column("effective_from", "berlaku_mulai", widget=DateWidget())
+    effective_until = Column("effective_until", "berlaku_sampai", widget=DateWidget())
+    status = Column(
+        "status",
+        "status",
+        widget=LabelChoiceWidget(InstrumentStatus.choices, required=False),
+        default="berlaku",
     )
-    replaced_by = fields.Field(
-        "replaced_by", "diganti_oleh", widget=InstrumentWidget(required=False)
-    )
+    replaced_by = Column("replaced_by", "diganti_oleh", widget=InstrumentWidget(required=False))
 
     class Meta:
         model = LegalInstrument
@@ -376,16 +394,16 @@ class LegalInstrumentResource(CatalogResource):
 
 class DelegatedAuthorityResource(CatalogResource):
     sheet = "kewenangan"
-    code = fields.Field("code", "kode", widget=TextWidget())
-    instrument = fields.Field("instrument", "instrumen", widget=InstrumentWidget())
-    reference = fields.Field("reference", "pasal", widget=TextWidget())
-    authority = fields.Field("authority", "kewenangan", widget=TextWidget())
-    field = fields.Field("field", "bidang", widget=ChoiceWidget(ServiceField.choices))
-    originating_opd = fields.Field("originating_opd", "opd_asal", widget=TextWidget())
-    kecamatan_list = fields.Field(column_name="kecamatan", widget=ListWidget())
-    effective_from = fields.Field("effective_from", "berlaku_mulai", widget=DateWidget())
-    effective_until = fields.Field("effective_until", "berlaku_sampai", widget=DateWidget())
-    revoked = fields.Field("revoked", "dicabut", widget=YesNoWidget())
+    code = Column("code", "kode", widget=TextWidget())
+    instrument = Column("instrument", "instrumen", widget=InstrumentWidget())
+    reference = Column("reference", "pasal", widget=TextWidget())
+    authority = Column("authority", "kewenangan", widget=TextWidget())
+    field = Column("field", "bidang", widget=LabelChoiceWidget(ServiceField.choices))
+    originating_opd = Column("originating_opd", "opd_asal", widget=TextWidget())
+    kecamatan_list = Column(column_name="kecamatan", widget=ListWidget())
+    effective_from = Column("effective_from", "berlaku_mulai", widget=DateWidget())
+    effective_until = Column("effective_until", "berlaku_sampai", widget=DateWidget())
+    revoked = Column("revoked", "dicabut", widget=YesNoWidget())
 
     class Meta:
         model = DelegatedAuthority
@@ -450,12 +468,10 @@ class DelegatedAuthorityResource(CatalogResource):
 
 class ServiceCategoryResource(CatalogResource):
     sheet = "kategori"
-    slug = fields.Field("slug", "slug", widget=TextWidget())
-    name = fields.Field("name", "nama", widget=TextWidget())
-    description = fields.Field("description", "deskripsi", widget=TextWidget())
-    sort_order = fields.Field(
-        "sort_order", "urutan", widget=IntegerWidget(required=False), default=0
-    )
+    slug = Column("slug", "slug", widget=TextWidget())
+    name = Column("name", "nama", widget=TextWidget())
+    description = Column("description", "deskripsi", widget=TextWidget())
+    sort_order = Column("sort_order", "urutan", widget=IntegerWidget(required=False), default=0)
 
     class Meta:
         model = ServiceCategory
@@ -468,50 +484,46 @@ class ServiceResource(CatalogResource):
     """Service rows. The page itself is saved here; its revision comes afterwards."""
 
     sheet = "layanan"
-    code = fields.Field("code", "kode", widget=TextWidget())
-    title = fields.Field("title", "nama", widget=TextWidget())
-    category = fields.Field(
+    code = Column("code", "kode", widget=TextWidget())
+    title = Column("title", "nama", widget=TextWidget())
+    category = Column(
         "category", "kategori", widget=CodeWidget(ServiceCategory, "slug", _("Category"))
     )
-    field = fields.Field("field", "bidang", widget=ChoiceWidget(ServiceField.choices))
-    delegated_authority = fields.Field(
+    field = Column("field", "bidang", widget=LabelChoiceWidget(ServiceField.choices))
+    delegated_authority = Column(
         "delegated_authority",
         "kewenangan",
         widget=CodeWidget(DelegatedAuthority, "code", _("Delegated authority"), required=False),
     )
-    summary = fields.Field("summary", "ringkasan", widget=TextWidget())
-    duration_value = fields.Field("duration_value", "waktu", widget=IntegerWidget())
-    duration_unit = fields.Field(
-        "duration_unit", "satuan_waktu", widget=ChoiceWidget(DurationUnit.choices)
+    summary = Column("summary", "ringkasan", widget=TextWidget())
+    duration_value = Column("duration_value", "waktu", widget=IntegerWidget())
+    duration_unit = Column(
+        "duration_unit", "satuan_waktu", widget=LabelChoiceWidget(DurationUnit.choices)
     )
-    clock_starts_when_complete = fields.Field(
+    clock_starts_when_complete = Column(
         "clock_starts_when_complete", "dihitung_sejak_lengkap", widget=YesNoWidget(default=True)
     )
-    fee_kind = fields.Field("fee_kind", "biaya", widget=ChoiceWidget(FeeKind.choices))
-    fee_amount = fields.Field("fee_amount", "tarif", widget=IntegerWidget(required=False))
-    fee_description = fields.Field("fee_description", "keterangan_biaya", widget=TextWidget())
-    fee_legal_basis = fields.Field(
+    fee_kind = Column("fee_kind", "biaya", widget=LabelChoiceWidget(FeeKind.choices))
+    fee_amount = Column("fee_amount", "tarif", widget=IntegerWidget(required=False))
+    fee_description = Column("fee_description", "keterangan_biaya", widget=TextWidget())
+    fee_legal_basis = Column(
         "fee_legal_basis", "dasar_biaya", widget=InstrumentWidget(required=False)
     )
-    product = fields.Field("product", "produk", widget=TextWidget())
-    complaint_channels = fields.Field("complaint_channels", "pengaduan", widget=RichTextWidget())
-    procedure_notes = fields.Field("procedure_notes", "catatan_prosedur", widget=RichTextWidget())
-    facilities = fields.Field("facilities", "sarana", widget=RichTextWidget())
-    staff_competence = fields.Field("staff_competence", "kompetensi", widget=RichTextWidget())
-    internal_supervision = fields.Field(
-        "internal_supervision", "pengawasan", widget=RichTextWidget()
-    )
-    staff_count = fields.Field("staff_count", "jumlah_pelaksana", widget=TextWidget())
-    service_guarantee = fields.Field(
-        "service_guarantee", "jaminan_pelayanan", widget=RichTextWidget()
-    )
-    safety_guarantee = fields.Field("safety_guarantee", "jaminan_keamanan", widget=RichTextWidget())
-    performance_evaluation = fields.Field(
+    product = Column("product", "produk", widget=TextWidget())
+    complaint_channels = Column("complaint_channels", "pengaduan", widget=RichTextWidget())
+    procedure_notes = Column("procedure_notes", "catatan_prosedur", widget=RichTextWidget())
+    facilities = Column("facilities", "sarana", widget=RichTextWidget())
+    staff_competence = Column("staff_competence", "kompetensi", widget=RichTextWidget())
+    internal_supervision = Column("internal_supervision", "pengawasan", widget=RichTextWidget())
+    staff_count = Column("staff_count", "jumlah_pelaksana", widget=TextWidget())
+    service_guarantee = Column("service_guarantee", "jaminan_pelayanan", widget=RichTextWidget())
+    safety_guarantee = Column("safety_guarantee", "jaminan_keamanan", widget=RichTextWidget())
+    performance_evaluation = Column(
         "performance_evaluation", "evaluasi_kinerja", widget=RichTextWidget()
     )
-    legal_basis_list = fields.Field(column_name="dasar_hukum", widget=TextWidget())
-    effective_from = fields.Field("effective_from", "berlaku_mulai", widget=DateWidget())
-    effective_until = fields.Field("effective_until", "berlaku_sampai", widget=DateWidget())
+    legal_basis_list = Column(column_name="dasar_hukum", widget=TextWidget())
+    effective_from = Column("effective_from", "berlaku_mulai", widget=DateWidget())
+    effective_until = Column("effective_until", "berlaku_sampai", widget=DateWidget())
 
     class Meta:
         model = ServicePage
@@ -616,9 +628,7 @@ class ServiceResource(CatalogResource):
 class ServiceChildResource(CatalogResource):
     """Rows of a service's inline list; the import lists all of them for that service."""
 
-    service = fields.Field(
-        "service", "layanan", widget=CodeWidget(ServicePage, "code", _("Service"))
-    )
+    service = Column("service", "layanan", widget=CodeWidget(ServicePage, "code", _("Service")))
 
     def before_import(self, dataset, **kwargs):
         self.seen_ids: dict[str, set] = {}
@@ -649,15 +659,17 @@ class ServiceChildResource(CatalogResource):
 
 class RequiredDocumentResource(ServiceChildResource):
     sheet = "persyaratan"
-    key = fields.Field("key", "kunci", widget=TextWidget())
-    sort_order = fields.Field("sort_order", "urutan", widget=IntegerWidget())
-    name = fields.Field("name", "nama", widget=TextWidget())
-    form = fields.Field("form", "bentuk", widget=ChoiceWidget(DocumentForm.choices))
-    copies = fields.Field("copies", "rangkap", widget=IntegerWidget(required=False), default=1)
-    is_mandatory = fields.Field("is_mandatory", "wajib", widget=YesNoWidget(default=True))
-    condition = fields.Field("condition", "syarat", widget=TextWidget())
-    accepted_file_types = fields.Field("accepted_file_types", "jenis_berkas", widget=ListWidget())
-    max_file_size_mb = fields.Field(
+    key = Column("key", "kunci", widget=TextWidget())
+    sort_order = Column("sort_order", "urutan", widget=IntegerWidget())
+    name = Column("name", "nama", widget=TextWidget())
+    form = Column("form", "bentuk", widget=LabelChoiceWidget(DocumentForm.choices))
+    copies = Column("copies", "rangkap", widget=IntegerWidget(required=False), default=1)
+    is_mandatory = Column("is_mandatory", "wajib", widget=YesNoWidget(default=True))
+    condition = Column("condition", "syarat", widget=TextWidget())
+    accepted_file_types = Column(
+        "accepted_file_types", "jenis_berkas", widget=LabelListWidget(FILE_TYPE_CHOICES)
+    )
+    max_file_size_mb = Column(
         "max_file_size_mb", "ukuran_maks_mb", widget=IntegerWidget(required=False), default=5
     )
 
@@ -695,15 +707,15 @@ class RequiredDocumentResource(ServiceChildResource):
 
 class ProcedureStepResource(ServiceChildResource):
     sheet = "prosedur"
-    sort_order = fields.Field("sort_order", "urutan", widget=IntegerWidget())
-    title = fields.Field("title", "langkah", widget=TextWidget())
-    role = fields.Field("role", "pelaksana", widget=ChoiceWidget(StepRole.choices))
-    duration_value = fields.Field("duration_value", "waktu", widget=IntegerWidget())
-    duration_unit = fields.Field(
-        "duration_unit", "satuan_waktu", widget=ChoiceWidget(DurationUnit.choices)
+    sort_order = Column("sort_order", "urutan", widget=IntegerWidget())
+    title = Column("title", "langkah", widget=TextWidget())
+    role = Column("role", "pelaksana", widget=LabelChoiceWidget(StepRole.choices))
+    duration_value = Column("duration_value", "waktu", widget=IntegerWidget())
+    duration_unit = Column(
+        "duration_unit", "satuan_waktu", widget=LabelChoiceWidget(DurationUnit.choices)
     )
-    description = fields.Field("description", "uraian", widget=TextWidget())
-    recorded_by = fields.Field(
+    description = Column("description", "uraian", widget=TextWidget())
+    recorded_by = Column(
         "recorded_by",
         "dicatat_otomatis_oleh",
         widget=LabelChoiceWidget(StepTransition.choices, required=False),

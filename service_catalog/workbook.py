@@ -13,17 +13,26 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import TaskState
 
 import openpyxl
 import tablib
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from paten.admin_import import ImportSummary, import_summary_from_result
 from paten.audit.services import audit_record
+from paten.dates import long_datetime
 
 from .models import ServicePage
 from .resources import CATALOG_RESOURCES, RESOURCE_BY_SHEET, ServiceChildResource, ServiceResource
 from .services import service_submit, service_validate
 from .workbook_example import TEMPLATE_EXAMPLE
+
+#: the hidden sheet that holds the labels of the choice columns' dropdowns
+CHOICES_SHEET = "pilihan"
+#: rows of a sheet that get a dropdown (the sheet's rows and room for new ones)
+DROPDOWN_ROWS = 2000
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,8 @@ def catalog_workbook_read(*, content: bytes) -> dict[str, tablib.Dataset]:
         raise ValidationError(_("The file is not a readable XLSX workbook.")) from e
     datasets = {}
     for sheet in workbook.worksheets:
+        if sheet.title.strip().lower() == CHOICES_SHEET:
+            continue
         rows = list(sheet.iter_rows(values_only=True))
         if not rows or not any(rows[0]):
             continue
@@ -166,6 +177,14 @@ def catalog_import(
         if not report.errors:
             for code in sorted(touched):
                 service = ServicePage.objects.get(code=code)
+                draft = _unsubmitted_draft(service)
+                if draft is not None:
+                    report.errors.append(
+                        SheetError(
+                            "layanan", service_lines.get(code), [_draft_message(service, draft)]
+                        )
+                    )
+                    continue
                 try:
                     service_validate(service=service)
                 except ValidationError as e:
@@ -202,6 +221,37 @@ def catalog_import(
     return report
 
 
+def _unsubmitted_draft(service: ServicePage):
+    """The revision an editor saved after the live one and never submitted, if any.
+
+    An import would put its own revision on top of it and submit that, so the draft's
+    changes would be lost without anybody having seen them; a revision that went
+    through the workflow (approved, rejected or cancelled) has been seen.
+    """
+    draft = service.latest_revision
+    if draft is None or draft.pk == service.live_revision_id:
+        return None
+    if TaskState.objects.filter(revision=draft).exists():
+        return None
+    return draft
+
+
+def _draft_message(service: ServicePage, draft) -> str:
+    author = (draft.user.get_full_name() or draft.user.get_username()) if draft.user else "-"
+    return str(
+        _(
+            "%(service)s has a draft saved by %(author)s on %(date)s that was never "
+            "submitted for approval; the import would replace it. Submit or publish that "
+            "draft in the editor first, or copy its changes into the file."
+        )
+        % {
+            "service": f"“{service.title}” ({service.code})",
+            "author": author,
+            "date": long_datetime(draft.created_at),
+        }
+    )
+
+
 def _service_draft(content: dict, *, live: ServicePage | None) -> ServicePage:
     """The imported version of a service, from its serialised page: the ``live`` page
     with that content, or a new page (not yet in the tree) when the service is new."""
@@ -235,4 +285,48 @@ def catalog_workbook_export(*, example: bool = False) -> bytes:
             dataset = resource.export()
         dataset.title = resource_class.sheet
         book.add_sheet(dataset)
-    return book.export("xlsx")
+    return _with_dropdowns(book.export("xlsx"))
+
+
+def _with_dropdowns(content: bytes) -> bytes:
+    """The workbook with a dropdown of labels on every choice column (yes/no included).
+
+    The labels sit in a hidden sheet (``CHOICES_SHEET``, skipped by the import) that
+    the columns' list validations refer to, so a label may be long or contain commas.
+    A value not in the list is warned about, not blocked: the import reads old keys
+    too and reports what it cannot read.
+    """
+    book = openpyxl.load_workbook(BytesIO(content))
+    choices = book.create_sheet(CHOICES_SHEET)
+    choices.sheet_state = "hidden"
+    used = 0
+    for resource_class in CATALOG_RESOURCES:
+        sheet = book[resource_class.sheet]
+        columns = {f.column_name: f for f in resource_class().fields.values()}
+        for index, header in enumerate(next(sheet.iter_rows(max_row=1, values_only=True)), 1):
+            labels_of = (
+                getattr(columns[header].widget, "labels", None) if header in columns else None
+            )
+            if labels_of is None:
+                continue
+            labels = labels_of()
+            used += 1
+            letter = get_column_letter(used)
+            choices.cell(row=1, column=used, value=f"{resource_class.sheet}.{header}")
+            for row, label in enumerate(labels, 2):
+                choices.cell(row=row, column=used, value=label)
+            validation = DataValidation(
+                type="list",
+                formula1=f"{CHOICES_SHEET}!${letter}$2:${letter}${len(labels) + 1}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle=str(_("Not in the list")),
+                error=str(_("Choose one of the values in the list.")),
+            )
+            column = get_column_letter(index)
+            validation.add(f"{column}2:{column}{DROPDOWN_ROWS}")
+            sheet.add_data_validation(validation)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

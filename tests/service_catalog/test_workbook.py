@@ -12,6 +12,7 @@ import tablib
 
 from paten.accounts.constants import Role
 from paten.accounts.services import roles_sync_permissions, staff_create
+from paten.dates import long_date
 from service_catalog.models import (
     DelegatedAuthority,
     LegalInstrument,
@@ -21,6 +22,7 @@ from service_catalog.models import (
 )
 from service_catalog.resources import (
     CATALOG_RESOURCES,
+    RESOURCE_BY_SHEET,
     LegalInstrumentResource,
     plain_to_richtext,
     richtext_to_plain,
@@ -313,7 +315,7 @@ class TestStepTransitionColumn:
         assert step.recorded_by == "penyerahan"
 
     def test_an_unknown_label_is_refused_with_the_allowed_ones(self, example):
-        example["prosedur"][0][self.COLUMN] = "tanda_tangan"
+        example["prosedur"][0][self.COLUMN] = "ditandatangani"
         report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
         assert [(e.sheet, e.line) for e in report.errors] == [("prosedur", 2)]
         assert "Camat menandatangani dan menerbitkan dokumen" in str(report.errors[0])
@@ -346,3 +348,215 @@ def import_approved_datasets(datasets, admins):
     report = catalog_import(datasets=datasets, user=admins[0])
     approve_all(admins[1])
     return report
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """The whole catalog as the workbook writes it, sheet by sheet (rows sorted)."""
+    return {
+        sheet: sorted(dataset.dict, key=lambda row: [str(v) for v in row.values()])
+        for sheet, dataset in catalog_workbook_read(content=catalog_workbook_export()).items()
+    }
+
+
+def catalog_delete() -> None:
+    ServicePage.objects.all().delete()
+    DelegatedAuthority.objects.all().delete()
+    ServiceCategory.objects.all().delete()
+    LegalInstrument.objects.all().delete()
+
+
+class TestLabelsNotKeys:
+    """Every choice column of the workbook reads and writes the label an admin sees in
+    the editor, in Indonesian; the stored keys of older files are still read."""
+
+    def test_export_then_import_gives_the_same_catalog(self, example, admins):
+        example["persyaratan"][0].update(bentuk="Berkas digital saja", jenis_berkas="PDF;JPEG")
+        import_approved(example, admins)
+        before = snapshot()
+        service = before["layanan"][0]
+        assert (service["bidang"], service["satuan_waktu"], service["biaya"]) == (
+            "Non-perizinan",
+            "hari kerja",
+            "Gratis",
+        )
+        assert service["dihitung_sejak_lengkap"] == "Ya"
+        assert {(d["bentuk"], d["jenis_berkas"]) for d in before["persyaratan"]} == {
+            ("Berkas digital saja", "PDF;JPEG"),
+            ("Asli", None),
+        }
+        assert {s["pelaksana"] for s in before["prosedur"]} == {"Pemohon", "Camat"}
+        assert sorted(i["jenis"] for i in before["instrumen_hukum"]) == [
+            "Peraturan Wali Kota",
+            "Undang-Undang",
+        ]
+
+        exported = catalog_workbook_read(content=catalog_workbook_export())
+        catalog_delete()
+        assert counts() == (0, 0, 0, 0, 0)
+        report = import_approved_datasets(exported, admins)
+        assert report.errors == [] and report.submitted == ["skd"]
+        assert snapshot() == before
+
+    def test_the_export_has_a_dropdown_of_labels_on_each_choice_column(self):
+        book = openpyxl.load_workbook(BytesIO(catalog_workbook_export(example=True)))
+        assert book["pilihan"].sheet_state == "hidden"
+        sheet = book["layanan"]
+        headers = [cell.value for cell in sheet[1]]
+        lists = {}
+        for validation in sheet.data_validations.dataValidation:
+            column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+            header = headers[openpyxl.utils.column_index_from_string(column) - 1]
+            cells = book["pilihan"][validation.formula1.split("!")[1].replace("$", "")]
+            lists[header] = [row[0].value for row in cells]
+        assert lists == {
+            "bidang": ["Perizinan", "Non-perizinan"],
+            "satuan_waktu": ["menit", "jam", "hari kerja", "hari kalender"],
+            "dihitung_sejak_lengkap": ["Ya", "Tidak"],
+            "biaya": ["Gratis", "Tarif tetap", "Rumus / retribusi sesuai peraturan"],
+        }
+        # the hidden sheet is not a catalog sheet: the file imports as it is
+        assert "pilihan" not in catalog_workbook_read(content=catalog_workbook_export())
+
+    # (sheet, row, column, label as typed, older key, what is stored for both)
+    CASES = [
+        ("instrumen_hukum", 1, "jenis", " peraturan  WALI kota", "perwal", "perwal"),
+        ("instrumen_hukum", 1, "status", "BERLAKU ", "berlaku", "berlaku"),
+        ("kewenangan", 0, "bidang", "non-PERIZINAN", "non_perizinan", "non_perizinan"),
+        ("kewenangan", 0, "dicabut", "TIDAK", "false", False),
+        ("layanan", 0, "bidang", "Non-perizinan", "non_perizinan", "non_perizinan"),
+        ("layanan", 0, "satuan_waktu", "Hari  Kalender", "calendar_days", "calendar_days"),
+        ("layanan", 0, "biaya", "rumus / retribusi sesuai peraturan", "formula", "formula"),
+        ("layanan", 0, "dihitung_sejak_lengkap", "tidak", "false", False),
+        ("persyaratan", 0, "bentuk", "asli dan FOTOKOPI", "asli_fotokopi", "asli_fotokopi"),
+        ("persyaratan", 1, "wajib", "Ya", "true", True),
+        ("persyaratan", 0, "jenis_berkas", "pdf ; Jpeg", "pdf;jpg", ["pdf", "jpg"]),
+        ("prosedur", 0, "pelaksana", "petugas LOKET", "loket", "loket"),
+        ("prosedur", 1, "satuan_waktu", "Menit", "minutes", "minutes"),
+    ]
+
+    @staticmethod
+    def _prepare(example, sheet, column):
+        """Rows around the case that the value needs to make sense."""
+        if (sheet, column) == ("layanan", "biaya"):
+            example["layanan"][0].update(
+                keterangan_biaya="Sesuai Perda", dasar_biaya="perwal/12/2020"
+            )
+        if column == "jenis_berkas":
+            example["persyaratan"][0]["bentuk"] = "Berkas digital saja"
+        if (sheet, column) == ("persyaratan", "wajib"):
+            example["persyaratan"][1]["syarat"] = ""
+
+    @staticmethod
+    def _stored(sheet, row, column):
+        attribute = {
+            "jenis": "kind",
+            "bidang": "field",
+            "dicabut": "revoked",
+            "satuan_waktu": "duration_unit",
+            "biaya": "fee_kind",
+            "dihitung_sejak_lengkap": "clock_starts_when_complete",
+            "bentuk": "form",
+            "wajib": "is_mandatory",
+            "jenis_berkas": "accepted_file_types",
+            "pelaksana": "role",
+        }.get(column, column)
+        service = ServicePage.objects.filter(code="skd").first()
+        obj = {
+            "instrumen_hukum": lambda: LegalInstrument.objects.order_by("year")[row],
+            "kewenangan": lambda: DelegatedAuthority.objects.get(),
+            "layanan": lambda: service,
+            "persyaratan": lambda: service.required_documents.order_by("sort_order")[row],
+            "prosedur": lambda: service.procedure_steps.order_by("sort_order")[row],
+        }[sheet]()
+        return getattr(obj, attribute)
+
+    @pytest.mark.parametrize(
+        ("sheet", "row", "column", "label", "key", "stored"), CASES, ids=lambda v: str(v)
+    )
+    @pytest.mark.parametrize("written_as", ["label", "key"])
+    def test_label_and_older_key_are_read(
+        self, example, admins, sheet, row, column, label, key, stored, written_as
+    ):
+        self._prepare(example, sheet, column)
+        example[sheet][row][column] = label if written_as == "label" else key
+        report = import_approved(example, admins)
+        assert report.errors == []
+        assert self._stored(sheet, row, column) == stored
+
+    @pytest.mark.parametrize(
+        ("sheet", "row", "column", "label", "key", "stored"), CASES, ids=lambda v: str(v)
+    )
+    def test_an_unknown_value_is_refused_naming_row_column_and_labels(
+        self, example, sheet, row, column, label, key, stored
+    ):
+        self._prepare(example, sheet, column)
+        example[sheet][row][column] = "entah"
+        report = catalog_import(datasets=catalog_workbook_read(content=workbook(example)))
+        # rows that refer to the refused one are listed as well
+        errors = {(e.sheet, e.line): str(e) for e in report.errors}
+        message = errors[(sheet, row + 2)]
+        assert f"Kolom “{column}”" in message
+        assert "“entah”" in message
+        widget = {f.column_name: f.widget for f in RESOURCE_BY_SHEET[sheet]().fields.values()}[
+            column
+        ]
+        labels = widget.labels() if hasattr(widget, "labels") else widget.choice.labels()
+        assert all(label.lower() in message.lower() for label in labels)
+        assert counts() == (0, 0, 0, 0, 0)
+
+
+class TestImportKeepsAnEditorsDraft:
+    """A service with a draft that its editor saved and never submitted is refused by
+    the import (dry run too): submitting the imported version would bury the draft."""
+
+    @pytest.fixture
+    def drafted(self, example, admins):
+        import_approved(example, admins)
+        editor = staff_create(
+            username="penyusun",
+            password="x",
+            roles=[Role.PENYUSUN_STANDAR],
+            first_name="Rina",
+            last_name="Wati",
+        )
+        service = ServicePage.objects.get(code="skd")
+        service.summary = "Ringkasan yang sedang disusun."
+        draft = service.save_revision(user=editor)
+        example["layanan"][0]["ringkasan"] = "Ringkasan dari impor."
+        return draft
+
+    @pytest.mark.parametrize("dry_run", [True, False])
+    def test_refused_naming_service_author_and_date(self, example, admins, drafted, dry_run):
+        report = catalog_import(
+            datasets=catalog_workbook_read(content=workbook(example)),
+            user=admins[0],
+            dry_run=dry_run,
+        )
+        assert [(e.sheet, e.line) for e in report.errors] == [("layanan", 2)]
+        message = str(report.errors[0])
+        assert "“Surat keterangan domisili” (skd)" in message
+        assert "Rina Wati" in message
+        assert long_date(drafted.created_at) in message
+        assert "belum dikirim untuk persetujuan" in message
+        assert report.submitted == []
+        service = ServicePage.objects.get(code="skd")
+        assert service.latest_revision_id == drafted.pk
+        assert not service.workflow_in_progress
+        assert service.get_latest_revision_as_object().summary == "Ringkasan yang sedang disusun."
+
+    def test_a_change_on_a_step_sheet_alone_is_refused_too(self, example, admins, drafted):
+        example["prosedur"][0]["uraian"] = "Berkas diterima petugas."
+        sheets = catalog_workbook_read(content=workbook(example))
+        del sheets["layanan"]
+        report = catalog_import(datasets=sheets, user=admins[0])
+        assert [e.sheet for e in report.errors] == ["layanan"]
+        assert "Rina Wati" in str(report.errors[0])
+        assert ServicePage.objects.get(code="skd").latest_revision_id == drafted.pk
+
+    def test_a_submitted_and_approved_draft_no_longer_blocks(self, example, admins, drafted):
+        service = ServicePage.objects.get(code="skd")
+        service.get_workflow().start(service, drafted.user)
+        service_approve(service=service, user=admins[1])
+        report = import_approved(example, admins)
+        assert report.errors == [] and report.submitted == ["skd"]
+        assert ServicePage.objects.get(code="skd").summary == "Ringkasan dari impor."
