@@ -12,13 +12,10 @@ from playwright.sync_api import Page, expect
 
 from forms_builder.models import Application
 from forms_builder.services.applications import Applicant
-from paten.accounts.constants import Role
-from paten.accounts.services import staff_create
 from paten.site.models import KecamatanOffice, SiteSettings
 from reporting.survey.constants import SurveyChannel
 from reporting.survey.services import survey_period_create, survey_response_submit
 from service_catalog.models import Maklumat
-from tests.bontang import bontang_regions
 from tests.forms_builder.factories import PDF_BYTES, advance, form_version_for, submit
 from tests.reporting.factories import all_answers
 from tests.service_catalog.factories import make_service
@@ -35,11 +32,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def citizen_world(db, settings):
-    settings.PATEN_KABUPATEN_KOTA = "64.74"
+def citizen_world(settings, utara, staff):
     settings.FORMS_BUILDER_LOOKUP_RATE = (500, 600)
-    regions = {region.code: region for region in bontang_regions()}
-    utara = regions[UTARA]
     site = Site.objects.get(is_default_site=True)
     SiteSettings.objects.update_or_create(
         site=site,
@@ -58,14 +52,6 @@ def citizen_world(db, settings):
         camat_name="Drs. Andi Rahman",
         signed_on=timezone.localdate(),
     )
-    staff = {
-        role: staff_create(username=f"{role}.utara", password="x", roles=[r], kecamatan=[UTARA])
-        for role, r in (
-            ("loket", Role.PETUGAS_LOKET),
-            ("back_office", Role.BACK_OFFICE),
-            ("camat", Role.CAMAT),
-        )
-    }
     domicile = make_service(title="Surat keterangan domisili penduduk", code="skd", steps=2)
     form_version_for(domicile)
     make_service(title="Pengantar SKCK", code="skck")

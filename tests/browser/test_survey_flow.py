@@ -8,12 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from forms_builder.services.applications import Applicant
-from paten.accounts.constants import Role
-from paten.accounts.services import staff_create
 from reporting.models import SurveyResponse
 from reporting.survey.constants import ANSWER_FIELDS
 from reporting.survey.services import survey_period_create
-from tests.bontang import bontang_regions
 from tests.forms_builder.factories import advance, form_version_for, submit
 from tests.service_catalog.factories import make_service
 
@@ -26,18 +23,8 @@ UTARA = "64.74.01"
 
 
 @pytest.fixture
-def finished(db, settings):
-    settings.PATEN_KABUPATEN_KOTA = "64.74"
+def finished(settings, utara, staff):
     settings.FORMS_BUILDER_LOOKUP_RATE = (100, 600)
-    utara = next(r for r in bontang_regions() if r.code == UTARA)
-    staff = {
-        role: staff_create(username=f"{role}.utara", password="x", roles=[r], kecamatan=[UTARA])
-        for role, r in (
-            ("loket", Role.PETUGAS_LOKET),
-            ("back_office", Role.BACK_OFFICE),
-            ("camat", Role.CAMAT),
-        )
-    }
     service = make_service(title="Surat Keterangan Domisili", code="skd", steps=1)
     form_version_for(service)
     application = submit(
