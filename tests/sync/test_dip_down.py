@@ -62,17 +62,10 @@ def test_only_the_kecamatans_dip_entries_go_down(offline_utara, utara, selatan, 
     assert "ppid.dipcategory" in records
 
 
-def test_a_dip_entry_is_read_only_at_the_instance(utara):
+def test_a_dip_entry_is_read_only_at_the_instance(utara, request):
     entry = _entry(utara, "Anggaran Utara")
-    from paten.sync import identity
-    from paten.sync.constants import InstallationRole
-
-    me = identity.installation()
-    me.role = InstallationRole.INSTANCE
-    me.kecamatan = utara
-    me.tracking_prefix = "0A"
-    me.save()
-    identity.ownership_changed()
+    # Only now an offline instance: the entry came from the central.
+    request.getfixturevalue("as_instance")
     entry.title = "Diubah di laptop"
     with pytest.raises(guards.ConfigurationReadOnly) as refused:
         entry.save()
