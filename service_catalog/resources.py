@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from paten.admin_import import field_errors_of
+from paten.keys import key_from_label
 from paten.regions.constants import RegionLevel
 from paten.regions.models import Region
 from paten.tabular import CellSafeResourceMixin
@@ -276,11 +277,15 @@ class InstrumentWidget(widgets.Widget):
 
 
 class CodeWidget(widgets.Widget):
-    """A foreign key given by a code or slug field."""
+    """A foreign key given by a code or slug field, or by the name people read
+    (``name_field``, any case) when one is given."""
 
-    def __init__(self, model, field: str, label, *, required: bool = True, **kwargs):
+    def __init__(
+        self, model, field: str, label, *, required: bool = True, name_field: str = "", **kwargs
+    ):
         super().__init__(**kwargs)
         self.model, self.field, self.label, self.required = model, field, label, required
+        self.name_field = name_field
 
     def clean(self, value, row=None, **kwargs):
         code = _text(value)
@@ -289,6 +294,8 @@ class CodeWidget(widgets.Widget):
                 raise ValueError(_("%(what)s is required.") % {"what": self.label})
             return None
         obj = self.model._default_manager.filter(**{self.field: code}).first()
+        if obj is None and self.name_field:
+            obj = self.model._default_manager.filter(**{f"{self.name_field}__iexact": code}).first()
         if obj is None:
             raise ValueError(
                 _("%(what)s “%(code)s” does not exist.") % {"what": self.label, "code": code}
@@ -487,7 +494,9 @@ class ServiceResource(CatalogResource):
     code = Column("code", "kode", widget=TextWidget())
     title = Column("title", "nama", widget=TextWidget())
     category = Column(
-        "category", "kategori", widget=CodeWidget(ServiceCategory, "slug", _("Category"))
+        "category",
+        "kategori",
+        widget=CodeWidget(ServiceCategory, "slug", _("Category"), name_field="name"),
     )
     field = Column("field", "bidang", widget=LabelChoiceWidget(ServiceField.choices))
     delegated_authority = Column(
@@ -690,9 +699,37 @@ class RequiredDocumentResource(ServiceChildResource):
         import_id_fields = ("service", "key")
         clean_model_instances = True
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # keys each service's rows give: a key made from a name must not take one
+        self.keys_taken: dict[str, set[str]] = {}
+        for row in dataset.dict:
+            if _text(row.get("kunci")):
+                self.keys_taken.setdefault(_text(row.get("layanan")), set()).add(
+                    _text(row.get("kunci"))
+                )
+
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
-        row["kunci"] = _text(row.get("kunci"))
+        row["kunci"] = _text(row.get("kunci")) or self._key_for(
+            row["layanan"], _text(row.get("nama"))
+        )
+
+    def _key_for(self, code: str, name: str) -> str:
+        """The key of a row written without one, as the editor gives it: the key of the
+        service's document of that name, or a new one made from the name."""
+        if not name:
+            return ""
+        taken = self.keys_taken.setdefault(code, set())
+        documents = RequiredDocument.objects.filter(service__code=code)
+        same_name = documents.filter(name__iexact=name).values_list("key", flat=True).first()
+        if same_name and same_name not in taken:
+            taken.add(same_name)
+            return same_name
+        taken.update(documents.values_list("key", flat=True))
+        key = key_from_label(name, taken=taken, max_length=60, fallback="dokumen")
+        taken.add(key)
+        return key
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

@@ -560,3 +560,34 @@ class TestImportKeepsAnEditorsDraft:
         report = import_approved(example, admins)
         assert report.errors == [] and report.submitted == ["skd"]
         assert ServicePage.objects.get(code="skd").summary == "Ringkasan dari impor."
+
+
+class TestNoKeysToInvent:
+    """A row may name what the editor names: a document without a typed key gets
+    one from its name, as in the editor, and a category may be given by its name."""
+
+    def test_documents_without_a_key_get_one_from_their_name_and_keep_it(self, example, admins):
+        for row in example["persyaratan"]:
+            row["kunci"] = ""
+        report = import_approved(example, admins)
+        assert report.errors == []
+        documents = ServicePage.objects.get(code="skd").required_documents.order_by("sort_order")
+        assert [d.key for d in documents] == ["surat_pengantar_kelurahan", "surat_kuasa"]
+
+        example["persyaratan"][1]["nama"] = "SURAT KUASA"
+        example["persyaratan"].append(
+            {"layanan": "skd", "urutan": 3, "nama": "Surat kuasa", "bentuk": "Fotokopi"}
+        )
+        report = import_approved(example, admins)
+        assert report.errors == [] and report.submitted == ["skd"]
+        documents = ServicePage.objects.get(code="skd").required_documents.order_by("sort_order")
+        assert [(d.name, d.key) for d in documents] == [
+            ("Surat pengantar kelurahan", "surat_pengantar_kelurahan"),
+            ("SURAT KUASA", "surat_kuasa"),
+            ("Surat kuasa", "surat_kuasa_2"),
+        ]
+
+    def test_a_category_is_found_by_its_name(self, example, admins):
+        example["layanan"][0]["kategori"] = "  surat KETERANGAN"
+        assert import_approved(example, admins).errors == []
+        assert ServicePage.objects.get(code="skd").category.slug == "keterangan"
