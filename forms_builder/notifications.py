@@ -4,14 +4,21 @@ A channel is any class with ``name`` and ``send(*, application, message) -> bool
 (True when it delivered). ``FORMS_BUILDER_NOTIFICATION_CHANNELS`` lists dotted paths;
 an SMS or WhatsApp gateway is one more class there. Messages carry the tracking code,
 the service and the state: never form data.
+
+An event that notifies is marked ``notification_due`` in its own transaction; after the
+commit one queued drain (``services.applications.notifications_send_soon``) sends every due notification, and
+the beat sweep sends what a lost message left.
 """
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
@@ -25,6 +32,8 @@ from .models import Application, ApplicationEvent
 from .workflow import ApplicationState, next_state_hint
 
 DEFAULT_CHANNELS = ["forms_builder.notifications.EmailChannel"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,26 +103,84 @@ def message_for(event: ApplicationEvent) -> Message:
     return Message(subject=str(subject), body="\n".join(str(line) for line in lines))
 
 
+def _deliver(event: ApplicationEvent) -> bool:
+    """Send ``event``'s message on every channel and mark it sent (in the caller's
+    transaction, which holds the event's row)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        message = message_for(event)
+    delivered = False
+    for channel in channels():
+        delivered = channel.send(application=event.application, message=message) or delivered
+    event.notified_at = timezone.now()
+    event.notification_due = False
+    event.save(update_fields=["notified_at", "notification_due"])
+    return delivered
+
+
+def _events_for_sending(*, skip_locked: bool = False):
+    return ApplicationEvent.objects.select_for_update(
+        of=("self",), skip_locked=skip_locked
+    ).select_related("application__service", "application__kecamatan")
+
+
 def notification_send(*, event_id: str) -> bool:
     """Send the notification of one event once (idempotent: ``notified_at``)."""
     with transaction.atomic():
-        event = (
-            ApplicationEvent.objects.select_for_update(of=("self",))
-            .select_related("application__service", "application__kecamatan")
-            .filter(pk=event_id)
-            .first()
-        )
+        event = _events_for_sending().filter(pk=event_id).first()
         # idempotency: a re-delivered task finds the event already notified.
         if event is None or event.notified_at is not None:
             return False
-        with translation.override(settings.LANGUAGE_CODE):
-            message = message_for(event)
-        delivered = False
-        for channel in channels():
-            delivered = channel.send(application=event.application, message=message) or delivered
-        event.notified_at = timezone.now()
-        event.save(update_fields=["notified_at"])
-    return delivered
+        return _deliver(event)
+
+
+#: Hours a due notification is retried (by every drain) before it is given up.
+NOTIFICATION_RETRY_HOURS = 24
+
+
+def notifications_send_pending() -> int:
+    """Send every due notification once; the number sent.
+
+    Each event is taken in its own transaction with its row locked, skipping rows that
+    another drain holds (PostgreSQL; SQLite's writes are serialised), so two drains at
+    once never send one twice and a failed channel costs only its own event. A
+    notification whose channel fails stays due: the next drain tries it again, for
+    ``NOTIFICATION_RETRY_HOURS``.
+    """
+    since = timezone.now() - timedelta(hours=NOTIFICATION_RETRY_HOURS)
+    failed: list = []
+    sent = 0
+    while True:
+        with transaction.atomic():
+            event = (
+                _events_for_sending(skip_locked=True)
+                .filter(notification_due=True, at__gte=since)
+                .exclude(pk__in=failed)
+                .order_by("at")
+                .first()
+            )
+            if event is None:
+                return sent
+            try:
+                with transaction.atomic():
+                    _deliver(event)
+            except Exception:  # noqa: BLE001 - any channel's failure: log, try the rest
+                logger.exception("notification of application event %s failed", event.pk)
+                failed.append(event.pk)
+                continue
+        sent += 1
+
+
+#: Seconds the queued drain's slot stays taken if its message is never run (the beat
+#: sweep sends the notifications meanwhile).
+NOTIFICATIONS_QUEUED_TIMEOUT = 300
+NOTIFICATIONS_QUEUED_KEY = "forms_builder:notifications-queued"
+
+
+def notifications_send_queued() -> int:
+    """The queued drain (``services.applications.notifications_send_soon``): frees the
+    queue slot, then sends what is due."""
+    cache.delete(NOTIFICATIONS_QUEUED_KEY)
+    return notifications_send_pending()
 
 
 _paused: ContextVar[bool] = ContextVar("forms_builder_notifications_paused", default=False)

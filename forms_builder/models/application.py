@@ -208,11 +208,23 @@ class ApplicationEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
     notified_at = models.DateTimeField(_("applicant notified at"), null=True, blank=True)
+    # The applicant is still to be told of this event (``notifications_send_pending``
+    # sends it and clears the mark); events that notify nobody never carry it.
+    notification_due = models.BooleanField(
+        _("notification due"), default=False, db_default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
         ordering = ["at"]
+        indexes = [
+            models.Index(
+                fields=["at"],
+                condition=models.Q(notification_due=True),
+                name="fb_event_notification_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_state} → {self.to_state}"

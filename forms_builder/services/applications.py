@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -34,9 +35,13 @@ from ..forms import (
 )
 from ..models import Application, ApplicationEvent, Attachment, FormVersion, IssuanceSettings
 from ..models.application import applicant_nik_digest_for, private_storage
-from ..notifications import notifications_are_paused
+from ..notifications import (
+    NOTIFICATIONS_QUEUED_KEY,
+    NOTIFICATIONS_QUEUED_TIMEOUT,
+    notifications_are_paused,
+)
 from ..permissions import user_may_act
-from ..tasks import application_notify as application_notify_task
+from ..tasks import notifications_send as notifications_send_task
 from ..validators import (
     SNIFF_BYTES,
     content_type_for,
@@ -70,11 +75,20 @@ class Applicant:
     email: str = ""
 
 
-def _queue_notification(event: ApplicationEvent) -> None:
-    if notifications_are_paused():
-        return
-    event_id = str(event.pk)
-    transaction.on_commit(lambda: application_notify_task.delay(event_id))
+def notifications_send_soon() -> None:
+    """After the commit of an event that notifies: queue the drain unless one is
+    queued and has not started, so that a burst of submissions sends one message, not
+    one per event. The drain frees the slot before it sends
+    (``notifications.notifications_send_queued``), so an event committed meanwhile
+    queues the next one."""
+    if cache.add(NOTIFICATIONS_QUEUED_KEY, True, timeout=NOTIFICATIONS_QUEUED_TIMEOUT):
+        notifications_send_task.delay()
+
+
+def _queue_notification() -> None:
+    # The event is marked due in its row: after the commit one queued drain sends a
+    # burst's notifications, and the beat sweep what a lost message left.
+    transaction.on_commit(lambda: notifications_send_soon(), robust=True)
 
 
 def _clean_applicant(applicant: Applicant, *, channel: str) -> Applicant:
@@ -209,6 +223,7 @@ def _record_event(
     notify: bool = True,
 ) -> ApplicationEvent:
     staff = None if actor is APPLICANT else actor
+    notify = notify and not notifications_are_paused()
     event = ApplicationEvent.objects.create(
         application=application,
         from_state=from_state,
@@ -216,6 +231,7 @@ def _record_event(
         step=step,
         actor=staff,
         note=note,
+        notification_due=notify,
     )
     audit_record(
         actor=staff,
@@ -233,7 +249,7 @@ def _record_event(
         },
     )
     if notify:
-        _queue_notification(event)
+        _queue_notification()
     return event
 
 

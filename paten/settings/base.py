@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
     # Audit chains: seal what an on-commit task missed; sign the checkpoints that are due.
     "audit-seal-sweep": {"task": "audit.seal_sweep", "schedule": 60.0},
     "audit-checkpoint-due": {"task": "audit.checkpoint_due", "schedule": 60.0},
+    # Applicant notifications that a lost or failed drain left.
+    "forms-builder-notifications-sweep": {
+        "task": "forms_builder.notifications_sweep",
+        "schedule": 60.0,
+    },
     # Files kept after a refused application form and never used.
     "forms-builder-purge-pending-uploads": {
         "task": "forms_builder.pending_uploads_purge",

@@ -242,7 +242,14 @@ PARTITION_SPECS: list[Spec] = [
         kecamatan="application__kecamatan",
         file_field="file",
     ),
-    _partition("forms_builder.applicationevent", "at", kecamatan="application__kecamatan"),
+    # The installation that recorded an event tells the applicant: a copy elsewhere never
+    # sends the notification again.
+    _partition(
+        "forms_builder.applicationevent",
+        "at",
+        kecamatan="application__kecamatan",
+        exclude=("notification_due",),
+    ),
     _partition("reporting.surveykiosk", "created_at", key=MAPPED),
     _partition("reporting.surveyresponse", "submitted_at", key=MAPPED),
     _partition(
