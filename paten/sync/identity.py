@@ -2,9 +2,11 @@
 
 Both answers are needed on every guarded write, so they are cached (the Django cache,
 shared by the web and worker processes of one installation) and the cache is cleared
-whenever an enrolment, revocation or hand-back changes them.
+whenever an enrolment, revocation or hand-back changes them. A request reads the cache
+once and keeps the answer until it ends (a submission writes several guarded rows).
 """
 
+import threading
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -44,7 +46,32 @@ class Ownership:
     installation_id: str = ""
 
 
+class _RequestMemo(threading.local):
+    active = False
+    value: "Ownership | None" = None
+
+
+_request = _RequestMemo()
+
+
+def request_memo_start() -> None:
+    """At the start of a request: later ``ownership()`` calls in it read the cache once."""
+    _request.active, _request.value = True, None
+
+
+def request_memo_end() -> None:
+    _request.active, _request.value = False, None
+
+
 def ownership() -> Ownership:
+    if not _request.active:
+        return _ownership_cached()
+    if _request.value is None:
+        _request.value = _ownership_cached()
+    return _request.value
+
+
+def _ownership_cached() -> Ownership:
     cached = cache.get(_CACHE_KEY)
     if cached is not None:
         return cached
@@ -97,8 +124,13 @@ def audit_chain_for(kecamatan_code: str | None) -> str | None:
 
 def ownership_changed() -> None:
     """Call after anything that changes who owns a kecamatan (after commit)."""
+    _forget()
+    transaction.on_commit(_forget)
+
+
+def _forget() -> None:
+    _request.value = None
     cache.delete(_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
 
 
 def central_peer():

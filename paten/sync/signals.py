@@ -1,5 +1,7 @@
-"""Receivers that guard every write to a synced model (``guards.check_write``)."""
+"""Receivers that guard every write to a synced model (``guards.check_write``), and
+those that keep a request's reading of the ownership for the request."""
 
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
 
 
@@ -24,10 +26,25 @@ def _on_m2m(sender, instance, action, **kwargs):
         guards.check_write(instance)
 
 
+def _on_request_started(sender, **kwargs):
+    from . import identity
+
+    identity.request_memo_start()
+
+
+def _on_request_finished(sender, **kwargs):
+    from . import identity
+
+    identity.request_memo_end()
+
+
 def connect() -> None:
     from django.apps import apps
 
     from . import registry
+
+    request_started.connect(_on_request_started, dispatch_uid="paten_sync_ownership_start")
+    request_finished.connect(_on_request_finished, dispatch_uid="paten_sync_ownership_end")
 
     models = set()
     for spec in registry.ALL_SPECS:
