@@ -47,6 +47,8 @@ class KeptUpload:
 
 def _delete(uploads) -> int:
     uploads = list(uploads)
+    if not uploads:
+        return 0  # a submission with no kept file: not even an empty transaction
     names = [u.file.name for u in uploads if u.file]
     deleted, _ = PendingUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
     # Files go after the rows are gone (on commit), so a rolled-back delete keeps both.
