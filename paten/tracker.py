@@ -71,28 +71,12 @@ class CodeTracker:
     def template(self) -> str:
         return f"{self.app}/track.html"
 
-    @property
-    def scope(self) -> str:
-        return f"{self.app}:lookup"
-
-    @property
-    def parse(self) -> Callable[[str], str]:
-        return self.codes.parse
-
-    @property
-    def display(self) -> Callable[[str], str]:
-        return self.codes.display
-
-    @property
-    def error(self) -> type[Exception]:
-        return self.codes.TrackingCodeError
-
     def rate(self) -> tuple[int, int]:
         return getattr(settings, f"{self.app.upper()}_LOOKUP_RATE", DEFAULT_LOOKUP_RATE)
 
     def lookup_allowed(self, request: HttpRequest) -> bool:
         """Count one lookup for the client; False once over the limit in the window."""
-        return within_rate(request, scope=self.scope, rate=self.rate())
+        return within_rate(request, scope=f"{self.app}:lookup", rate=self.rate())
 
     def too_many(self, request: HttpRequest, context: dict | None = None) -> HttpResponse:
         """The tracker page saying the client is over its limit (429, with Retry-After)."""
@@ -112,14 +96,14 @@ class CodeTracker:
         if not raw:
             return render(request, self.template, context)
         try:
-            code = self.parse(raw)
-        except self.error as error:
+            code = self.codes.parse(raw)
+        except self.codes.TrackingCodeError as error:
             # Counted like a lookup, so guessing codes here is as limited as at the tracker.
             if not self.lookup_allowed(request):
                 return self.too_many(request, context)
             context["error"] = error.message
             return render(request, self.template, context, status=400)
-        return redirect(self.path(self.display(code)), permanent=request.method == "GET")
+        return redirect(self.path(self.codes.display(code)), permanent=request.method == "GET")
 
     def status(
         self,
@@ -137,12 +121,12 @@ class CodeTracker:
         if not self.lookup_allowed(request):
             return self.too_many(request, context)
         try:
-            normalised = self.parse(code)
-        except self.error as error:
+            normalised = self.codes.parse(code)
+        except self.codes.TrackingCodeError as error:
             context["error"] = error.message
             return render(request, self.template, context, status=400)
-        if code != self.display(normalised):
-            return redirect(self.path(self.display(normalised)), permanent=True)
+        if code != self.codes.display(normalised):
+            return redirect(self.path(self.codes.display(normalised)), permanent=True)
         item = find(normalised)
         if item is None:
             context["error"] = not_found
