@@ -13,7 +13,7 @@ from paten.admin_import import AdminImportView, ImportSummary, RowError
 
 from .permissions import sheet_model, user_may_export_catalog_sheet, user_may_import_catalog_sheet
 from .resources import RESOURCE_BY_SHEET
-from .workbook import catalog_import, catalog_workbook_export
+from .workbook import catalog_import, catalog_sheet_export, catalog_workbook_export
 
 IMPORT_URL_NAME = "service_catalog_import"
 EXPORT_URL_NAME = "service_catalog_export"
@@ -82,9 +82,7 @@ class CatalogImportView(AdminImportView):
 def export_sheet(request, sheet: str):
     if sheet not in RESOURCE_BY_SHEET or not user_may_export_catalog_sheet(request.user, sheet):
         raise PermissionDenied
-    dataset = RESOURCE_BY_SHEET[sheet]().export()
-    dataset.title = sheet
-    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
+    response = HttpResponse(catalog_sheet_export(sheet=sheet), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{sheet}.xlsx"'
     return response
 

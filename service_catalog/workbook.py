@@ -288,6 +288,14 @@ def catalog_workbook_export(*, example: bool = False) -> bytes:
     return _with_dropdowns(book.export("xlsx"))
 
 
+def catalog_sheet_export(*, sheet: str) -> bytes:
+    """One sheet of the catalog as an XLSX file (the list's *Ekspor*), with the same
+    dropdowns as the workbook; its single-sheet import reads the first sheet."""
+    dataset = RESOURCE_BY_SHEET[sheet]().export()
+    dataset.title = sheet
+    return _with_dropdowns(dataset.export("xlsx"))
+
+
 def _with_dropdowns(content: bytes) -> bytes:
     """The workbook with a dropdown of labels on every choice column (yes/no included).
 
@@ -301,6 +309,8 @@ def _with_dropdowns(content: bytes) -> bytes:
     choices.sheet_state = "hidden"
     used = 0
     for resource_class in CATALOG_RESOURCES:
+        if resource_class.sheet not in book.sheetnames:
+            continue
         sheet = book[resource_class.sheet]
         columns = {f.column_name: f for f in resource_class().fields.values()}
         for index, header in enumerate(next(sheet.iter_rows(max_row=1, values_only=True)), 1):

@@ -453,3 +453,51 @@ class TestOneStepPerTransition:
         assert self.MESSAGE in response.context["form"].non_field_errors()
         assert Revision.objects.count() == revisions
         assert not service.procedure_steps.exclude(recorded_by="").exists()
+
+
+def test_a_sheet_exported_from_the_list_is_edited_in_labels_and_imported(
+    admin_client, settings, tmp_path
+):
+    """The list's Ekspor writes labels with their dropdown; its Impor reads labels and
+    refuses an unknown one with its line, column and the labels allowed."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    import openpyxl
+
+    from service_catalog.models import ProcedureStep
+
+    settings.VAR_DIR = tmp_path
+    service = make_service(code="skd", steps=2)
+    for order, step in enumerate(ProcedureStep.objects.filter(service=service).order_by("pk"), 1):
+        ProcedureStep.objects.filter(pk=step.pk).update(sort_order=order)  # as the editor numbers
+    response = admin_client.get(reverse("service_catalog_export", args=["prosedur"]))
+    book = openpyxl.load_workbook(BytesIO(response.content))
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    role, unit = headers.index("pelaksana"), headers.index("satuan_waktu")
+    assert [(row[role], row[unit]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        ("Pemohon", "menit"),
+        ("Petugas loket", "menit"),
+    ]
+    assert book["pilihan"].sheet_state == "hidden"
+    assert len(sheet.data_validations.dataValidation) == 3
+
+    def upload(value):
+        sheet.cell(row=3, column=role + 1, value=value)
+        out = BytesIO()
+        book.save(out)
+        url = reverse("service_catalog_import", args=["prosedur"])
+        file = SimpleUploadedFile("prosedur.xlsx", out.getvalue())
+        return admin_client.post(url, {"import_file": file}).context["summary"]
+
+    (error,) = upload("Satpam").errors
+    assert error.line == 3
+    assert error.messages == [
+        "Kolom “pelaksana”: “Satpam” tidak diperbolehkan; tulis salah satu dari: “Pemohon”; "
+        "“Petugas loket”; “Petugas back office / teknis”; “Kepala seksi (Kasi)”; "
+        "“Sekretaris camat (Sekcam)”; “Camat”; “Kasir”; “Tim teknis / OPD”."
+    ]
+    summary = upload("  kepala SEKSI (kasi) ")
+    assert summary.errors == [] and summary.updated == 1
