@@ -2,28 +2,13 @@
 utama, kecamatan PPID of Bontang Utara and of Bontang Selatan, atasan PPID) and request
 builders that go through the services."""
 
-import io
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from paten.accounts.constants import Role
-from paten.accounts.services import staff_create
-from paten.ppid.constants import RequestChannel
-from paten.ppid.services import RequestInput, request_decide, request_submit
+from paten.ppid.services import request_decide
 from paten.regions.models import Region
 
-UTARA, SELATAN, BARAT = "64.74.01", "64.74.02", "64.74.03"
-WIB = ZoneInfo("Asia/Jakarta")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n" + b"0" * 64
-NIK = "6474014107900001"  # kecamatan 64.74.01, a woman born 1 July 1990
-
-
-def at(*args) -> datetime:
-    """An aware datetime in WIB: ``at(2026, 2, 13, 10)``."""
-    return datetime(*args, tzinfo=WIB)
+from .factories import BARAT, SELATAN, UTARA, ppid_staff, submit_request
 
 
 def _region(code: str, name: str) -> Region:
@@ -59,73 +44,35 @@ def selatan(bontang):
     return Region.objects.get(code=SELATAN)
 
 
-def _staff(username, role, kecamatan=None):
-    return staff_create(
-        username=username,
-        password="x",
-        roles=[role],
-        kecamatan=[kecamatan] if kecamatan else [],
-        first_name=username,
-    )
-
-
 @pytest.fixture
 def ppid_utama(bontang):
-    return _staff("ppid", Role.PPID)
+    return ppid_staff("ppid")
 
 
 @pytest.fixture
 def ppid_utara(bontang):
-    return _staff("ppid.utara", Role.PPID, UTARA)
+    return ppid_staff("ppid.utara", kecamatan=UTARA)
 
 
 @pytest.fixture
 def ppid_selatan(bontang):
-    return _staff("ppid.selatan", Role.PPID, SELATAN)
+    return ppid_staff("ppid.selatan", kecamatan=SELATAN)
 
 
 @pytest.fixture
 def atasan(bontang):
-    return _staff("atasan", Role.ATASAN_PPID)
+    return ppid_staff("atasan", role=Role.ATASAN_PPID)
 
 
 @pytest.fixture
 def camat_utara(bontang):
-    return _staff("camat.utara", Role.CAMAT, UTARA)
-
-
-def upload(name="ktp.png", content=PNG):
-    handle = io.BytesIO(content)
-    handle.name = name
-    handle.size = len(content)
-    return handle
-
-
-def request_input(**overrides) -> RequestInput:
-    values = {
-        "requester_name": "Siti Rahmawati",
-        "requester_nik": NIK,
-        "requester_address": "Jl. Awang Long No. 7, Bontang",
-        "requester_phone": "0812 3456 7890",
-        "requester_email": "siti@example.org",
-        "information_requested": "Laporan realisasi anggaran kecamatan tahun 2025",
-        "purpose": "Penelitian skripsi",
-    }
-    values.update(overrides)
-    return RequestInput(**values)
+    return ppid_staff("camat.utara", role=Role.CAMAT, kecamatan=UTARA)
 
 
 @pytest.fixture
 def make_request(bontang):
-    def make(*, kecamatan=None, received_at=None, actor=None, **overrides):
-        return request_submit(
-            data=request_input(**overrides),
-            kecamatan=kecamatan,
-            channel=RequestChannel.ONLINE,
-            identity_file=upload(),
-            actor=actor,
-            received_at=received_at,
-        )
+    def make(*, kecamatan=None, **options):
+        return submit_request(kecamatan, **options)
 
     return make
 

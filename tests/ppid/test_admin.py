@@ -12,7 +12,7 @@ from paten.audit.models import AuditEvent
 from paten.ppid.constants import InformationClass, RequestState
 from paten.ppid.models import DipEntry, ExceptionGround, InformationRequest, Objection
 
-from .conftest import NIK, PDF, upload
+from .factories import NIK, PDF, upload
 
 
 @pytest.fixture
@@ -211,7 +211,7 @@ def test_ktp_download_is_recorded(client, make_request, ppid_utama):
 def test_queue_filters_overdue_and_extended(client, make_request, ppid_utama):
     from paten.ppid.services import request_extend
 
-    from .conftest import at
+    from .factories import at
 
     late = make_request(received_at=at(2026, 1, 5, 9))
     extended = make_request()

@@ -24,7 +24,7 @@ from paten.ppid.services import (
 from paten.workdays.calendar import WorkingCalendar
 from paten.workdays.models import CalendarOverride
 
-from .conftest import WIB, at
+from .factories import WIB, at
 
 
 @pytest.fixture

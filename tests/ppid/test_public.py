@@ -13,7 +13,7 @@ from paten.ppid.constants import InformationClass, RequestState
 from paten.ppid.models import InformationRequest, Objection
 from paten.ppid.services import request_decide, request_extend
 
-from .conftest import NIK, PNG, at, upload
+from .factories import NIK, PNG, at, upload
 
 PERSONAL = (
     "Siti Rahmawati",

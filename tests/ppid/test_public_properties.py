@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from paten.ppid.constants import RequestState
 from paten.ppid.models import ExceptionGround, InformationRequest, Objection
 
-from .conftest import NIK, PDF, PNG
+from .factories import NIK, PDF, PNG
 
 # Words that only appear when a message was left untranslated.
 ENGLISH_MARKERS = (" must ", "enter a", "this field", "the file", "is required", "select a valid")

@@ -16,7 +16,7 @@ from paten.ppid.reports import (
 )
 from paten.ppid.services import objection_answer, objection_file
 
-from .conftest import NIK, UTARA, at
+from .factories import NIK, UTARA, at
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from paten.ppid.constants import InformationClass, ObjectionGround, RequestState
 from paten.ppid.models import ExceptionGround
 from paten.ppid.services import objection_file
 
-from .conftest import at
+from .factories import at
 
 
 @pytest.fixture

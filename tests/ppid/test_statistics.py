@@ -11,7 +11,7 @@ from paten.ppid.models import ExceptionGround
 from paten.ppid.selectors import ppid_statistics, requests_on_time
 from paten.ppid.services import objection_answer, objection_file
 
-from .conftest import UTARA, at
+from .factories import UTARA, at
 
 pytestmark = pytest.mark.django_db
 

@@ -19,12 +19,12 @@ from reporting.models import Metric
 from reporting.survey.constants import SurveyChannel
 from reporting.survey.services import survey_response_submit
 from tests.forms_builder.factories import submit
+from tests.ppid.factories import ppid_staff, submit_request
 from tests.reporting.evaluation.factories import (
     finish,
     region,
 )
 from tests.reporting.factories import SELATAN, UTARA, all_answers
-from tests.reporting.reports.factories import ppid_request, ppid_staff
 from tests.service_catalog.factories import DelegatedAuthorityFactory, make_service
 
 pytestmark = pytest.mark.django_db
@@ -137,16 +137,16 @@ class TestMetrics:
 
     def test_ppid_requests_answered_on_time(self, bontang, utara, selatan):
         ppid = ppid_staff("ppid")
-        on_time = ppid_request(utara)
+        on_time = submit_request(utara)
         request_decide(request=on_time, outcome=RequestState.GRANTED, actor=ppid, answer="Ya")
-        late = ppid_request(utara)
+        late = submit_request(utara)
         request_decide(request=late, outcome=RequestState.NOT_HELD, actor=ppid, not_held_where="x")
         # The second notice went out after its deadline (10 working days, UU 14/2008
         # Pasal 22 ayat (7)): its deadline moved before the decision.
         InformationRequest.objects.filter(pk=late.pk).update(
             due_at=late.received_at - timedelta(hours=1)
         )
-        ppid_request(utara)  # still open: not decided, not counted
+        submit_request(utara)  # still open: not decided, not counted
         assert compute(Metric.PPID_ON_TIME) == (D("50.00"), {"diputus": 2, "tepat_waktu": 1})
         assert compute(Metric.PPID_ON_TIME, SELATAN) == (None, {"diputus": 0, "tepat_waktu": 0})
 

@@ -22,8 +22,9 @@ from reporting.models import (
 from reporting.reports import ReportDefinition, registered_kinds
 from reporting.reports.schedules import relative_period
 from reporting.reports.services import report_run_request
+from tests.ppid.factories import ppid_staff, submit_request
 from tests.reporting.factories import SELATAN, UTARA, logged_in
-from tests.reporting.reports.factories import RECAP, ppid_request, ppid_staff
+from tests.reporting.reports.factories import RECAP
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 
@@ -403,7 +404,7 @@ class TestPpidReports:
     ):
         ppid = ppid_staff("ppid.utara", kecamatan=UTARA)
         other = ppid_staff("ppid.selatan", kecamatan=SELATAN)
-        ppid_request(utara, requester_name="Siti Rahmawati")
+        submit_request(utara, requester_name="Siti Rahmawati")
         logged_in(client, ppid)
         page = client.get(reverse("report_runs:request"), {"kind": ReportKind.PPID_ANNUAL})
         assert page.status_code == 200

@@ -4,8 +4,7 @@ kecamatan and masked unless asked for by someone who may see personal data; the 
 report has its computed and narrative parts and a semester variant; only the PPID roles
 may request them."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 
@@ -20,30 +19,24 @@ from reporting.models import ReportFormat, ReportKind
 from reporting.reports import definition_for
 from reporting.reports.selectors import report_kinds_for
 from reporting.reports.services import report_run_request
+from tests.ppid.factories import NIK as PPID_NIK
+from tests.ppid.factories import PERSONAL as PPID_PERSONAL
+from tests.ppid.factories import at, ppid_staff, submit_request
 from tests.reporting.factories import SELATAN, UTARA
 from tests.reporting.reports.factories import (
-    PPID_NIK,
-    PPID_PERSONAL,
     pdf_text,
-    ppid_request,
-    ppid_staff,
     xlsx_sheets,
     xlsx_text,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("role_permissions")]
 
-WIB = ZoneInfo("Asia/Jakarta")
 YEAR = {"start": date(2026, 1, 1), "end": date(2026, 12, 31)}
 PPID_KINDS = (
     ReportKind.PPID_REQUEST_REGISTER,
     ReportKind.PPID_OBJECTION_REGISTER,
     ReportKind.PPID_ANNUAL,
 )
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=WIB)
 
 
 @pytest.fixture
@@ -65,7 +58,7 @@ def atasan(bontang):
 def year(utara, selatan, ppid_utama, atasan):
     """2026: a refused request of Utara with an answered objection, a granted one of
     Utara, an open one of Selatan (another requester)."""
-    refused = ppid_request(utara, received_at=at(2026, 2, 13, 10))
+    refused = submit_request(utara, received_at=at(2026, 2, 13, 10))
     request_decide(
         request=refused,
         outcome=RequestState.REFUSED,
@@ -82,7 +75,7 @@ def year(utara, selatan, ppid_utama, atasan):
     objection_answer(
         objection=objection, decision="ditolak", answer="Tetap", actor=atasan, now=at(2026, 3, 2)
     )
-    granted = ppid_request(utara, received_at=at(2026, 3, 2, 10))
+    granted = submit_request(utara, received_at=at(2026, 3, 2, 10))
     request_decide(
         request=granted,
         outcome=RequestState.GRANTED,
@@ -90,7 +83,7 @@ def year(utara, selatan, ppid_utama, atasan):
         answer="Terlampir",
         now=at(2026, 3, 4, 9),
     )
-    ppid_request(selatan, received_at=at(2026, 4, 6, 9), requester_name="Budi Selatan")
+    submit_request(selatan, received_at=at(2026, 4, 6, 9), requester_name="Budi Selatan")
     return {"refused": refused, "objection": objection}
 
 
