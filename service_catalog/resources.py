@@ -138,8 +138,7 @@ class LabelChoiceWidget(widgets.Widget):
     """A choice written as its label, as people read it in the admin (“Camat
     menandatangani dan menerbitkan dokumen”, “Hari kerja”), never as the stored key.
 
-    The label is read in the active language or the site's default one, whatever the
-    case and spacing; the stored key (“working_days”) is still read, so files written
+    The label is read in any language of the site, whatever the case and spacing; the stored key (“working_days”) is still read, so files written
     before the labels import as they did. An export writes the label in the active
     language.
     """
@@ -148,13 +147,20 @@ class LabelChoiceWidget(widgets.Widget):
         super().__init__(**kwargs)
         self.choices = list(choices)
         self.required = required
+        self._labels_by_language: dict[str | None, dict[str, str]] = {}
 
     def _by_label(self) -> dict[str, str]:
-        labels = {_words(value): value for value, _label in self.choices}
-        for language in (translation.get_language(), settings.LANGUAGE_CODE):
-            with translation.override(language):
-                labels.update({_words(str(label)): value for value, label in self.choices})
-        return labels
+        active = translation.get_language()
+        if active not in self._labels_by_language:
+            labels = {_words(value): value for value, _label in self.choices}
+            # every language of the site (a file exported on /en/ imports anywhere); the
+            # default and then the active one win a clash
+            languages = [code for code, _name in settings.LANGUAGES]
+            for language in (*languages, settings.LANGUAGE_CODE, active):
+                with translation.override(language):
+                    labels.update({_words(str(label)): value for value, label in self.choices})
+            self._labels_by_language[active] = labels
+        return self._labels_by_language[active]
 
     def labels(self) -> list[str]:
         """The labels in the active language, in the order of the choices."""

@@ -5,6 +5,7 @@ from io import BytesIO, StringIO
 
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 import openpyxl
 import pytest
@@ -396,6 +397,15 @@ class TestLabelsNotKeys:
         report = import_approved_datasets(exported, admins)
         assert report.errors == [] and report.submitted == ["skd"]
         assert snapshot() == before
+
+    def test_a_file_exported_in_english_imports_as_it_is(self, example, admins):
+        import_approved(example, admins)
+        with translation.override("en"):
+            exported = catalog_workbook_read(content=catalog_workbook_export())
+        assert exported["layanan"].dict[0]["satuan_waktu"] == "working days"
+        assert exported["prosedur"].dict[0]["pelaksana"] == "Applicant"
+        report = catalog_import(datasets=exported)
+        assert report.errors == [] and report.submitted == []
 
     def test_the_export_has_a_dropdown_of_labels_on_each_choice_column(self):
         book = openpyxl.load_workbook(BytesIO(catalog_workbook_export(example=True)))
