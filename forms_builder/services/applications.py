@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from paten.accounts.constants import Role
 from paten.audit.services import audit_record
 from paten.regions.models import Region
+from paten.sync.identity import tracking_prefix
 from paten.workdays.calendar import WorkingCalendar
 from service_catalog.models import ServicePage
 from service_catalog.selectors import kecamatan_offering, standard_for
@@ -200,17 +201,15 @@ def _store_attachment(*, application: Application, key: str, uploaded, written: 
     return attachment
 
 
-def _new_tracking_code() -> str:
-    # 45 random bits: a clash is astronomically rare; retry rather than assume. An offline
-    # instance draws in its own prefix's namespace (tracking.py, docs/sync.md §6).
-    from paten.sync.identity import tracking_prefix
+#: Tracking codes drawn for one application before giving up (45 random bits each: a
+#: clash is astronomically rare, but retried rather than assumed away).
+TRACKING_CODE_DRAWS = 5
 
-    prefix = tracking_prefix()
-    for _attempt in range(5):
-        code = tracking.tracking_code_new(prefix=prefix)
-        if not Application.objects.filter(tracking_code=code).exists():
-            return code
-    raise RuntimeError("could not draw a free tracking code")
+
+def _tracking_code_taken(code: str) -> bool:
+    """After an IntegrityError (its transaction rolled back): whether the unique index
+    refused ``code``, rather than another constraint refusing the row."""
+    return Application.objects.filter(tracking_code=code).exists()
 
 
 def _record_event(
@@ -346,48 +345,63 @@ def application_submit(
 
     data = form.json_data()
     now = timezone.now()
-    with _files_removed_on_error() as written, transaction.atomic():
-        application = Application(
-            tracking_code=_new_tracking_code(),
-            service=service,
-            form_version=form_version,
-            kecamatan=kecamatan,
-            channel=channel,
-            applicant_name=applicant.name,
-            applicant_phone=applicant.phone,
-            applicant_email=applicant.email,
-            data=data,
-            applicant_nik_digest=applicant_nik_digest_for(form_version.schema, data),
-            originals_checked=checked,
-            submitted_at=now,
-            created_by=actor if channel == Channel.COUNTER else None,
-        )
-        if not service.clock_starts_when_complete:
-            application.due_at = _due_at(service=service, kecamatan=kecamatan, start=now)
-        application.save()
-        for key, uploaded in files_by_document.items():
-            _store_attachment(application=application, key=key, uploaded=uploaded, written=written)
-        _record_event(
-            application=application,
-            from_state="",
-            actor=actor,
-            # Registration records the service's "application handed in" step, if any.
-            step=step_recorded_by_edge(list(service.procedure_steps.all()), "", S.SUBMITTED),
-            notify=not verified_complete,
-        )
-        if verified_complete:
-            note = _("Checked complete at the counter when registered.")
-            application_transition(
-                application=application,
-                to_state=S.VERIFYING,
-                actor=actor,
-                note=note,
-                notify=False,
-            )
-            application = application_transition(
-                application=application, to_state=S.PROCESSING, actor=actor, note=note
-            )
-    return application
+    # An offline instance draws in its own prefix's namespace (tracking.py, docs/sync.md §6).
+    # The unique index checks the code as the row goes in: no read before it.
+    prefix = tracking_prefix()
+    for draw in range(1, TRACKING_CODE_DRAWS + 1):
+        code = tracking.tracking_code_new(prefix=prefix)
+        try:
+            with _files_removed_on_error() as written, transaction.atomic():
+                application = Application(
+                    tracking_code=code,
+                    service=service,
+                    form_version=form_version,
+                    kecamatan=kecamatan,
+                    channel=channel,
+                    applicant_name=applicant.name,
+                    applicant_phone=applicant.phone,
+                    applicant_email=applicant.email,
+                    data=data,
+                    applicant_nik_digest=applicant_nik_digest_for(form_version.schema, data),
+                    originals_checked=checked,
+                    submitted_at=now,
+                    created_by=actor if channel == Channel.COUNTER else None,
+                )
+                if not service.clock_starts_when_complete:
+                    application.due_at = _due_at(service=service, kecamatan=kecamatan, start=now)
+                application.save()
+                for key, uploaded in files_by_document.items():
+                    _store_attachment(
+                        application=application, key=key, uploaded=uploaded, written=written
+                    )
+                _record_event(
+                    application=application,
+                    from_state="",
+                    actor=actor,
+                    # Registration records the service's "application handed in" step, if any.
+                    step=step_recorded_by_edge(
+                        list(service.procedure_steps.all()), "", S.SUBMITTED
+                    ),
+                    notify=not verified_complete,
+                )
+                if verified_complete:
+                    note = _("Checked complete at the counter when registered.")
+                    application_transition(
+                        application=application,
+                        to_state=S.VERIFYING,
+                        actor=actor,
+                        note=note,
+                        notify=False,
+                    )
+                    application = application_transition(
+                        application=application, to_state=S.PROCESSING, actor=actor, note=note
+                    )
+        except IntegrityError:
+            if draw < TRACKING_CODE_DRAWS and _tracking_code_taken(code):
+                continue
+            raise
+        return application
+    raise AssertionError("unreachable: the last draw returns or raises")
 
 
 def application_transition(

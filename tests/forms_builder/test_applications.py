@@ -87,6 +87,29 @@ class TestSubmit:
         assert mail.outbox[0].to == ["siti@example.id"]
         assert ApplicationEvent.objects.get().notified_at is not None
 
+    def test_a_tracking_code_already_taken_is_drawn_again(self, service, utara, monkeypatch):
+        from forms_builder import tracking
+
+        taken = submit(service, utara).tracking_code
+        draws = iter([taken, taken, "Z" * 10])
+        monkeypatch.setattr(tracking, "tracking_code_new", lambda prefix="": next(draws))
+        application = submit(service, utara, files={"surat_pengantar": pdf_upload()})
+        assert application.tracking_code == "Z" * 10
+        assert Application.objects.filter(tracking_code=taken).count() == 1
+        assert application.attachments.count() == 1 and Attachment.objects.count() == 1
+        assert ApplicationEvent.objects.filter(application=application).count() == 1
+
+    def test_a_tracking_code_taken_five_times_is_an_error(self, service, utara, monkeypatch):
+        from django.db import IntegrityError
+
+        from forms_builder import tracking
+
+        taken = submit(service, utara).tracking_code
+        monkeypatch.setattr(tracking, "tracking_code_new", lambda prefix="": taken)
+        with pytest.raises(IntegrityError):
+            submit(service, utara)
+        assert Application.objects.count() == 1
+
     def test_no_email_without_commit(self, service, utara, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             submit(service, utara)

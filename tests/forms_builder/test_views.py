@@ -196,9 +196,9 @@ class TestApply:
         assert Application.objects.count() == 3
         assert ten_fields == one_field
         # reads: service, overrides, documents, version, offering, the procedure step
-        # registration records; writes: the code's check, application, attachment,
-        # event, audit event; the transaction's two ends.
-        assert one_field <= 13
+        # registration records; writes: application (its unique index checks the
+        # tracking code), attachment, event, audit event; the transaction's two ends.
+        assert one_field <= 12
 
 
 class TestTracker:
