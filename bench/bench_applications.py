@@ -12,6 +12,8 @@ POST answers with the receipt redirect, 0 lost, 0 duplicate tracking codes, and 
 audit event sealed within the admin's bound after the run (``audit_verify`` passes).
 Beside it, under the same gunicorn: a minimal view that inserts one row per request,
 posted 200 times by the same clients (the ratio of throughputs; the aim is ≥ 0.5).
+Nothing is measured before the Celery worker answers a ping, so that its start-up does not
+share the CPU with the reference's short run.
 
 Result numbers: in a subprocess, 16 threads take 200 numbers of one sequence with
 ``number_issue``: gap-free 1..200, no duplicates.
@@ -91,6 +93,21 @@ def _check() -> dict:
         "verified": result.ok,
         "bound_minutes": AuditSettings.load().unsealed_alarm_minutes,
     }
+
+
+def _worker_ready() -> dict:
+    """Wait until the Celery worker answers a ping: its start-up (Django, the task
+    modules) must not share the CPU with the reference's measurement only."""
+    import django
+
+    django.setup()
+    from paten.celery import app
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < 120:
+        if app.control.ping(timeout=1.0):
+            return {"ready": True, "waited_s": time.perf_counter() - started}
+    return {"ready": False, "waited_s": time.perf_counter() - started}
 
 
 def _unsealed() -> dict:
@@ -302,6 +319,8 @@ def _serve_and_measure(env: dict) -> dict:
             start_new_session=True,
         )
         try:
+            if not run_json(__file__, "--worker-ready", env=env)["ready"]:
+                raise RuntimeError("the Celery worker did not answer a ping")
             for _ in range(3 * WORKERS):  # warm every worker (imports, first queries)
                 http_get(port, f"/ajukan/{SERVICE}/?kecamatan={KECAMATAN[0]}")
             ins_lat, ins_wall, ins_answers = _load(port, "insert")
@@ -417,7 +436,17 @@ if os.environ.get("PATEN_BENCH_SERVER") == "1":
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--numbers"]:
     print(json.dumps(_numbers(sys.argv[2])))
-elif __name__ == "__main__" and sys.argv[1:2] in (["--populate"], ["--check"], ["--unsealed"]):
+elif __name__ == "__main__" and sys.argv[1:2] in (
+    ["--populate"],
+    ["--check"],
+    ["--unsealed"],
+    ["--worker-ready"],
+):
     sys.path.insert(0, str(ROOT))
-    task = {"--populate": _populate, "--check": _check, "--unsealed": _unsealed}[sys.argv[1]]
+    task = {
+        "--populate": _populate,
+        "--check": _check,
+        "--unsealed": _unsealed,
+        "--worker-ready": _worker_ready,
+    }[sys.argv[1]]
     print(json.dumps(task()))
