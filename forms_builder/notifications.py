@@ -6,8 +6,8 @@ an SMS or WhatsApp gateway is one more class there. Messages carry the tracking 
 the service and the state: never form data.
 
 An event that notifies is marked ``notification_due`` in its own transaction; after the
-commit one queued drain (``services.applications.notifications_send_soon``) sends every due notification, and
-the beat sweep sends what a lost message left.
+commit one queued drain (``services.applications.notifications_send_soon``) sends every
+due notification, and the beat sweep sends what a lost message left.
 """
 
 import logging
