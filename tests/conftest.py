@@ -8,10 +8,12 @@ loadgroup``). Each process has its own test database (pytest-django appends the
 worker id: ``test_paten_gw0``, ``var/test.sqlite3_gw0``) and its own temporary media,
 private and static folders (``paten/settings/test.py``). What the processes would
 share is grouped onto one of them here: the browser tests (one Chromium and one live
-server at a time) and the tests that use Redis or a real Celery worker (one broker
-database, queues that another test's worker would drain).
+server at a time) and the tests that use Redis (one broker database, queues that another
+test's worker would drain). Tests whose real workers or installations keep to their own
+var dir and database (the embedded broker, two installations) need no group.
 """
 
+import contextlib
 import os
 
 import pytest
@@ -54,8 +56,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
-        elif item.get_closest_marker("redis") or item.get_closest_marker("integration"):
+        elif item.get_closest_marker("redis"):
             item.add_marker(pytest.mark.xdist_group("services"))
+    # The longest tests go first (a stable sort keeps the rest in file order): xdist hands
+    # out work in collection order, and a test of minutes handed out last is a tail the
+    # other worker waits for.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            _keep_xdist_group(item)
     # Every transactional test restores the migrated data (Wagtail's root and home
     # pages, role groups, content types) with serialized rollback. Mixing the two
     # kinds breaks the next restore: a plain flush re-creates content types and
@@ -71,7 +80,68 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
+def _keep_xdist_group(item) -> None:
+    """Give a grouped test the ``@group`` suffix that ``--dist loadgroup`` schedules by.
+
+    pytest-xdist appends it to the test's id on each worker, but it writes ``_nodeid``,
+    which pytest 9.2 no longer reads (the id is the structured ``_id``): the suffix was
+    lost and every group silently spread over all workers. The same suffix is written
+    here where pytest reads it; if xdist's own one takes effect, nothing is added.
+    """
+    names = sorted(
+        {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+    )
+    if not names or "@" in item.nodeid.rpartition("]")[2] or not hasattr(item, "_id"):
+        return
+    from _pytest.nodeid import NodeId
+
+    item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
+
+
+#: Fixtures that make a test transactional (its data committed, the tables flushed after).
+TRANSACTIONAL_FIXTURES = frozenset(
+    {
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+
+
+def is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+class _MigratedData:
+    """Whether this process's test database lacks the migrated data, and how to put it back.
+
+    A transactional test ends with a flush, and its serialized rollback restores the
+    migrated data (Wagtail's root and home pages, role groups, content types) only when
+    the next transactional test starts. Django and pytest-django therefore run every
+    transactional test after the others; with xdist groups (the browser tests are
+    transactional) a worker may run other tests after them, so the data is put back
+    before the next test that uses the database and runs in a transaction of its own.
+    """
+
+    flushed = False
+    restore = None  # set by django_db_setup
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    if uses_database(item):
+        if is_transactional(item):
+            _MigratedData.flushed = True
+        elif _MigratedData.flushed and _MigratedData.restore is not None:
+            _MigratedData.restore()
+            _MigratedData.flushed = False
     if item.get_closest_marker("postgres"):
         from django.db import connection
 
@@ -125,7 +195,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         if data is not None:
             type(connections[alias])._test_serialized_contents = data
             saved[alias] = data
+
+    def restore():
+        with django_db_blocker.unblock():
+            for alias, data in saved.items():
+                connections[alias].creation.deserialize_db_from_string(data)
+
+    _MigratedData.restore = restore
     yield
+    _MigratedData.restore = None
     # A transactional test ends with a flush; put the migrated data back so that a
     # database kept by --reuse-db is whole for the next run.
     with django_db_blocker.unblock():
@@ -139,6 +217,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 reset_sequences=False,
             )
             connections[alias].creation.deserialize_db_from_string(data)
+
+
+@pytest.fixture(scope="session")
+def rows_for_the_module(django_db_setup, django_db_blocker):
+    """``with rows_for_the_module():`` in a module-scoped fixture: rows written once for
+    every test of the module (demo data takes seconds to load).
+
+    What the block writes stays in one open transaction; each test's own changes are
+    rolled back to a savepoint as usual, and the rows go when the module's last test has
+    run. Mark the module as one ``xdist_group`` too, so that one process runs all of its
+    tests and writes the rows once.
+    """
+    from django.db import transaction
+
+    @contextlib.contextmanager
+    def rows():
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+    return rows
 
 
 # --- Content-Security-Policy: a browser test fails on any violation -------------------

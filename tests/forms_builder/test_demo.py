@@ -3,6 +3,7 @@
 import io
 
 from django.core.management import call_command
+from django.test import override_settings
 
 import pytest
 
@@ -21,22 +22,26 @@ from paten.audit.models import AuditEvent
 from paten.demo import DEMO_KECAMATAN, demo_users
 from service_catalog.demo import catalog_demo_load
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("forms-builder-demo"),
+]
 S = ApplicationState
 
 
-@pytest.fixture
-def loaded(settings):
+@pytest.fixture(scope="module")
+def loaded(rows_for_the_module):
     """What load_demo_data creates before the forms: Bontang, its staff and the catalog."""
-    settings.PATEN_KABUPATEN_KOTA = "64.74"
-    call_command("import_regions", under="64.74", verbosity=0, stdout=io.StringIO())
-    for demo in demo_users():
-        if demo.kecamatan:
-            staff_create(
-                username=demo.username, password="x", roles=demo.roles, kecamatan=demo.kecamatan
-            )
-    catalog_demo_load()
-    return forms_demo_load()
+    with override_settings(PATEN_KABUPATEN_KOTA="64.74"), rows_for_the_module():
+        call_command("import_regions", under="64.74", verbosity=0, stdout=io.StringIO())
+        for demo in demo_users():
+            if demo.kecamatan:
+                staff_create(
+                    username=demo.username, password="x", roles=demo.roles, kecamatan=demo.kecamatan
+                )
+        catalog_demo_load()
+        yield forms_demo_load()
 
 
 def test_forms_are_published_with_a_version(loaded):

@@ -35,6 +35,12 @@ def redis_celery_app():
     app.loader.import_default_modules()
     yield app
     app.close()
+    # start_worker made this app the current and default one, and shared tasks (the
+    # audit sealer) follow it: give them back the project's eager app for later tests.
+    from paten.celery import app as project_app
+
+    project_app.set_current()
+    project_app.set_default()
 
 
 @pytest.mark.integration
@@ -83,7 +89,9 @@ def test_embedded_filesystem_broker_runs_a_real_worker_process(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        client = Celery("client", broker="filesystem://", backend=f"file://{results}")
+        client = Celery(
+            "client", broker="filesystem://", backend=f"file://{results}", set_as_current=False
+        )
         client.conf.broker_transport_options = {
             "data_folder_in": str(var / "celery/queue"),
             "data_folder_out": str(var / "celery/queue"),

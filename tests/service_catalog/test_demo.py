@@ -12,7 +12,7 @@ from service_catalog.models import (
 from service_catalog.selectors import kecamatan_offering
 from tests.bontang import bontang_regions
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("service-catalog-demo")]
 
 COMPONENTS = [
     "summary",
@@ -30,10 +30,12 @@ COMPONENTS = [
 ]
 
 
-@pytest.fixture
-def loaded(db):
-    bontang_regions()
-    catalog_demo_load()
+@pytest.fixture(scope="module")
+def loaded(rows_for_the_module):
+    with rows_for_the_module():
+        bontang_regions()
+        catalog_demo_load()
+        yield
 
 
 def test_demo_loads_25_services_with_all_14_components(loaded):
