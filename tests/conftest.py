@@ -185,7 +185,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # pytest-django's serialized_rollback restores nothing under Playwright (the
     # live server's connection differs), so copy the serialized contents to the
     # connection class; otherwise Wagtail's root and home pages vanish after the
-    # first browser test (../shared/STACK.md).
+    # first browser test.
     from django.core.management import call_command
     from django.db import connections
 
