@@ -164,11 +164,11 @@ def _load(connection, *, version_id: int, kecamatan: list[str], services: list[i
             f"""
             INSERT INTO forms_builder_application (
                 id, tracking_code, service_id, form_version_id, kecamatan_id, channel,
-                applicant_name, applicant_phone, applicant_email, data, state, current_step,
-                originals_checked, return_note, submitted_at, finished_at
+                applicant_name, applicant_phone, applicant_email, applicant_nik_digest, data,
+                state, current_step, originals_checked, return_note, submitted_at, finished_at
             )
             SELECT gen_random_uuid(), 'B' || lpad(i::text, 9, '0'), s,
-                   (%s::jsonb ->> s::text)::uuid, k, 'online', 'Pemohon', '', '', '{{}}'::jsonb,
+                   (%s::jsonb ->> s::text)::uuid, k, 'online', 'Pemohon', '', '', '', '{{}}'::jsonb,
                    CASE WHEN i %% 2 = 0 THEN 'selesai' ELSE 'diserahkan' END, 0, '[]'::jsonb,
                    '', f - interval '2 days', f
             FROM (

@@ -131,14 +131,14 @@ VERIFIED = "('diproses', 'menunggu_tanda_tangan', 'selesai', 'diserahkan')"
 APPLICATIONS_SQL = f"""
 INSERT INTO forms_builder_application (
     id, tracking_code, service_id, form_version_id, kecamatan_id, channel,
-    applicant_name, applicant_phone, applicant_email, data, state, current_step,
-    originals_checked, return_note, submitted_at, verified_at, due_at, finished_at,
-    handed_over_at, result_number, issued_at
+    applicant_name, applicant_phone, applicant_email, applicant_nik_digest, data, state,
+    current_step, originals_checked, return_note, submitted_at, verified_at, due_at,
+    finished_at, handed_over_at, result_number, issued_at
 )
 SELECT gen_random_uuid(), 'R' || lpad(i::text, 9, '0'), s,
        (%(versions)s::jsonb ->> s::text)::uuid, k,
        CASE WHEN i %% 3 = 0 THEN 'loket' ELSE 'online' END,
-       'Pemohon ' || i, '0812' || lpad(i::text, 8, '0'), 'pemohon' || i || '@contoh.id',
+       'Pemohon ' || i, '0812' || lpad(i::text, 8, '0'), 'pemohon' || i || '@contoh.id', '',
        jsonb_build_object('nama_lengkap', 'Pemohon ' || i, 'keperluan', 'Sekolah'),
        state, 0, '[]'::jsonb, '', submitted_at, verified_at,
        verified_at + sla * interval '1 day',

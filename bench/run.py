@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def main(argv: list[str]) -> int:
     wanted = set(argv)
     report = Report()
     started = time.perf_counter()
+    failed = []
     for module_info in sorted(pkgutil.iter_modules([str(ROOT / "bench")]), key=lambda m: m.name):
         if not module_info.name.startswith("bench_"):
             continue
@@ -58,9 +60,16 @@ def main(argv: list[str]) -> int:
         if wanted and short not in wanted:
             continue
         print(f"[{short}]", flush=True)
-        importlib.import_module(f"bench.{module_info.name}").run(report)
+        try:
+            importlib.import_module(f"bench.{module_info.name}").run(report)
+        except Exception:  # noqa: BLE001 (reported below, and the run exits 1)
+            # One broken measurement must not hide the others' figures.
+            traceback.print_exc()
+            failed.append(short)
     print(f"done in {time.perf_counter() - started:.1f} s", flush=True)
-    return 0
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
