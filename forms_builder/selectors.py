@@ -2,7 +2,9 @@
 ``permissions``), the public lookups, and the services most applied for (the home
 page)."""
 
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
@@ -11,14 +13,70 @@ from django.utils import timezone
 
 from paten.accounts.constants import Role
 from paten.accounts.selectors import kecamatan_scope_for, roles_of
+from paten.regions.models import Region
 from service_catalog.models import ServicePage
-from service_catalog.selectors import catalog_generation
+from service_catalog.selectors import (
+    catalog_generation,
+    kecamatan_offering,
+    service_for_application,
+)
 
 from . import tracking
-from .models import Application, ApplicationEvent, Attachment, PersonalDataAccess
+from .models import Application, ApplicationEvent, Attachment, FormVersion, PersonalDataAccess
 from .models.application import nik_digest
 from .permissions import applications_visible_to
 from .workflow import DONE_STATES
+
+
+@dataclass(frozen=True)
+class ServiceApplying:
+    """What applying for a service reads before the applicant's own input: the live
+    service (delegation, overrides, documents and steps prefetched), its current form
+    and the kecamatan offering it today (empty when nowhere)."""
+
+    service: ServicePage
+    form_version: FormVersion | None
+    offering: tuple[Region, ...]
+
+
+_applying: dict[str, ServiceApplying] = {}
+_applying_key: tuple | None = None
+_applying_lock = threading.Lock()
+
+
+def service_applying(*, code: str) -> ServiceApplying | None:
+    """The service ``code`` as the apply page and its submissions need it, or None when
+    no live, public service has that code.
+
+    Kept in this process per catalog generation and local date: every change that can
+    alter the answer (publishing a page or a form version, a document, a step, an
+    override, a delegation, a view restriction, a region) bumps the generation
+    (``service_catalog.signals``), and the offering depends on the date. A busy counter
+    day then reads the catalog once per process, not six statements per submission.
+    The objects are shared: callers read them and never change them.
+    """
+    global _applying_key
+    key = (catalog_generation(), timezone.localdate())
+    with _applying_lock:
+        if key != _applying_key:
+            _applying.clear()
+            _applying_key = key
+        found = _applying.get(code)
+    if found is not None:
+        return found
+    service = service_for_application(code=code)
+    if service is None:
+        return None  # unknown codes are not kept: anyone can ask for any number of them
+    found = ServiceApplying(
+        service=service,
+        form_version=FormVersion.objects.current_for(service),
+        offering=tuple(kecamatan_offering(service, on=key[1])),
+    )
+    with _applying_lock:
+        if key == _applying_key:
+            _applying[code] = found
+    return found
+
 
 # A search shorter than this finds nothing (a name needs three letters).
 SEARCH_MIN_LENGTH = 3

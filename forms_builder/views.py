@@ -14,14 +14,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paten.tracker import CodeTracker, TrackForm
-from service_catalog.selectors import kecamatan_offering, service_for_application, standard_for
+from service_catalog.selectors import standard_for
 
 from . import tracking
 from .forms import ApplicationFormBuilder
-from .models import FormVersion
 from .notifications import tracker_path
 from .pdf import receipt_pdf
-from .selectors import application_by_code, application_by_token
+from .selectors import application_by_code, application_by_token, service_applying
 from .services.applications import (
     APPLICANT,
     TransitionNotAllowed,
@@ -48,11 +47,10 @@ TRACKER = CodeTracker(app="forms_builder", codes=tracking)
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """Apply online: choose the kecamatan, then fill in the service's current form."""
-    service = service_for_application(code=code)
-    if service is None:
+    applying = service_applying(code=code)
+    if applying is None:
         raise Http404(_("No such service."))
-    form_version = FormVersion.objects.current_for(service)
-    offering = kecamatan_offering(service)
+    service, form_version, offering = applying.service, applying.form_version, applying.offering
     context = {"service": service, "offering": offering, "form_version": form_version}
     if form_version is None or not offering:
         return render(request, "forms_builder/apply_unavailable.html", context)

@@ -59,13 +59,17 @@ def _view_restricted() -> Exists:
 
 def service_for_application(*, code: str) -> ServicePage | None:
     """The live, public service ``code`` with everything applying for it reads (the
-    delegation, the kecamatan overrides, the required documents), in three queries."""
+    delegation, the kecamatan overrides, the required documents, the procedure steps
+    that the due date counts), in six queries."""
     return (
         ServicePage.objects.live()
         .exclude(_view_restricted())
         .select_related("delegated_authority__instrument")
         .prefetch_related(
-            "kecamatan_overrides", "delegated_authority__kecamatan", "required_documents"
+            "kecamatan_overrides",
+            "delegated_authority__kecamatan",
+            "required_documents",
+            "procedure_steps",
         )
         .filter(code=code)
         .first()

@@ -1,30 +1,55 @@
 """Cache invalidation for the public catalog.
 
-Every cached public fragment (pages, PDFs) is keyed by the catalog generation
-(``selectors.catalog_generation``). Anything that changes what a citizen sees bumps
-it: publishing or unpublishing a page (the navigation and the catalog both show
-pages), deleting a service, and saving or deleting the snippets the standards show.
-The bump happens at once and again after the transaction commits, so a request
-that read the old rows while the change was in flight cannot keep its stale copy
-under the new generation.
+Every cached public fragment (pages, PDFs, the search index, the definition of a
+service that the apply page reads) is keyed by the catalog generation
+(``selectors.catalog_generation``). Anything that changes what a citizen sees or
+applies for bumps it: publishing or unpublishing a page (the navigation and the
+catalog both show pages), deleting a service, the rows a service page owns (required
+documents, procedure steps, legal basis, kecamatan overrides: Wagtail writes them when
+the page is published), a view restriction, the regions (the kecamatan offered, by
+name), and saving or deleting the snippets the standards show. The bump happens at
+once and again after the transaction commits, so a request that read the old rows
+while the change was in flight cannot keep its stale copy under the new generation.
+
+Writes that send no model signal bump it themselves: a form version's publication
+(``forms_builder.services.forms``), a region import (``regions_imported``) and a
+configuration bundle of an offline instance (``paten.sync.services``).
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
+
+from paten.regions.models import DesaKelurahan, KabupatenKota, Kecamatan, Provinsi, Region
+from paten.regions.signals import regions_imported
 
 from .models import (
     DelegatedAuthority,
+    KecamatanOverride,
     LegalInstrument,
     Maklumat,
+    ProcedureStep,
+    RequiredDocument,
     SearchSynonym,
     ServiceCategory,
     ServiceIndexPage,
+    ServiceLegalBasis,
     ServicePage,
 )
 from .selectors import catalog_generation_bump
 
 SNIPPETS = (LegalInstrument, DelegatedAuthority, ServiceCategory, Maklumat, SearchSynonym)
+# The rows a service page owns, and what decides who may see a page.
+SERVICE_ROWS = (
+    RequiredDocument,
+    ProcedureStep,
+    ServiceLegalBasis,
+    KecamatanOverride,
+    PageViewRestriction,
+)
+# A signal's sender is the class saved: the tiers are proxies of Region.
+REGIONS = (Region, Provinsi, KabupatenKota, Kecamatan, DesaKelurahan)
 
 
 def catalog_changed(**kwargs) -> None:
@@ -39,7 +64,7 @@ def connect() -> None:
         post_delete.connect(
             catalog_changed, sender=model, dispatch_uid=f"service_catalog_delete_{model.__name__}"
         )
-    for model in SNIPPETS:
+    for model in (*SNIPPETS, *SERVICE_ROWS, *REGIONS):
         post_save.connect(
             catalog_changed, sender=model, dispatch_uid=f"service_catalog_save_{model.__name__}"
         )
@@ -51,6 +76,7 @@ def connect() -> None:
         sender=DelegatedAuthority.kecamatan.through,
         dispatch_uid="service_catalog_delegation_kecamatan",
     )
+    regions_imported.connect(catalog_changed, dispatch_uid="service_catalog_regions_imported")
     try:
         from paten.site.models import KecamatanOffice, SiteSettings
     except ImportError:  # pragma: no cover - the site app is part of the platform

@@ -5,8 +5,6 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from service_catalog.selectors import catalog_generation_bump
-
 from ..models import FormVersion, ServiceForm
 from ..validators import form_schema_errors
 
@@ -42,8 +40,6 @@ def form_version_publish(*, service_form: ServiceForm) -> FormVersion:
             number=(latest.number + 1) if latest else 1,
             schema=schema,
         )
-        # The public service page shows an "apply online" link: refresh cached pages.
-        transaction.on_commit(catalog_generation_bump)
         return version
 
 

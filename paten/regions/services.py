@@ -1,10 +1,13 @@
 from pathlib import Path
 
+from django.db import transaction
+
 import tablib
 
 from paten.admin_import import ImportSummary, dataset_load, import_summary_from_result
 
 from .resources import RegionResource
+from .signals import regions_imported
 
 # The Kemendagri list shipped with the code (licence: data/LICENSE-wilayah.txt).
 NATIONAL_FILE = Path(__file__).resolve().parent / "data" / "wilayah_kemendagri_2025.csv"
@@ -39,4 +42,6 @@ def regions_import(
     result = resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
     )
+    if not dry_run and not result.has_errors() and not result.has_validation_errors():
+        transaction.on_commit(lambda: regions_imported.send(sender=RegionResource))
     return import_summary_from_result(result, dry_run=dry_run, line_for=resource.line_for)

@@ -315,10 +315,19 @@ def enrolment_apply(*, path: Path | str, reset: bool) -> BundleLog:
 
 
 def after_configuration_import() -> None:
-    """Refresh what is derived from configuration: the search index of the catalog."""
+    """Refresh what is derived from configuration: the search index of the catalog, and
+    the caches of the catalog and the DIP (the bundle writes its rows by INSERT … ON
+    CONFLICT, which sends no model signal; bumped now and again after the commit, as
+    ``service_catalog.signals`` does)."""
     from wagtail.search.backends import get_search_backend
 
+    from paten.ppid.selectors import dip_generation_bump
     from service_catalog.models import ServicePage
+    from service_catalog.selectors import catalog_generation_bump
+
+    for bump in (catalog_generation_bump, dip_generation_bump):
+        bump()
+        transaction.on_commit(bump)
 
     backend = get_search_backend()
     for page in ServicePage.objects.all().iterator():

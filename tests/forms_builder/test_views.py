@@ -189,16 +189,123 @@ class TestApply:
                     apply_url(service, utara), post_data(surat_pengantar=pdf_upload(), **extra)
                 )
             assert response.status_code == 302, response.content.decode()[-2000:]
+            read.update(_tables_read(captured))
             return len(captured)
 
-        queries(small)  # fills what is cached across requests (content types, ownership)
+        read = set()
+        # The first submissions fill what is kept across requests (content types, the
+        # definition of each service: ``selectors.service_applying``).
+        queries(small), queries(big, **values)
+        read.clear()
         one_field, ten_fields = queries(small), queries(big, **values)
-        assert Application.objects.count() == 3
+        assert Application.objects.count() == 4
         assert ten_fields == one_field
-        # reads: service, overrides, documents, version, offering, the procedure step
-        # registration records; writes: application (its unique index checks the
-        # tracking code), attachment, event, audit event; the transaction's two ends.
-        assert one_field <= 12
+        # Nothing is read: the writes are the application (its unique index checks the
+        # tracking code), the attachment, the event and the audit event, inside the
+        # transaction's two ends.
+        assert read == set()
+        assert one_field <= 6
+
+
+def _tables_read(captured) -> set[str]:
+    import re
+
+    return {
+        table
+        for query in captured
+        if query["sql"].lstrip().upper().startswith("SELECT")
+        for table in re.findall(r'FROM "?(\w+)"?', query["sql"])
+    }
+
+
+class TestApplyingIsReadOncePerGeneration:
+    """``selectors.service_applying`` keeps the service, its form version and its
+    offering in the process until the catalog generation or the date changes: every
+    change an applicant must see at once bumps the generation."""
+
+    def page(self, client, service, kecamatan=None):
+        response = client.get(apply_url(service, kecamatan))
+        return response.status_code, response.content.decode()
+
+    def test_a_second_request_reads_no_catalog_row(self, client, service, utara):
+        """(The page around the form still reads the navigation, from the site root.)"""
+        self.page(client, service, utara)
+        with CaptureQueriesContext(connection) as captured:
+            status, _content = self.page(client, service, utara)
+        assert status == 200
+        catalog = {
+            table
+            for table in _tables_read(captured)
+            if table.startswith(("service_catalog_", "regions_"))
+            or table == "forms_builder_formversion"
+        }
+        assert catalog == set()
+
+    def test_a_published_document_shows_at_once(self, client, service, utara):
+        from service_catalog.models import RequiredDocument
+
+        assert "Akta kelahiran anak" not in self.page(client, service, utara)[1]
+        service.required_documents.add(RequiredDocument(key="akta", name="Akta kelahiran anak"))
+        service.save_revision().publish()
+        assert "Akta kelahiran anak" in self.page(client, service, utara)[1]
+
+    def test_a_new_form_version_shows_at_once(self, client, service, utara):
+        from .factories import form_version_for, spec
+
+        assert 'name="nama_ibu"' not in self.page(client, service, utara)[1]
+        form_version_for(
+            service,
+            schema=[
+                spec("nama_lengkap"),
+                spec("nama_ibu"),
+                spec("surat_pengantar", "file", required_document_key="doc0"),
+            ],
+        )
+        assert 'name="nama_ibu"' in self.page(client, service, utara)[1]
+
+    def test_a_view_restriction_and_unpublishing_close_it_at_once(self, client, service, utara):
+        from wagtail.models import PageViewRestriction
+
+        assert self.page(client, service, utara)[0] == 200
+        restriction = PageViewRestriction.objects.create(
+            page=service.get_parent(), restriction_type="login"
+        )
+        assert self.page(client, service, utara)[0] == 404
+        restriction.delete()
+        assert self.page(client, service, utara)[0] == 200
+        service.unpublish()
+        assert self.page(client, service, utara)[0] == 404
+
+    def test_a_renamed_kecamatan_shows_at_once(self, client, service, utara):
+        assert "Bontang Utara" in self.page(client, service)[1]
+        utara.name = "Bontang Utara Raya"
+        utara.save()
+        assert "Bontang Utara Raya" in self.page(client, service)[1]
+
+    def test_a_region_import_shows_at_once(
+        self, client, service, utara, django_capture_on_commit_callbacks
+    ):
+        from paten.regions.services import regions_import
+
+        assert "Bontang Pesisir" not in self.page(client, service)[1]
+        with django_capture_on_commit_callbacks(execute=True):
+            summary = regions_import(
+                content=b"kode,nama\n64.74.01,Bontang Pesisir\n", filename="wilayah.csv"
+            )
+        assert summary.committed, summary.errors
+        assert "Bontang Pesisir" in self.page(client, service)[1]
+
+    def test_the_offering_follows_the_date(self, client, service, utara, monkeypatch):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        service.effective_until = today
+        service.save_revision().publish()
+        assert self.page(client, service, utara)[0] == 200
+        monkeypatch.setattr(timezone, "localdate", lambda *a: today + timezone.timedelta(days=1))
+        status, content = self.page(client, service, utara)
+        assert status == 200
+        assert 'name="nama_lengkap"' not in content and 'name="kecamatan"' not in content
 
 
 class TestTracker:

@@ -71,3 +71,18 @@ def test_a_dip_entry_is_read_only_at_the_instance(utara, request):
         entry.save()
     assert "pusat" in str(refused.value.message)
     assert DipEntry.objects.get(pk=entry.pk).title == "Anggaran Utara"
+
+
+def test_a_configuration_import_refreshes_the_public_caches(django_capture_on_commit_callbacks):
+    """The bundle writes its rows without model signals: the catalog's and the DIP's
+    cache generations are bumped by the import itself, now and after the commit."""
+    from paten.ppid.selectors import dip_generation
+    from service_catalog.selectors import catalog_generation
+
+    before = catalog_generation(), dip_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.after_configuration_import()
+        during = catalog_generation(), dip_generation()
+    after = catalog_generation(), dip_generation()
+    assert during[0] > before[0] and during[1] > before[1]
+    assert after[0] > during[0] and after[1] > during[1]
