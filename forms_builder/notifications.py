@@ -19,7 +19,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -43,25 +43,48 @@ class Message:
 
 
 class NotificationChannel(Protocol):
+    """A way to tell applicants. ``send`` must not write the database (the drain marks
+    the events it sent in one statement per batch); a channel may also have a
+    ``close()``, called when the drain is done, to end a session it kept open."""
+
     name: str
 
     def send(self, *, application: Application, message: Message) -> bool: ...
 
 
 class EmailChannel:
+    """E-mail through Django's mail backend, one connection (an SMTP session) for all
+    the messages of a drain rather than one per message."""
+
     name = "email"
+
+    def __init__(self) -> None:
+        self._connection = None
 
     def send(self, *, application: Application, message: Message) -> bool:
         if not application.applicant_email:
             return False
-        send_mail(
-            message.subject,
-            message.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [application.applicant_email],
-            fail_silently=False,
-        )
+        if self._connection is None:
+            connection = get_connection(fail_silently=False)
+            connection.open()
+            self._connection = connection
+        try:
+            EmailMessage(
+                message.subject,
+                message.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [application.applicant_email],
+                connection=self._connection,
+            ).send()
+        except Exception:
+            self.close()  # a broken session is opened afresh for the next message
+            raise
         return True
+
+    def close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            connection.close()
 
 
 def channels() -> list[NotificationChannel]:
@@ -103,14 +126,31 @@ def message_for(event: ApplicationEvent) -> Message:
     return Message(subject=str(subject), body="\n".join(str(line) for line in lines))
 
 
+def _send(event: ApplicationEvent, live: list[NotificationChannel]) -> bool:
+    """Send ``event``'s message on every channel; True when one delivered it."""
+    message = message_for(event)
+    delivered = False
+    for channel in live:
+        delivered = channel.send(application=event.application, message=message) or delivered
+    return delivered
+
+
+def _channels_close(live: list[NotificationChannel]) -> None:
+    for channel in live:
+        close = getattr(channel, "close", None)
+        if close is not None:
+            close()
+
+
 def _deliver(event: ApplicationEvent) -> bool:
     """Send ``event``'s message on every channel and mark it sent (in the caller's
     transaction, which holds the event's row)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        message = message_for(event)
-    delivered = False
-    for channel in channels():
-        delivered = channel.send(application=event.application, message=message) or delivered
+    live = channels()
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            delivered = _send(event, live)
+    finally:
+        _channels_close(live)
     event.notified_at = timezone.now()
     event.notification_due = False
     event.save(update_fields=["notified_at", "notification_due"])
@@ -137,37 +177,55 @@ def notification_send(*, event_id: str) -> bool:
 NOTIFICATION_RETRY_HOURS = 24
 
 
+#: Due notifications a drain takes (and locks) at a time.
+NOTIFICATION_BATCH = 50
+
+
 def notifications_send_pending() -> int:
     """Send every due notification once; the number sent.
 
-    Each event is taken in its own transaction with its row locked, skipping rows that
-    another drain holds (PostgreSQL; SQLite's writes are serialised), so two drains at
-    once never send one twice and a failed channel costs only its own event. A
-    notification whose channel fails stays due: the next drain tries it again, for
-    ``NOTIFICATION_RETRY_HOURS``.
+    The due events are taken ``NOTIFICATION_BATCH`` at a time in one transaction with
+    their rows locked, skipping rows that another drain holds (PostgreSQL; SQLite's
+    writes are serialised), so two drains at once never send one twice; the events
+    sent are marked in one statement before the commit. A channel that fails costs
+    only its own event: it stays due and the next drain tries it again, for
+    ``NOTIFICATION_RETRY_HOURS``. (Should the process die between sending and the
+    commit, that batch is sent again: an applicant may get a message twice, never
+    none.)
     """
     since = timezone.now() - timedelta(hours=NOTIFICATION_RETRY_HOURS)
     failed: list = []
     sent = 0
-    while True:
-        with transaction.atomic():
-            event = (
-                _events_for_sending(skip_locked=True)
-                .filter(notification_due=True, at__gte=since)
-                .exclude(pk__in=failed)
-                .order_by("at")
-                .first()
-            )
-            if event is None:
-                return sent
-            try:
+    live = channels()
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            while True:
                 with transaction.atomic():
-                    _deliver(event)
-            except Exception:  # noqa: BLE001 - any channel's failure: log, try the rest
-                logger.exception("notification of application event %s failed", event.pk)
-                failed.append(event.pk)
-                continue
-        sent += 1
+                    batch = list(
+                        _events_for_sending(skip_locked=True)
+                        .filter(notification_due=True, at__gte=since)
+                        .exclude(pk__in=failed)
+                        .order_by("at")[:NOTIFICATION_BATCH]
+                    )
+                    if not batch:
+                        return sent
+                    done = []
+                    for event in batch:
+                        try:
+                            _send(event, live)
+                        except Exception:  # noqa: BLE001 - any channel's failure: log, go on
+                            logger.exception(
+                                "notification of application event %s failed", event.pk
+                            )
+                            failed.append(event.pk)
+                            continue
+                        done.append(event.pk)
+                    ApplicationEvent.objects.filter(pk__in=done).update(
+                        notified_at=timezone.now(), notification_due=False
+                    )
+                sent += len(done)
+    finally:
+        _channels_close(live)
 
 
 #: Seconds the queued drain's slot stays taken if its message is never run (the beat

@@ -58,6 +58,36 @@ class TestDrain:
         assert tasks.notifications_send() == 0
         assert len(mail.outbox) == 5
 
+    def test_a_burst_is_sent_in_batches_over_one_mail_session(self, service, utara, monkeypatch):
+        """The statements of a drain do not grow with the number of events (batches of
+        ``NOTIFICATION_BATCH``), and the mail backend is opened once for all of them."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from forms_builder import notifications
+
+        monkeypatch.setattr(notifications, "NOTIFICATION_BATCH", 4)
+        opened = []
+        real = notifications.get_connection
+
+        def counting(**kwargs):
+            opened.append(1)
+            return real(**kwargs)
+
+        monkeypatch.setattr(notifications, "get_connection", counting)
+
+        def drain(events: int) -> int:
+            for _ in range(events):
+                submit(service, utara)
+            with CaptureQueriesContext(connection) as captured:
+                assert notifications_send_pending() == events
+            return len(captured)
+
+        assert drain(2) == drain(3)  # one batch each
+        assert drain(8) < 4 * drain(1)  # two batches, not eight
+        assert len(mail.outbox) == 14 and not _due().exists()
+        assert len(opened) == 4  # one session per drain
+
     def test_the_drain_frees_its_slot_so_a_later_event_queues_the_next(
         self, service, utara, fresh_cache, monkeypatch, django_capture_on_commit_callbacks
     ):
