@@ -254,7 +254,26 @@ class _Client:
         return status, ""
 
 
-def _load(port: int, work: str) -> tuple[list[float], float, list[tuple[int, str]]]:
+def _cpu_groups(worker_pgid: int) -> dict:
+    """Who spends the CPU of a run: the gunicorn workers, this database's PostgreSQL
+    backends, the Celery worker, and the clients (this process)."""
+    from bench.common import cpu_seconds
+
+    clients = os.times()
+    return {
+        "web": cpu_seconds(lambda _pgid, cmd: "bench.bench_applications:application" in cmd),
+        "postgres": cpu_seconds(lambda _pgid, cmd: cmd.startswith("postgres:") and PG_DB in cmd),
+        "worker": cpu_seconds(lambda pgid, _cmd: pgid == worker_pgid),
+        "clients": clients.user + clients.system,
+    }
+
+
+def _load(
+    port: int, work: str, *, worker_pgid: int = 0
+) -> tuple[list[float], float, list[tuple[int, str]], dict]:
+    """``SUBMISSIONS`` requests of ``work`` from ``CLIENTS`` threads: the latencies, the
+    wall time, the answers, and the CPU milliseconds per request of each process group
+    (``_cpu_groups``)."""
     clients = [_Client(port) for _ in range(CLIENTS)]
     for n, client in enumerate(clients):
         client.prepare(KECAMATAN[n % len(KECAMATAN)])
@@ -284,12 +303,18 @@ def _load(port: int, work: str) -> tuple[list[float], float, list[tuple[int, str
                 answers.append(answer)
 
     threads = [threading.Thread(target=loop, args=(c,)) for c in clients]
+    cpu_before = _cpu_groups(worker_pgid)
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, time.perf_counter() - started, answers
+    wall = time.perf_counter() - started
+    cpu_after = _cpu_groups(worker_pgid)
+    cpu_ms = {
+        name: (cpu_after[name] - cpu_before[name]) * 1000 / SUBMISSIONS for name in cpu_before
+    }
+    return latencies, wall, answers, cpu_ms
 
 
 def _serve_and_measure(env: dict) -> dict:
@@ -323,8 +348,8 @@ def _serve_and_measure(env: dict) -> dict:
                 raise RuntimeError("the Celery worker did not answer a ping")
             for _ in range(3 * WORKERS):  # warm every worker (imports, first queries)
                 http_get(port, f"/ajukan/{SERVICE}/?kecamatan={KECAMATAN[0]}")
-            ins_lat, ins_wall, ins_answers = _load(port, "insert")
-            sub_lat, sub_wall, sub_answers = _load(port, "submit")
+            ins_lat, ins_wall, ins_answers, ins_cpu = _load(port, "insert", worker_pgid=worker.pid)
+            sub_lat, sub_wall, sub_answers, sub_cpu = _load(port, "submit", worker_pgid=worker.pid)
             finished = time.perf_counter()
             sealed_after = None
             for _ in range(600):
@@ -343,6 +368,8 @@ def _serve_and_measure(env: dict) -> dict:
         "insert_p95_ms": _p95(ins_lat) * 1000,
         "bad": [repr(a) for a in (bad_submit + bad_insert)][:5],
         "codes_answered": len({a[1] for a in sub_answers if a[0] == 302}),
+        "submit_cpu_ms": sub_cpu,
+        "insert_cpu_ms": ins_cpu,
         "sealed_after_s": sealed_after,
     }
 
@@ -374,6 +401,20 @@ def run(report) -> None:
         f"audit_verify {'passes' if c['verified'] else 'FAILS'}; {SUBMISSIONS} numbers "
         f"gap-free 1..{SUBMISSIONS}: {n['numbers_ok']}, duplicates "
         f"{SUBMISSIONS - n['distinct_numbers']}; errors {n['errors'] or 'none'}"
+    )
+    report.note(
+        "CPU per request during the runs (ms; what a throughput ratio is made of): "
+        + "; ".join(
+            f"{label}: "
+            + ", ".join(
+                f"{name} {cpu[name]:.1f}" for name in ("web", "postgres", "worker", "clients")
+            )
+            + f", total {sum(cpu.values()):.1f}"
+            for label, cpu in (
+                ("submissions", h["submit_cpu_ms"]),
+                ("one-row INSERT", h["insert_cpu_ms"]),
+            )
+        )
     )
     if (
         lost

@@ -148,6 +148,24 @@ def http_get(port: int, path: str) -> tuple[int, bytes]:
     return status, data
 
 
+def cpu_seconds(match) -> float:
+    """CPU seconds (user + system) used so far by the live processes for which
+    ``match(pgid, cmdline)`` is true, read from ``/proc`` (Linux; 0.0 elsewhere). A
+    process that ends between two readings takes its time with it: compare readings
+    of long-lived processes only (server workers, database backends)."""
+    ticks = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, UnicodeDecodeError):
+            continue  # ended meanwhile, or not ours to read
+        # After the command name: state, ppid, pgrp, …, utime (12th), stime (13th).
+        if match(int(stat[2]), cmdline):
+            ticks += int(stat[11]) + int(stat[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def process_stop(process: subprocess.Popen, timeout: float = 15) -> None:
     """SIGTERM to the process group, SIGKILL if it does not end within ``timeout``."""
     os.killpg(process.pid, signal.SIGTERM)
