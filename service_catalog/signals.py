@@ -3,8 +3,8 @@
 Every cached public fragment (pages, PDFs, the search index, the definition of a
 service that the apply page reads) is keyed by the catalog generation
 (``selectors.catalog_generation``). Anything that changes what a citizen sees or
-applies for bumps it: publishing or unpublishing a page (the navigation and the
-catalog both show pages), deleting a service, the rows a service page owns (required
+applies for bumps it: publishing, unpublishing or moving a page (the navigation and
+the catalog both show pages), deleting a service, the rows a service page owns (required
 documents, procedure steps, legal basis, kecamatan overrides: Wagtail writes them when
 the page is published), a view restriction, the regions (the kecamatan offered, by
 name), and saving or deleting the snippets the standards show. The bump happens at
@@ -19,7 +19,7 @@ configuration bundle of an offline instance (``paten.sync.services``).
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import PageViewRestriction
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from paten.regions.models import DesaKelurahan, KabupatenKota, Kecamatan, Provinsi, Region
 from paten.regions.signals import regions_imported
@@ -60,6 +60,8 @@ def catalog_changed(**kwargs) -> None:
 def connect() -> None:
     page_published.connect(catalog_changed, dispatch_uid="service_catalog_page_published")
     page_unpublished.connect(catalog_changed, dispatch_uid="service_catalog_page_unpublished")
+    # A moved page has another address, and may now sit under a view restriction.
+    post_page_move.connect(catalog_changed, dispatch_uid="service_catalog_page_moved")
     for model in (ServicePage, ServiceIndexPage):
         post_delete.connect(
             catalog_changed, sender=model, dispatch_uid=f"service_catalog_delete_{model.__name__}"

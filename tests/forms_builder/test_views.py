@@ -276,6 +276,22 @@ class TestApplyingIsReadOncePerGeneration:
         service.unpublish()
         assert self.page(client, service, utara)[0] == 404
 
+    def test_a_service_moved_under_a_restricted_section_closes_at_once(
+        self, client, service, utara
+    ):
+        from wagtail.models import PageViewRestriction
+
+        from service_catalog.models import ServiceIndexPage
+
+        index = service.get_parent()
+        private = index.get_parent().add_child(
+            instance=ServiceIndexPage(title="Layanan internal", slug="internal")
+        )
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        assert self.page(client, service, utara)[0] == 200
+        service.move(private, pos="last-child")
+        assert self.page(client, service, utara)[0] == 404
+
     def test_a_renamed_kecamatan_shows_at_once(self, client, service, utara):
         assert "Bontang Utara" in self.page(client, service)[1]
         utara.name = "Bontang Utara Raya"
