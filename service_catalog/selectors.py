@@ -60,7 +60,7 @@ def _view_restricted() -> Exists:
 def service_for_application(*, code: str) -> ServicePage | None:
     """The live, public service ``code`` with everything applying for it reads (the
     delegation, the kecamatan overrides, the required documents, the procedure steps
-    that the due date counts), in six queries."""
+    that the due date counts), in at most five queries."""
     return (
         ServicePage.objects.live()
         .exclude(_view_restricted())

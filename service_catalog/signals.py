@@ -11,9 +11,9 @@ name), and saving or deleting the snippets the standards show. The bump happens 
 once and again after the transaction commits, so a request that read the old rows
 while the change was in flight cannot keep its stale copy under the new generation.
 
-Writes that send no model signal bump it themselves: a form version's publication
-(``forms_builder.services.forms``), a region import (``regions_imported``) and a
-configuration bundle of an offline instance (``paten.sync.services``).
+Elsewhere: a new form version bumps it in ``forms_builder.signals``; writes that send
+no model signal bump it themselves, a region import (``regions_imported``, received
+here) and a configuration bundle of an offline instance (``paten.sync.services``).
 """
 
 from django.db import transaction
