@@ -280,10 +280,9 @@ def _cpu_groups(worker_pgid: int) -> dict:
 def _load(
     port: int, work: str, *, worker_pgid: int = 0
 ) -> tuple[list[float], float, list[tuple[int, str]], dict]:
-    """``SUBMISSIONS`` requests of ``work`` (``insert``, ``submit`` or ``unaudited``)
-    from ``CLIENTS`` threads: the latencies, the
-    wall time, the answers, and the CPU milliseconds per request of each process group
-    (``_cpu_groups``)."""
+    """``SUBMISSIONS`` requests of ``work`` (one of ``KINDS``) from ``CLIENTS`` threads:
+    the latencies, the wall time, the answers, and the CPU milliseconds per request of
+    each process group (``_cpu_groups``)."""
     clients = [_Client(port) for _ in range(CLIENTS)]
     for n, client in enumerate(clients):
         client.prepare(KECAMATAN[n % len(KECAMATAN)])
@@ -378,7 +377,7 @@ def _serve_and_measure(env: dict) -> dict:
     for kind, rounds in runs.items():
         latencies = [latency for run in rounds for latency in run[0]]
         answers = [answer for run in rounds for answer in run[2]]
-        ok = (lambda a: a[0] == 200) if kind == "insert" else (lambda a: _is_receipt(a))
+        ok = _is_ok if kind == "insert" else _is_receipt
         measured["bad"] += [repr(a) for a in answers if not ok(a)][:5]
         measured[kind] = {
             "rate": len(answers) / sum(run[1] for run in rounds),
@@ -388,6 +387,10 @@ def _serve_and_measure(env: dict) -> dict:
             },
         }
     return measured
+
+
+def _is_ok(answer: tuple[int, str]) -> bool:
+    return answer[0] == 200
 
 
 def _is_receipt(answer: tuple[int, str]) -> bool:
@@ -416,8 +419,8 @@ def run(report) -> None:
     sealed = h["sealed_after_s"]
     report.note(
         f"PostgreSQL, gunicorn {WORKERS} workers, {CLIENTS} clients: {ROUNDS} rounds of "
-        f"{SUBMISSIONS} submissions without and {SUBMISSIONS} with the audit event, each with a PDF over "
-        f"{len(c['per_kecamatan'])} kecamatan, lost {lost}, duplicate codes "
+        f"{SUBMISSIONS} submissions without and {SUBMISSIONS} with the audit event, each "
+        f"with a PDF, over {len(c['per_kecamatan'])} kecamatan, lost {lost}, duplicate codes "
         f"{duplicates}, bad answers {h['bad'] or 'none'}; audit: {c['events']} events, all sealed "
         f"{f'{sealed:.1f} s' if sealed is not None else 'NOT'} after the run (bound {bound_s} s), "
         f"audit_verify {'passes' if c['verified'] else 'FAILS'}; {SUBMISSIONS} numbers "
